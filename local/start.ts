@@ -1,0 +1,77 @@
+/**
+ * `npm start`: the whole of Baton on one machine — a real MLflow server, the AWS emulator, the
+ * resources serverless.yml declares, Baton's functions behind a local runtime — then a demo
+ * that registers a model version and follows it through Baton.
+ *
+ *   npm start                 run until Ctrl-C
+ *   npm start -- --once       run the demo, stop everything, exit 0 on success (for scripts/CI)
+ *   npm start -- --no-demo    start without registering the demo model
+ *
+ * Every setting is an environment variable; see the README's "Configuration".
+ */
+import { resolve } from 'node:path';
+import { runDemo } from './demo';
+import { type LocalStack, startLocalStack } from './stack';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const args = new Set(process.argv.slice(2));
+const once = args.has('--once') || process.env.BATON_ONCE === '1';
+const demo = !args.has('--no-demo') && process.env.BATON_DEMO !== '0';
+
+const port = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name} must be a port number`);
+  return value;
+};
+
+const listeners: Array<(line: string) => void> = [];
+const log = (line: string) => {
+  console.log(line);
+  for (const listener of listeners) listener(line);
+};
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const stack: LocalStack = await startLocalStack({
+    stateDir: resolve(process.env.BATON_STATE_DIR ?? '.baton'),
+    stage: process.env.BATON_LOCAL_STAGE ?? 'local',
+    region: process.env.BATON_LOCAL_REGION ?? 'us-east-1',
+    ports: {
+      mlflow: port('BATON_MLFLOW_PORT', 5080),
+      moto: port('BATON_MOTO_PORT', 5090),
+      ingress: port('BATON_INGRESS_PORT', 3080),
+    },
+    log,
+  });
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping Baton…');
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  console.log(`
+Baton is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+  MLflow UI        ${stack.mlflowUrl}
+  Ingress          ${stack.ingressUrl}  (POST /webhooks/mlflow, /webhooks/databricks, …)
+  AWS emulator     ${stack.motoUrl}  (region ${stack.aws.region}; moto dashboard: ${stack.motoUrl}/moto-api/)
+  Promotion queue  ${stack.resources.resolveString({ Ref: 'PromotionQueue' })}
+  Logs             ${resolve(process.env.BATON_STATE_DIR ?? '.baton', 'logs')}
+`);
+  let ok = true;
+  if (demo) ok = await runDemo(stack, (listener) => listeners.push(listener));
+  if (once) await stop(ok ? 0 : 1);
+  else console.log('Press Ctrl-C to stop.');
+  return 0;
+}
+
+main().catch((error: Error) => {
+  console.error(`Baton failed to start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+/**
+ * The packaged CloudFormation template is the single description of Baton's resources: the
+ * local stack reads queues, topics, subscriptions, the table, routes, event sources and
+ * schedules from it, so local and cloud cannot drift. `serverless package` runs offline and is
+ * cached under the state folder by a hash of serverless.yml.
+ *
+ * @example
+ *   const template = await loadTemplate({ stateDir: '.baton', stage: 'local' });
+ *   template.Resources.PromotionQueue.Properties.FifoQueue; // true
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '..');
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+}
+
+export interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+/** Runs `serverless package` for a stage into `dir` (no credentials, no network). */
+export function packageService(options: { stage: string; dir: string; region?: string }): void {
+  const args = ['serverless', 'package', '--stage', options.stage, '--package', options.dir];
+  if (options.region) args.push('--region', options.region);
+  const result = spawnSync('npx', args, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+  });
+  if (result.status !== 0) {
+    throw new Error(`serverless package failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** Reads the packaged template from a `serverless package` output folder. */
+export function readTemplate(dir: string): CfnTemplate {
+  return JSON.parse(
+    readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as CfnTemplate;
+}
+
+/** Packages (only when serverless.yml changed since the last run) and returns the template. */
+export function loadTemplate(options: { stateDir: string; stage: string }): CfnTemplate {
+  const dir = resolve(options.stateDir, 'package', options.stage);
+  const hash = createHash('sha256')
+    .update(readFileSync(join(repoRoot, 'serverless.yml')))
+    .digest('hex');
+  const stamp = join(dir, '.serverless-yml.sha256');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) {
+    mkdirSync(dir, { recursive: true });
+    packageService({ stage: options.stage, dir });
+    writeFileSync(stamp, hash);
+  }
+  return readTemplate(dir);
+}
