@@ -33,10 +33,13 @@ function run(command: string, args: string[], log: (line: string) => void): void
   }
 }
 
-/** Creates (or reuses) `<stateDir>/venv` with mlflow and moto[server] at their pinned versions. */
+/**
+ * Creates (or reuses) the virtual environment with mlflow and moto[server] at their pinned
+ * versions: `<stateDir>/venv`, or `BATON_VENV_DIR` when set (to share one between state folders).
+ */
 export function ensurePythonEnv(options: { stateDir: string; log?: (line: string) => void }): PythonEnv {
   const log = options.log ?? ((line: string) => console.error(line));
-  const dir = resolve(options.stateDir, 'venv');
+  const dir = resolve(process.env.BATON_VENV_DIR ?? join(options.stateDir, 'venv'));
   const bin = (name: string) => join(dir, 'bin', name);
   const stamp = join(dir, '.requirements.sha256');
   const wanted = requirementsHash();
@@ -45,7 +48,7 @@ export function ensurePythonEnv(options: { stateDir: string; log?: (line: string
   }
   const python = process.env.BATON_PYTHON ?? 'python3';
   log(`Setting up the Python environment for the local stack in ${dir} (first use: about two minutes)…`);
-  mkdirSync(options.stateDir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   if (!existsSync(bin('python'))) run(python, ['-m', 'venv', dir], log);
   run(
     bin('python'),

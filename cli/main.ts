@@ -1,0 +1,39 @@
+/**
+ * `baton`: the operator CLI. Each command is a module in cli/ exporting `run(args) → exit code`.
+ *
+ * @example
+ *   npx baton inspect --source mlflow payload.json --secret s3cret --header 'X-MLflow-Signature: v1,…'
+ */
+import { inspectCommand } from './inspect';
+
+const usage = `baton — the model-promotion controller's operator CLI
+
+Usage:
+  baton inspect --source <mlflow|databricks> FILE [--secret S …] [--header 'Name: value' …] [--at UNIX-SECONDS]
+      Judge a recorded request exactly as the ingress would. Prints
+      {"signature", "event", "error"}; exit 0 if the ingress would accept it, 2 otherwise.
+  baton help
+`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  inspect: inspectCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`baton: unknown command ${name}\n\n${usage}`);
+    return 2;
+  }
+  try {
+    return await command(args);
+  } catch (error) {
+    process.stderr.write(`baton ${name}: ${(error as Error).message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CfnResource, type CfnTemplate, packageService, readTemplate } from '../../local/template';
+
+// `serverless package` with no credentials anywhere in reach: it must work offline.
+let template: CfnTemplate;
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'baton-package-'));
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'no-credentials');
+  process.env.AWS_CONFIG_FILE = join(dir, 'no-config');
+  try {
+    packageService({ stage: 'prod', dir });
+  } finally {
+    process.env = saved;
+  }
+  template = readTemplate(dir);
+}, 120_000);
+
+const ofType = (type: string) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type) as Array<[string, CfnResource]>;
+const props = (id: string) => template.Resources[id]!.Properties as Record<string, any>;
+const functionNames = [
+  'registryWebhook',
+  'worker',
+  'alarmQueue',
+  'notifier',
+  'slackInteractions',
+  'approvals',
+  'alertWebhook',
+  'tick',
+];
+
+describe('the packaged CloudFormation template', () => {
+  it('declares every function on nodejs22.x with a zip of its own', () => {
+    const functions = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties as Record<string, any>);
+    expect(functions.map((f) => f.FunctionName).sort()).toEqual(
+      functionNames.map((n) => `baton-prod-${n}`).sort(),
+    );
+    for (const f of functions) expect(f.Runtime).toBe('nodejs22.x');
+    for (const name of functionNames) expect(statSync(join(dir, `${name}.zip`)).size).toBeGreaterThan(0);
+  });
+
+  it('routes every HTTP endpoint to its function', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(
+      ([, r]) => (r.Properties as { RouteKey: string }).RouteKey,
+    );
+    expect(routes.sort()).toEqual(
+      [
+        'POST /webhooks/mlflow',
+        'POST /webhooks/databricks',
+        'POST /slack/interactions',
+        'GET /approvals/{token}',
+        'POST /approvals/{token}',
+        'POST /alerts/alertmanager',
+        'POST /alerts/grafana',
+      ].sort(),
+    );
+  });
+
+  it('feeds the worker from the promotion queue and the alarm function from the alarm queue, with partial batch failures', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(
+      ([, r]) => r.Properties as Record<string, any>,
+    );
+    const byFunction = Object.fromEntries(mappings.map((m) => [m.FunctionName['Fn::GetAtt'][0], m]));
+    expect(byFunction.WorkerLambdaFunction.EventSourceArn).toEqual({
+      'Fn::GetAtt': ['PromotionQueue', 'Arn'],
+    });
+    expect(byFunction.AlarmQueueLambdaFunction.EventSourceArn).toEqual({
+      'Fn::GetAtt': ['AlarmQueue', 'Arn'],
+    });
+    for (const m of mappings) expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it('subscribes the notifier to the notifications topic, with a dead-letter queue', () => {
+    const [, subscription] = ofType('AWS::SNS::Subscription').find(
+      ([, r]) => r.Properties?.Protocol === 'lambda',
+    )!;
+    expect(subscription.Properties!.TopicArn).toEqual({ Ref: 'NotificationsTopic' });
+    expect(subscription.Properties!.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['NotificationsDeadLetterQueue', 'Arn'] },
+    });
+  });
+
+  it('subscribes the alarm queue to the alerts topic', () => {
+    expect(props('AlertsToAlarmQueue')).toMatchObject({
+      TopicArn: { Ref: 'AlertsTopic' },
+      Protocol: 'sqs',
+      Endpoint: { 'Fn::GetAtt': ['AlarmQueue', 'Arn'] },
+    });
+  });
+
+  it('runs the tick every minute', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties as Record<string, any>);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.ScheduleExpression).toBe('rate(1 minute)');
+    expect(rules[0]!.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['TickLambdaFunction', 'Arn'] });
+  });
+
+  it('makes the promotion queue FIFO without content-based dedup, with a FIFO DLQ after at least 5 receives', () => {
+    const queue = props('PromotionQueue');
+    expect(queue.FifoQueue).toBe(true);
+    expect(queue.ContentBasedDeduplication).toBe(false);
+    expect(queue.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+    const dlq = queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+    expect(props(dlq).FifoQueue).toBe(true);
+  });
+
+  it('gives the promotion queue a visibility timeout of at least six worker timeouts', () => {
+    expect(props('PromotionQueue').VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * props('WorkerLambdaFunction').Timeout,
+    );
+  });
+
+  it('gives every queue that is not itself a DLQ a dead-letter queue', () => {
+    const queues = ofType('AWS::SQS::Queue').map(([id]) => id);
+    const deadLetterTargets = new Set(
+      queues.map((id) => props(id).RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0]).filter(Boolean),
+    );
+    for (const [, subscription] of ofType('AWS::SNS::Subscription')) {
+      const target = (subscription.Properties as any).RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+      if (target) deadLetterTargets.add(target);
+    }
+    const sources = queues.filter((id) => !deadLetterTargets.has(id));
+    expect(sources.sort()).toEqual(['AlarmQueue', 'PromotionQueue']);
+    for (const id of sources) expect(props(id).RedrivePolicy.deadLetterTargetArn).toBeDefined();
+    expect([...deadLetterTargets].sort()).toEqual([
+      'AlarmDeadLetterQueue',
+      'NotificationsDeadLetterQueue',
+      'PromotionDeadLetterQueue',
+    ]);
+  });
+
+  it('makes the table on-demand with TTL, point-in-time recovery and a due-work index', () => {
+    const table = props('BatonTable');
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)).toEqual(['DueIndex']);
+  });
+
+  it('gives every function a role of its own', () => {
+    const roles = ofType('AWS::Lambda::Function').map(([, r]) => (r.Properties as any).Role['Fn::GetAtt'][0]);
+    expect(new Set(roles).size).toBe(functionNames.length);
+    for (const role of roles) expect(template.Resources[role]!.Type).toBe('AWS::IAM::Role');
+  });
+
+  it('never grants a write action on Resource "*"', () => {
+    const readOnly = /^[a-z0-9-]+:(Describe|Get|List|Query|Scan|BatchGet)/;
+    const offending: string[] = [];
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      for (const policy of (role.Properties as any).Policies ?? []) {
+        for (const statement of policy.PolicyDocument.Statement) {
+          const resources = [statement.Resource].flat();
+          const actions = [statement.Action].flat() as string[];
+          if (!resources.includes('*')) continue;
+          for (const action of actions) if (!readOnly.test(action)) offending.push(`${id}: ${action}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('reads secrets from SSM parameter names, never from plain values', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties as any).Environment.Variables as Record<string, unknown>;
+      for (const [key, value] of Object.entries(variables)) {
+        if (/SECRET|TOKEN|KEY|WEBHOOK_URL/.test(key)) {
+          expect(key).toMatch(/_PARAM$/);
+          expect(value).toMatch(/^\/baton\/prod\//);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * A Baton stack for one integration test file, on the shared MLflow and moto servers, in a
+ * region of its own so files never see each other's resources.
+ */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+
+const regions = [
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'us-west-1',
+  'us-west-2',
+  'ap-south-1',
+  'ca-central-1',
+];
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function testStack(
+  region: string,
+  options: Partial<LocalStackOptions> = {},
+): Promise<LocalStack> {
+  if (!regions.includes(region)) throw new Error(`pick one of ${regions.join(', ')}`);
+  return startLocalStack({
+    stateDir: inject('stateDir'),
+    region,
+    ports: { mlflow: 0, moto: 0, ingress: 0 },
+    services: { mlflowUrl: inject('mlflowUrl'), motoUrl: inject('motoUrl') },
+    webhookName: uniqueName(`baton-test-${region}`),
+    log: () => undefined,
+    ...options,
+  });
+}
