@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
@@ -55,9 +55,13 @@ export function loadTemplate(options: { stateDir: string; stage: string }): CfnT
     .digest('hex');
   const stamp = join(dir, '.serverless-yml.sha256');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) {
-    mkdirSync(dir, { recursive: true });
-    packageService({ stage: options.stage, dir });
-    writeFileSync(stamp, hash);
+    // Package beside the cache and swap it in, so a concurrent reader never sees half a package.
+    const fresh = `${dir}.${process.pid}`;
+    mkdirSync(fresh, { recursive: true });
+    packageService({ stage: options.stage, dir: fresh });
+    writeFileSync(join(fresh, '.serverless-yml.sha256'), hash);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(fresh, dir);
   }
   return readTemplate(dir);
 }

@@ -32,8 +32,8 @@ export function freePort(): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const stateDir = resolve('.baton');
-  const testDir = resolve(stateDir, 'test');
-  rmSync(testDir, { recursive: true, force: true });
+  // A folder per run, so two runs on one machine never share MLflow or moto state.
+  const testDir = resolve(stateDir, `test-${process.pid}`);
   const python = ensurePythonEnv({ stateDir });
   // Package once here, so parallel test files never run `serverless package` at the same time.
   loadTemplate({ stateDir, stage: 'local' });
@@ -46,5 +46,6 @@ export default async function setup(project: TestProject) {
   project.provide('stateDir', stateDir);
   return async () => {
     await Promise.all([moto.stop(), mlflow.stop()]);
+    rmSync(testDir, { recursive: true, force: true });
   };
 }

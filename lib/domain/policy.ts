@@ -1,0 +1,111 @@
+/**
+ * The promotion policy of a registered model: the single source of truth for what a policy file
+ * in policies/ may say. Unknown keys are errors, so a typo never silently disables a check.
+ *
+ * @example
+ *   const policy = policySchema.parse(YAML.parse(text));
+ *   policy.checks.compareToChampion; // { metric: 'val_logloss', lowerIsBetter: true, tolerance: 0.002 }
+ */
+import * as z from 'zod/mini';
+import { durationPattern } from './duration';
+
+const name = z.string().check(z.minLength(1), z.maxLength(250));
+const duration = z.string().check(z.regex(durationPattern, 'expected a duration such as 30m, 6h or 3d'));
+
+/** MLflow run statuses. */
+export const runStatuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+
+const threshold = z
+  .strictObject({ name, min: z.optional(z.number()), max: z.optional(z.number()) })
+  .check(z.refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both'));
+
+const checksSchema = z.strictObject({
+  /** Tags every version must carry (e.g. git_sha, training_data_timestamp). */
+  requiredTags: z._default(z.array(name), []),
+  /** The version must have a non-empty description. */
+  requireDescription: z._default(z.boolean(), false),
+  /** The run that produced the version must have one of these statuses; [] skips the check. */
+  runStatus: z._default(z.array(z.enum(runStatuses)), ['FINISHED']),
+  /** Absolute bounds on the run's metrics. */
+  metrics: z._default(z.array(threshold), []),
+  /** The candidate must not be worse than the champion by more than the tolerance. */
+  compareToChampion: z.optional(
+    z.strictObject({
+      metric: name,
+      lowerIsBetter: z._default(z.boolean(), true),
+      tolerance: z._default(z.number().check(z.gte(0)), 0),
+    }),
+  ),
+  /** Used instead of compareToChampion while the model has no champion yet. */
+  baseline: z.optional(threshold),
+});
+
+const approvalSchema = z.strictObject({
+  required: z._default(z.boolean(), true),
+  /** Slack user ids or e-mail addresses. */
+  approvers: z._default(z.array(name), []),
+  minApprovals: z._default(z.int().check(z.gte(1)), 1),
+  forbidSelfApproval: z._default(z.boolean(), true),
+  expiresAfter: z._default(duration, '72h'),
+});
+
+const rolloutSchema = z.strictObject({
+  endpoint: z.strictObject({ kind: z.enum(['sagemaker', 'databricks', 'none']), name: z.optional(name) }),
+  steps: z.array(z.int().check(z.gte(1), z.lte(100))).check(z.minLength(1)),
+  bakeTime: z._default(duration, '30m'),
+  abortOnAlarms: z._default(z.array(name), []),
+});
+
+const alertRuleSchema = z.strictObject({
+  match: z.strictObject({
+    alarm: z.optional(name),
+    labels: z.optional(z.record(z.string(), z.string())),
+    endpoint: z.optional(name),
+    variant: z.optional(name),
+  }),
+  action: z.enum(['rollback', 'abort', 'retrain', 'notify']),
+});
+
+const retrainSchema = z.strictObject({
+  target: z.union([
+    z.strictObject({ kind: z.literal('http'), url: z.url() }),
+    z.strictObject({ kind: z.literal('sqs'), queueUrl: z.url() }),
+    z.strictObject({ kind: z.literal('databricks-job'), jobId: z.union([z.string(), z.int()]) }),
+  ]),
+  cooldown: z._default(duration, '6h'),
+});
+
+export const policySchema = z.strictObject({
+  /** An exact registered-model name, or a glob (`fraud-*`). */
+  model: name,
+  description: z.optional(z.string()),
+  checks: z._default(checksSchema, {
+    requiredTags: [],
+    requireDescription: false,
+    runStatus: ['FINISHED'],
+    metrics: [],
+  }),
+  approval: z.optional(approvalSchema),
+  rollout: z.optional(rolloutSchema),
+  onAlert: z._default(z.array(alertRuleSchema), []),
+  retrain: z.optional(retrainSchema),
+  aliases: z._default(z.strictObject({ challenger: name, champion: name, archive: name }), {
+    challenger: 'challenger',
+    champion: 'champion',
+    archive: 'archive',
+  }),
+  tags: z._default(
+    z.strictObject({
+      /** PENDING | PASSED | FAILED */
+      validationStatus: name,
+      /** One tag per check: `<checkPrefix><check id>`. */
+      checkPrefix: name,
+      /** Baton's lifecycle phase for the version. */
+      phase: name,
+    }),
+    { validationStatus: 'validation_status', checkPrefix: 'baton.check.', phase: 'baton.phase' },
+  ),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type MetricThreshold = z.infer<typeof threshold>;

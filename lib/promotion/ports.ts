@@ -1,0 +1,52 @@
+/**
+ * The ports the promotion use case drives. Adapters in lib/registry, lib/store and lib/notify
+ * implement them; tests may pass small in-memory versions.
+ */
+
+/** MLflow model-version statuses. */
+export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'READY' | 'FAILED_REGISTRATION';
+
+export interface ModelVersionInfo {
+  name: string;
+  version: string;
+  status: ModelVersionStatus;
+  runId?: string;
+  source?: string;
+  description?: string;
+  /** The registering user, when the registry records one. */
+  userId?: string;
+  tags: Record<string, string>;
+  aliases: string[];
+  /** Milliseconds since the epoch. */
+  creationTimestamp: number;
+  lastUpdatedTimestamp: number;
+}
+
+export interface RunInfo {
+  runId: string;
+  status: 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+  /** The latest value of each metric. */
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  userId?: string;
+}
+
+export interface ModelRegistry {
+  /** null when the model or version does not exist. */
+  getModelVersion(name: string, version: string): Promise<ModelVersionInfo | null>;
+  /** null when the alias is not set. */
+  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersionInfo | null>;
+  /** Newest first when orderBy is omitted; `name` limits the search to one model. */
+  searchModelVersions(options: {
+    name?: string;
+    orderBy?: string[];
+    maxResults?: number;
+    pageToken?: string;
+  }): Promise<{ versions: ModelVersionInfo[]; nextPageToken?: string }>;
+  /** null when the run does not exist. */
+  getRun(runId: string): Promise<RunInfo | null>;
+  setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
+  deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
+  setAlias(name: string, alias: string, version: string): Promise<void>;
+  deleteAlias(name: string, alias: string): Promise<void>;
+}
