@@ -100,10 +100,17 @@ export const policySchema = z.strictObject({
       validationStatus: name,
       /** One tag per check: `<checkPrefix><check id>`. */
       checkPrefix: name,
+      /** The failed checks' reasons, set when validation fails. */
+      reasons: name,
       /** Baton's lifecycle phase for the version. */
       phase: name,
     }),
-    { validationStatus: 'validation_status', checkPrefix: 'baton.check.', phase: 'baton.phase' },
+    {
+      validationStatus: 'validation_status',
+      checkPrefix: 'baton.check.',
+      reasons: 'validation_reasons',
+      phase: 'baton.phase',
+    },
   ),
 });
 

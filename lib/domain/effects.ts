@@ -1,0 +1,23 @@
+/**
+ * What a decision asks the world to do. Every effect is idempotent, so applying a decision twice
+ * (after a crash and redelivery) converges on the same registry, endpoint and notifications.
+ */
+import type { CheckResult } from './checks';
+
+export interface Notification {
+  kind: 'validation.passed' | 'validation.failed';
+  model: string;
+  version: string;
+  checks: CheckResult[];
+  /** Subscribers deliver each key once, however often SNS delivers the message. */
+  idempotencyKey: string;
+  runId?: string;
+  registeredBy?: string;
+}
+
+export type Effect =
+  | { type: 'setTag'; version: string; key: string; value: string }
+  | { type: 'setAlias'; alias: string; version: string }
+  | { type: 'notify'; notification: Notification }
+  /** The version is not ready yet: leave the event to be delivered again later. */
+  | { type: 'retryLater'; reason: string };

@@ -1,0 +1,37 @@
+/**
+ * What Baton remembers about a model version between events, and the audit entries that record
+ * each decision with its evidence. Stored by lib/store; the schema is the source of truth.
+ */
+import * as z from 'zod/mini';
+import { Phase } from './phases';
+
+const phases = Object.values(Phase) as [Phase, ...Phase[]];
+
+export const checkResultSchema = z.object({ id: z.string(), passed: z.boolean(), reason: z.string() });
+
+export const versionStateSchema = z.object({
+  model: z.string(),
+  version: z.string(),
+  phase: z.enum(phases),
+  /** Incremented on every write; writes are conditional on the revision read. */
+  revision: z.int(),
+  checks: z.optional(z.array(checkResultSchema)),
+  /** The champion the candidate was compared with, if any. */
+  comparedWith: z.optional(z.string()),
+  updatedAt: z.string(),
+});
+export type VersionState = z.infer<typeof versionStateSchema>;
+
+export const auditEntrySchema = z.object({
+  at: z.string(),
+  model: z.string(),
+  version: z.optional(z.string()),
+  /** What was decided, e.g. `validation.passed`, `unmanaged`. */
+  kind: z.string(),
+  /** Who decided: `baton`, or the person who approved, rejected or rolled back. */
+  actor: z.string(),
+  /** The event that led to the decision (its business key). */
+  cause: z.string(),
+  evidence: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -1,0 +1,52 @@
+/** Small builders for domain tests: a version, a run, a policy, a registry event. */
+import type { RegistryEvent } from '../../events/promotionEvent';
+import { type Policy, policySchema } from '../../lib/domain/policy';
+import type { ModelVersionInfo, RunInfo } from '../../lib/promotion/ports';
+
+export function aVersion(overrides: Partial<ModelVersionInfo> = {}): ModelVersionInfo {
+  return {
+    name: 'fraud',
+    version: '2',
+    status: 'READY',
+    runId: 'run-2',
+    description: 'gradient boosting, new features',
+    userId: 'alice@example.com',
+    tags: { git_sha: 'abc123' },
+    aliases: [],
+    creationTimestamp: 1_795_366_000_000,
+    lastUpdatedTimestamp: 1_795_366_000_000,
+    ...overrides,
+  };
+}
+
+export function aRun(metrics: Record<string, number>, overrides: Partial<RunInfo> = {}): RunInfo {
+  return { runId: 'run-2', status: 'FINISHED', metrics, tags: {}, ...overrides };
+}
+
+export function aPolicy(overrides: Record<string, unknown> = {}): Policy {
+  return policySchema.parse({
+    model: 'fraud',
+    checks: {
+      requiredTags: ['git_sha'],
+      requireDescription: true,
+      metrics: [{ name: 'val_auc', min: 0.8 }],
+      compareToChampion: { metric: 'val_logloss', lowerIsBetter: true, tolerance: 0.005 },
+      baseline: { name: 'val_auc', min: 0.75 },
+    },
+    ...overrides,
+  });
+}
+
+export function aCreatedEvent(overrides: Partial<RegistryEvent> = {}): RegistryEvent {
+  return {
+    type: 'registry',
+    kind: 'model_version.created',
+    source: 'mlflow',
+    model: 'fraud',
+    version: '2',
+    deliveryId: 'd-1',
+    occurredAt: '2026-11-22T12:00:00.000Z',
+    receivedAt: '2026-11-22T12:00:00.100Z',
+    ...overrides,
+  };
+}
