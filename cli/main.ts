@@ -5,6 +5,7 @@
  *   npx baton inspect --source mlflow payload.json --secret s3cret --header 'X-MLflow-Signature: v1,…'
  */
 import { inspectCommand } from './inspect';
+import { policyCommand } from './policy';
 
 const usage = `baton — the model-promotion controller's operator CLI
 
@@ -12,11 +13,16 @@ Usage:
   baton inspect --source <mlflow|databricks> FILE [--secret S …] [--header 'Name: value' …] [--at UNIX-SECONDS]
       Judge a recorded request exactly as the ingress would. Prints
       {"signature", "event", "error"}; exit 0 if the ingress would accept it, 2 otherwise.
+  baton policy validate [DIR]
+      Check every policy file in DIR (default: policies) as the functions load them. Prints each
+      problem as 'file: path: message', or 'N policies OK' and the model patterns in the order
+      they match; exit 0 when every file is valid, 2 otherwise.
   baton help
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   inspect: inspectCommand,
+  policy: policyCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

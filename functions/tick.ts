@@ -1,12 +1,45 @@
 /**
- * Every minute (EventBridge schedule). Finds due work through the table's DueIndex and the
- * registry reconciler's sweep; both arrive with later issues, so at this stage it only records
- * that the schedule fired.
+ * Every minute (EventBridge schedule): the registry reconciler sweeps for versions Baton has
+ * not seen (lost webhooks) and enqueues them. Due work from the table's DueIndex (approval
+ * expiry, canary bake times) joins with the later issues.
  */
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { readConfig } from '../lib/config';
 import { logger } from '../lib/log';
+import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
+import { documentClient, registryFromEnv } from '../lib/promotion/wiring';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 
-export const handler = async (event: ScheduledEvent): Promise<{ due: number }> => {
-  logger.debug('tick', { time: event.time });
-  return { due: 0 };
+const configSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
+  MLFLOW_TRACKING_URI: z.string().check(z.minLength(1)),
+  REGISTRY_FLAVOR: z._default(z.enum(['mlflow', 'databricks']), 'mlflow'),
+  REGISTRY_TOKEN_PARAM: z.optional(z.string()),
+});
+
+type TickDeps = Omit<ReconcileOptions, 'now'>;
+
+async function tickDeps(): Promise<TickDeps> {
+  const config = readConfig(configSchema);
+  return {
+    registry: await registryFromEnv(config),
+    store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
+    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
+  };
+}
+
+let deps: Promise<TickDeps> | undefined;
+export const handler = async (event: ScheduledEvent): Promise<{ swept: number; enqueued: number }> => {
+  deps ??= tickDeps();
+  const result = await reconcile({ ...(await deps), now: new Date(event.time) });
+  if (result.enqueued.length > 0) {
+    logger.info('reconciler enqueued versions the webhooks missed', {
+      versions: result.enqueued.map((e) => `${e.model} v${e.version}`),
+    });
+  }
+  return { swept: result.swept, enqueued: result.enqueued.length };
 };

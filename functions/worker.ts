@@ -1,16 +1,16 @@
 /**
- * The promotion queue's consumer. Records are processed in order per registered model with
- * partial batch failure reporting: a failed record fails only the rest of its model's group,
- * which SQS redelivers; other models' records are unaffected.
- *
- * At this stage the worker validates and acknowledges each event; the decide-then-apply core
- * arrives with the compliance-checks issue.
+ * The promotion queue's consumer: decide, then apply (lib/promotion/processEvent). Records are
+ * processed in order per registered model with partial batch failure reporting: a failed record
+ * fails only the rest of its model's group, which SQS redelivers (after maxReceiveCount, to the
+ * DLQ); other models' records are unaffected.
  */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../events/issues';
 import { type PromotionEvent, promotionEventSchema } from '../events/promotionEvent';
 import { logger } from '../lib/log';
+import { type PromotionDeps, processEvent } from '../lib/promotion/processEvent';
+import { promotionDeps } from '../lib/promotion/wiring';
 
 export class InvalidQueueMessageError extends Error {
   constructor(messageId: string, detail: string) {
@@ -33,20 +33,35 @@ export function parseRecord(record: SQSRecord): PromotionEvent {
   return parsed.data;
 }
 
-export async function handleRecord(record: SQSRecord): Promise<void> {
+export async function handleRecord(record: SQSRecord, deps: PromotionDeps): Promise<void> {
   const event = parseRecord(record);
-  logger.info('promotion event received', {
-    kind: event.kind,
-    model: event.model,
-    version: event.version,
-    alias: event.alias,
-    receiveCount: record.attributes.ApproximateReceiveCount,
-  });
+  const context = { kind: event.kind, model: event.model, version: event.version, source: event.source };
+  try {
+    const outcome = await processEvent(event, deps);
+    logger.info('promotion event processed', { ...context, ...outcome });
+  } catch (error) {
+    // Logged with its cause, then rethrown so the record is retried (and dead-lettered in the end).
+    logger.warn('promotion event failed; will retry', {
+      ...context,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error,
+    });
+    throw error;
+  }
 }
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, handleRecord, new SqsFifoPartialProcessorAsync(), {
-    context,
-    skipGroupOnError: true,
-    throwOnFullBatchFailure: false,
-  });
+let deps: Promise<PromotionDeps> | undefined;
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  deps ??= promotionDeps();
+  const ready = await deps;
+  return processPartialResponse(
+    event,
+    (record: SQSRecord) => handleRecord(record, ready),
+    new SqsFifoPartialProcessorAsync(),
+    {
+      context,
+      skipGroupOnError: true,
+      throwOnFullBatchFailure: false,
+    },
+  );
+};

@@ -34,6 +34,10 @@ export interface LocalStackOptions {
   consumers?: boolean;
   /** Name of the MLflow webhook to register (default `baton-<stage>`). */
   webhookName?: string;
+  /** Register the MLflow webhook (default true); without it only the reconciler finds versions. */
+  webhook?: boolean;
+  /** Extra environment for every function (e.g. POLICIES_DIR). */
+  env?: Record<string, string>;
   retryDelaySeconds?: number;
   scheduleSeconds?: number;
   log?: (line: string) => void;
@@ -141,18 +145,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
         // Lambda runs Node 22; the local machine may run Node 20, which the SDK warns about.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...options.env,
       },
       consumers: options.consumers,
       retryDelaySeconds: options.retryDelaySeconds,
       scheduleSeconds: options.scheduleSeconds,
       log,
     });
-    const webhookId = await ensureMlflowWebhook({
-      mlflowUrl: urls.mlflowUrl,
-      name: options.webhookName ?? `baton-${stage}`,
-      url: `${runtime.ingressUrl}/webhooks/mlflow`,
-      secret: secrets.mlflowWebhookSecret,
-    });
+    const webhookId =
+      options.webhook === false
+        ? undefined
+        : await ensureMlflowWebhook({
+            mlflowUrl: urls.mlflowUrl,
+            name: options.webhookName ?? `baton-${stage}`,
+            url: `${runtime.ingressUrl}/webhooks/mlflow`,
+            secret: secrets.mlflowWebhookSecret,
+          });
     return {
       ...urls,
       ingressUrl: runtime.ingressUrl,
@@ -164,7 +172,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       secrets,
       async stop() {
         // A test stack removes its webhook; the named `npm start` one is simply re-pointed next time.
-        if (options.webhookName) await deleteMlflowWebhook(urls.mlflowUrl, webhookId).catch(() => undefined);
+        if (options.webhookName && webhookId) {
+          await deleteMlflowWebhook(urls.mlflowUrl, webhookId).catch(() => undefined);
+        }
         await runtime.stop();
         await stopServices();
       },

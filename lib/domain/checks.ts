@@ -55,7 +55,11 @@ function championCheck(
   const reference = champion.run?.metrics[rule.metric];
   if (candidate === undefined) return { id, passed: false, reason: `${rule.metric} missing from the run` };
   if (reference === undefined) {
-    return { id, passed: false, reason: `champion v${champion.version.version} has no ${rule.metric} to compare with` };
+    return {
+      id,
+      passed: false,
+      reason: `champion v${champion.version.version} has no ${rule.metric} to compare with`,
+    };
   }
   const [c, r, tol] = [formatNumber(candidate), formatNumber(reference), formatNumber(rule.tolerance)];
   if (rule.lowerIsBetter) {
@@ -79,7 +83,11 @@ export function runChecks(checks: Policy['checks'], facts: ValidationFacts): Che
   }
   if (checks.requireDescription) {
     const described = (facts.version.description ?? '').trim().length > 0;
-    results.push({ id: 'description', passed: described, reason: described ? 'has a description' : 'description is empty' });
+    results.push({
+      id: 'description',
+      passed: described,
+      reason: described ? 'has a description' : 'description is empty',
+    });
   }
   if (checks.runStatus.length > 0) {
     const status = facts.run?.status;
@@ -89,7 +97,9 @@ export function runChecks(checks: Policy['checks'], facts: ValidationFacts): Che
         : {
             id: 'run_status',
             passed: false,
-            reason: status ? `run status ${status}, expected ${checks.runStatus.join(' or ')}` : 'the version has no run',
+            reason: status
+              ? `run status ${status}, expected ${checks.runStatus.join(' or ')}`
+              : 'the version has no run',
           },
     );
   }

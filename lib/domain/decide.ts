@@ -30,7 +30,11 @@ export interface Decision {
 const nothing: Decision = { next: null, effects: [], audit: [] };
 
 /** Whether decide needs validation facts for this event (so the worker reads only what it needs). */
-export function needsValidationFacts(state: VersionState | null, event: RegistryEvent, policy: Policy | undefined) {
+export function needsValidationFacts(
+  state: VersionState | null,
+  event: RegistryEvent,
+  policy: Policy | undefined,
+) {
   return (
     event.kind === RegistryEventKind.ModelVersionCreated &&
     event.version !== undefined &&
@@ -39,7 +43,12 @@ export function needsValidationFacts(state: VersionState | null, event: Registry
   );
 }
 
-function stateOf(event: RegistryEvent, previous: VersionState | null, now: Date, fields: Partial<VersionState>) {
+function stateOf(
+  event: RegistryEvent,
+  previous: VersionState | null,
+  now: Date,
+  fields: Partial<VersionState>,
+) {
   return {
     model: event.model,
     version: event.version!,
@@ -50,7 +59,12 @@ function stateOf(event: RegistryEvent, previous: VersionState | null, now: Date,
   } as VersionState;
 }
 
-function verdictEffects(policy: Policy, facts: ValidationFacts, checks: CheckResult[], passed: boolean): Effect[] {
+function verdictEffects(
+  policy: Policy,
+  facts: ValidationFacts,
+  checks: CheckResult[],
+  passed: boolean,
+): Effect[] {
   const { tags, aliases } = policy;
   const version = facts.version.version;
   const failed = checks.filter((c) => !c.passed);
@@ -66,15 +80,23 @@ function verdictEffects(policy: Policy, facts: ValidationFacts, checks: CheckRes
     ),
     ...(passed
       ? []
-      : [{ type: 'setTag', version, key: tags.reasons, value: failed.map((c) => c.reason).join('; ') } as Effect]),
+      : [
+          {
+            type: 'setTag',
+            version,
+            key: tags.reasons,
+            value: failed.map((c) => c.reason).join('; '),
+          } as Effect,
+        ]),
+    { type: 'setTag', version, key: tags.phase, value: passed ? Phase.Validated : Phase.FailedValidation },
+    ...(passed ? [{ type: 'setAlias', alias: aliases.challenger, version } as Effect] : []),
+    // The verdict is the last registry write: whoever sees PASSED also sees the alias and every tag.
     {
       type: 'setTag',
       version,
       key: tags.validationStatus,
       value: passed ? ValidationStatus.Passed : ValidationStatus.Failed,
     },
-    { type: 'setTag', version, key: tags.phase, value: passed ? Phase.Validated : Phase.FailedValidation },
-    ...(passed ? [{ type: 'setAlias', alias: aliases.challenger, version } as Effect] : []),
     {
       type: 'notify',
       notification: {
@@ -111,7 +133,17 @@ export function decide(
     return {
       next: stateOf(event, state, now, { phase: Phase.Unmanaged }),
       effects: [],
-      audit: [{ at, model: event.model, version: event.version, kind: 'unmanaged', actor: 'baton', cause, evidence: {} }],
+      audit: [
+        {
+          at,
+          model: event.model,
+          version: event.version,
+          kind: 'unmanaged',
+          actor: 'baton',
+          cause,
+          evidence: {},
+        },
+      ],
     };
   }
 
@@ -121,7 +153,11 @@ export function decide(
 
   // Still registering: try again later rather than fail a version that is not there yet.
   if (validation.version.status === 'PENDING_REGISTRATION') {
-    return { next: null, effects: [{ type: 'retryLater', reason: 'version is PENDING_REGISTRATION' }], audit: [] };
+    return {
+      next: null,
+      effects: [{ type: 'retryLater', reason: 'version is PENDING_REGISTRATION' }],
+      audit: [],
+    };
   }
 
   // Registration failed: there is no model to validate.

@@ -2,6 +2,8 @@
  * The ports the promotion use case drives. Adapters in lib/registry, lib/store and lib/notify
  * implement them; tests may pass small in-memory versions.
  */
+import type { Notification } from '../domain/effects';
+import type { AuditEntry, VersionState } from '../domain/state';
 
 /** MLflow model-version statuses. */
 export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'READY' | 'FAILED_REGISTRATION';
@@ -49,4 +51,28 @@ export interface ModelRegistry {
   deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
   setAlias(name: string, alias: string, version: string): Promise<void>;
   deleteAlias(name: string, alias: string): Promise<void>;
+}
+
+/** Baton's memory: one record per version, conditional writes, audit entries in the same transaction. */
+export interface PromotionStore {
+  getVersion(model: string, version: string): Promise<VersionState | null>;
+  /**
+   * Writes `next` if the stored revision is still `expectedRevision` (0: no record yet), with the
+   * audit entries, atomically. Throws StaleStateError when someone else wrote first.
+   */
+  saveVersion(next: VersionState, expectedRevision: number, audit: AuditEntry[]): Promise<void>;
+  /** Every version Baton knows of for a model, oldest first. */
+  listVersions(model: string): Promise<VersionState[]>;
+  /** The audit trail of a model, oldest first. */
+  listAudit(model: string): Promise<AuditEntry[]>;
+  /** Which of these versions Baton has a record of. */
+  knownVersions(model: string, versions: string[]): Promise<Set<string>>;
+  /** The reconciler's watermark: creation time (ms) up to which every version was swept. */
+  getWatermark(): Promise<number | null>;
+  setWatermark(ms: number): Promise<void>;
+}
+
+/** Tells people and other systems what Baton decided. */
+export interface Notifier {
+  publish(notification: Notification): Promise<void>;
 }

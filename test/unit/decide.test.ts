@@ -7,8 +7,15 @@ import { aCreatedEvent, aPolicy, aRun, aVersion } from '../support/builders';
 
 const now = new Date('2026-11-22T12:00:01.000Z');
 const policy = aPolicy();
-const champion = { version: aVersion({ version: '1', runId: 'run-1' }), run: aRun({ val_logloss: 0.409, val_auc: 0.9 }) };
-const passing: ValidationFacts = { version: aVersion(), run: aRun({ val_auc: 0.91, val_logloss: 0.412 }), champion };
+const champion = {
+  version: aVersion({ version: '1', runId: 'run-1' }),
+  run: aRun({ val_logloss: 0.409, val_auc: 0.9 }),
+};
+const passing: ValidationFacts = {
+  version: aVersion(),
+  run: aRun({ val_auc: 0.91, val_logloss: 0.412 }),
+  champion,
+};
 const failing: ValidationFacts = { ...passing, run: aRun({ val_auc: 0.7, val_logloss: 0.5 }) };
 const decided = (phase: VersionState['phase']): VersionState => ({
   model: 'fraud',
@@ -35,9 +42,9 @@ const passedEffects = [
   'tag baton.check.run_status=PASS',
   'tag baton.check.metric.val_auc=PASS',
   'tag baton.check.champion.val_logloss=PASS',
-  'tag validation_status=PASSED',
   'tag baton.phase=validated',
   'alias challenger→2',
+  'tag validation_status=PASSED',
   'notify validation.passed',
 ];
 const failedEffects = [
@@ -48,24 +55,96 @@ const failedEffects = [
   'tag baton.check.metric.val_auc=FAIL',
   'tag baton.check.champion.val_logloss=FAIL',
   'tag validation_reasons=val_auc 0.7 < 0.8; val_logloss 0.5 > champion 0.409 + 0.005',
-  'tag validation_status=FAILED',
   'tag baton.phase=failed_validation',
+  'tag validation_status=FAILED',
   'notify validation.failed',
 ];
 
 describe('decide', () => {
   it.each([
-    ['a new version that passes every check', null, aCreatedEvent(), policy, { validation: passing }, 'validated', passedEffects],
-    ['a new version that fails checks', null, aCreatedEvent(), policy, { validation: failing }, 'failed_validation', failedEffects],
-    ['a version first seen while registering', decided('registered'), aCreatedEvent(), policy, { validation: passing }, 'validated', passedEffects],
+    [
+      'a new version that passes every check',
+      null,
+      aCreatedEvent(),
+      policy,
+      { validation: passing },
+      'validated',
+      passedEffects,
+    ],
+    [
+      'a new version that fails checks',
+      null,
+      aCreatedEvent(),
+      policy,
+      { validation: failing },
+      'failed_validation',
+      failedEffects,
+    ],
+    [
+      'a version first seen while registering',
+      decided('registered'),
+      aCreatedEvent(),
+      policy,
+      { validation: passing },
+      'validated',
+      passedEffects,
+    ],
     ['a model no policy covers', null, aCreatedEvent(), undefined, {}, 'unmanaged', []],
-    ['a version still PENDING_REGISTRATION', null, aCreatedEvent(), policy, { validation: { ...passing, version: aVersion({ status: 'PENDING_REGISTRATION' }) } }, null, ['retry']],
-    ['a version whose registration failed', null, aCreatedEvent(), policy, { validation: { ...passing, version: aVersion({ status: 'FAILED_REGISTRATION' }) } }, 'failed_validation', expect.arrayContaining(['tag baton.check.registration=FAIL', 'tag validation_status=FAILED'])],
+    [
+      'a version still PENDING_REGISTRATION',
+      null,
+      aCreatedEvent(),
+      policy,
+      { validation: { ...passing, version: aVersion({ status: 'PENDING_REGISTRATION' }) } },
+      null,
+      ['retry'],
+    ],
+    [
+      'a version whose registration failed',
+      null,
+      aCreatedEvent(),
+      policy,
+      { validation: { ...passing, version: aVersion({ status: 'FAILED_REGISTRATION' }) } },
+      'failed_validation',
+      expect.arrayContaining(['tag baton.check.registration=FAIL', 'tag validation_status=FAILED']),
+    ],
     ['a version deleted before validation', null, aCreatedEvent(), policy, { validation: null }, null, []],
-    ['a redelivered created event after validation', decided('validated'), aCreatedEvent({ deliveryId: 'd-2' }), policy, { validation: passing }, null, []],
-    ['a swept duplicate of a failed version', decided('failed_validation'), aCreatedEvent({ source: 'reconciler' }), policy, { validation: passing }, null, []],
-    ['a tag echo of Baton’s own write', decided('validated'), aCreatedEvent({ kind: 'model_version_tag.set', tag: { key: 'validation_status', value: 'PASSED' } }), policy, {}, null, []],
-    ['an alias event', null, aCreatedEvent({ kind: 'model_version_alias.created', alias: 'challenger' }), policy, {}, null, []],
+    [
+      'a redelivered created event after validation',
+      decided('validated'),
+      aCreatedEvent({ deliveryId: 'd-2' }),
+      policy,
+      { validation: passing },
+      null,
+      [],
+    ],
+    [
+      'a swept duplicate of a failed version',
+      decided('failed_validation'),
+      aCreatedEvent({ source: 'reconciler' }),
+      policy,
+      { validation: passing },
+      null,
+      [],
+    ],
+    [
+      'a tag echo of Baton’s own write',
+      decided('validated'),
+      aCreatedEvent({ kind: 'model_version_tag.set', tag: { key: 'validation_status', value: 'PASSED' } }),
+      policy,
+      {},
+      null,
+      [],
+    ],
+    [
+      'an alias event',
+      null,
+      aCreatedEvent({ kind: 'model_version_alias.created', alias: 'challenger' }),
+      policy,
+      {},
+      null,
+      [],
+    ],
   ])('handles %s', (_, state, event, pol, facts, phase, effects) => {
     const decision = decide(state, event, pol, facts, now);
 
@@ -95,7 +174,10 @@ describe('decide', () => {
   it('gives the verdict notification an idempotency key per version', () => {
     const { effects } = decide(null, aCreatedEvent(), policy, { validation: failing }, now);
 
-    expect(effects.at(-1)).toMatchObject({ type: 'notify', notification: { idempotencyKey: 'validation:fraud:2', registeredBy: 'alice@example.com' } });
+    expect(effects.at(-1)).toMatchObject({
+      type: 'notify',
+      notification: { idempotencyKey: 'validation:fraud:2', registeredBy: 'alice@example.com' },
+    });
   });
 
   it('honours the alias and tag names the policy configures', () => {
@@ -118,7 +200,13 @@ describe('a version through validation, one event at a time', () => {
     const second = decide(null, aCreatedEvent(), policy, { validation: passing }, now);
     expect(second.next?.phase).toBe('validated');
 
-    const third = decide(second.next, aCreatedEvent({ source: 'reconciler', deliveryId: 'sweep' }), policy, { validation: passing }, now);
+    const third = decide(
+      second.next,
+      aCreatedEvent({ source: 'reconciler', deliveryId: 'sweep' }),
+      policy,
+      { validation: passing },
+      now,
+    );
     expect(third).toEqual({ next: null, effects: [], audit: [] });
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * `baton policy validate [DIR]`: checks every policy file in DIR (default `policies`) exactly as
+ * the functions load them. Prints each problem as `file: path: message (line N)` and exits 2, or
+ * `N policies OK` with each model pattern in the order matching tries them, and exits 0.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatProblem } from '../lib/policy/errors';
+import { byPrecedence, loadPolicySet } from '../lib/policy/policySet';
+
+export async function policyCommand(args: string[]): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand !== 'validate') throw new Error('usage: baton policy validate [DIR]');
+  const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+  if (positionals.length > 1) throw new Error('give at most one policy directory');
+  const dir = positionals[0] ?? 'policies';
+  const set = loadPolicySet(dir);
+  if (set.problems.length > 0) {
+    for (const problem of set.problems) process.stdout.write(`${formatProblem(problem, dir)}\n`);
+    const files = new Set(set.problems.map((p) => p.file)).size;
+    process.stdout.write(
+      `${plural(set.problems.length, 'problem')} in ${plural(files, 'file')}; ${set.policies.length} valid\n`,
+    );
+    return 2;
+  }
+  process.stdout.write(`${plural(set.policies.length, 'policy', 'policies')} OK in ${dir}\n`);
+  const ordered = byPrecedence(set.policies);
+  const width = Math.max(0, ...ordered.map((e) => e.policy.model.length));
+  for (const { file, policy } of ordered) {
+    process.stdout.write(`  ${policy.model.padEnd(width)}  ${join(dir, file)}\n`);
+  }
+  return 0;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

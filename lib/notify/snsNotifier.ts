@@ -1,0 +1,49 @@
+/**
+ * Publishes notifications on the notifications SNS topic as JSON, with the kind, model and
+ * idempotency key as message attributes so subscribers can filter and deduplicate.
+ *
+ * @example
+ *   await new SnsNotifier(new SNSClient({}), topicArn).publish(notification);
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Notification } from '../domain/effects';
+import type { Notifier } from '../promotion/ports';
+
+export class NotifyError extends Error {
+  constructor(cause: unknown) {
+    super('could not publish the notification', { cause });
+    this.name = 'NotifyError';
+  }
+}
+
+/** SNS subjects are at most 100 printable characters. */
+export function subjectOf(n: Notification): string {
+  const verdict = n.kind === 'validation.passed' ? 'passed validation' : 'failed validation';
+  return `Baton: ${n.model} v${n.version} ${verdict}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+}
+
+export class SnsNotifier implements Notifier {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async publish(notification: Notification): Promise<void> {
+    try {
+      await this.sns.send(
+        new PublishCommand({
+          TopicArn: this.topicArn,
+          Subject: subjectOf(notification),
+          Message: JSON.stringify(notification),
+          MessageAttributes: {
+            kind: { DataType: 'String', StringValue: notification.kind },
+            model: { DataType: 'String', StringValue: notification.model },
+            idempotencyKey: { DataType: 'String', StringValue: notification.idempotencyKey },
+          },
+        }),
+      );
+    } catch (error) {
+      throw new NotifyError(error);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The worker's use case for one event: load what Baton remembers, read the facts the decision
+ * needs back from the registry, decide (pure), apply the effects (each idempotent), then store
+ * the new state and its audit entries in one conditional transaction. A crash anywhere leaves
+ * the message to be redelivered, and the steps converge.
+ *
+ * @example
+ *   const outcome = await processEvent(event, { registry, store, notifier, policyFor, now: () => new Date() });
+ *   outcome.phase; // 'validated'
+ */
+import type { PromotionEvent } from '../../events/promotionEvent';
+import type { ValidationFacts } from '../domain/checks';
+import { decide, type Facts, needsValidationFacts } from '../domain/decide';
+import type { Effect } from '../domain/effects';
+import type { Policy } from '../domain/policy';
+import type { ModelRegistry, Notifier, PromotionStore } from './ports';
+
+export interface PromotionDeps {
+  registry: ModelRegistry;
+  store: PromotionStore;
+  notifier: Notifier;
+  policyFor(model: string): Policy | undefined;
+  now(): Date;
+}
+
+/** The version is not ready in the registry yet; the message is retried later. */
+export class VersionNotReadyError extends Error {
+  constructor(model: string, version: string, reason: string) {
+    super(`${model} v${version}: ${reason}; will retry`);
+    this.name = 'VersionNotReadyError';
+  }
+}
+
+export interface Outcome {
+  /** The phase stored, or null when the event changed nothing. */
+  phase: string | null;
+  effects: number;
+}
+
+/** Reads the version, its run, and the champion with its run: everything the checks need. */
+export async function gatherValidationFacts(
+  registry: ModelRegistry,
+  model: string,
+  version: string,
+  policy: Policy,
+): Promise<ValidationFacts | null> {
+  const [candidate, championVersion] = await Promise.all([
+    registry.getModelVersion(model, version),
+    registry.getModelVersionByAlias(model, policy.aliases.champion),
+  ]);
+  if (!candidate) return null;
+  const wantsChampionRun =
+    championVersion !== null &&
+    championVersion.version !== version &&
+    policy.checks.compareToChampion !== undefined;
+  const [run, championRun] = await Promise.all([
+    candidate.runId ? registry.getRun(candidate.runId) : null,
+    wantsChampionRun && championVersion.runId ? registry.getRun(championVersion.runId) : null,
+  ]);
+  return {
+    version: candidate,
+    run,
+    champion: championVersion ? { version: championVersion, run: championRun } : null,
+  };
+}
+
+async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps): Promise<void> {
+  switch (effect.type) {
+    case 'setTag':
+      return deps.registry.setModelVersionTag(event.model, effect.version, effect.key, effect.value);
+    case 'setAlias':
+      return deps.registry.setAlias(event.model, effect.alias, effect.version);
+    case 'notify':
+      return deps.notifier.publish(effect.notification);
+    case 'retryLater':
+      throw new VersionNotReadyError(event.model, event.version ?? '?', effect.reason);
+  }
+}
+
+export async function processEvent(event: PromotionEvent, deps: PromotionDeps): Promise<Outcome> {
+  const policy = deps.policyFor(event.model);
+  const state = event.version === undefined ? null : await deps.store.getVersion(event.model, event.version);
+  const facts: Facts = {};
+  if (needsValidationFacts(state, event, policy)) {
+    facts.validation = await gatherValidationFacts(deps.registry, event.model, event.version!, policy!);
+  }
+  const decision = decide(state, event, policy, facts, deps.now());
+  // In order: the PENDING tag before the checks, the verdict before the alias, the notice last.
+  for (const effect of decision.effects) await apply(effect, event, deps);
+  if (decision.next) await deps.store.saveVersion(decision.next, state?.revision ?? 0, decision.audit);
+  return { phase: decision.next?.phase ?? null, effects: decision.effects.length };
+}

@@ -1,0 +1,81 @@
+/**
+ * MLflow's webhooks are fire-and-forget: a delivery is lost when Baton is unreachable for long or
+ * the registry restarts. The reconciler sweeps the registry for versions Baton has no record of
+ * and enqueues them as `model_version.created` events. A watermark (the newest creation time
+ * swept, minus an overlap) keeps each sweep to the recent versions; the worker's business-key
+ * dedup makes a swept event and a late webhook for the same version one validation.
+ *
+ * @example
+ *   const { enqueued } = await reconcile({ registry, store, queue, now: new Date() });
+ */
+import { EventSource, type RegistryEvent, RegistryEventKind } from '../../events/promotionEvent';
+import type { EventQueue } from '../queue/eventQueue';
+import type { ModelRegistry, ModelVersionInfo, PromotionStore } from './ports';
+
+export interface ReconcileOptions {
+  registry: ModelRegistry;
+  store: PromotionStore;
+  queue: EventQueue;
+  now: Date;
+  /** Look this far behind the watermark, for versions created while a sweep ran (default 5 min). */
+  overlapMs?: number;
+  /** On the very first sweep, versions older than this predate Baton and are left alone (default 1 h). */
+  initialLookbackMs?: number;
+  /** Versions per registry page (default 200). */
+  pageSize?: number;
+}
+
+export interface ReconcileResult {
+  swept: number;
+  enqueued: RegistryEvent[];
+  watermark: number;
+}
+
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+  const { registry, store, queue, now } = options;
+  const stored = await store.getWatermark();
+  const watermark = stored ?? now.getTime() - (options.initialLookbackMs ?? 3_600_000);
+  const since = watermark - (options.overlapMs ?? 300_000);
+
+  // Newest first, page by page, until the versions are older than the sweep window.
+  const recent: ModelVersionInfo[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await registry.searchModelVersions({
+      orderBy: ['creation_timestamp DESC'],
+      maxResults: options.pageSize ?? 200,
+      pageToken,
+    });
+    const inWindow = page.versions.filter((v) => v.creationTimestamp >= since);
+    recent.push(...inWindow);
+    pageToken = inWindow.length === page.versions.length ? page.nextPageToken : undefined;
+  } while (pageToken);
+
+  const byModel = new Map<string, ModelVersionInfo[]>();
+  for (const v of recent) byModel.set(v.name, [...(byModel.get(v.name) ?? []), v]);
+  const enqueued: RegistryEvent[] = [];
+  for (const [model, versions] of byModel) {
+    const known = await store.knownVersions(
+      model,
+      versions.map((v) => v.version),
+    );
+    // Oldest first, so a model's versions are validated in the order they were registered.
+    for (const v of versions.filter((x) => !known.has(x.version)).reverse()) {
+      const event: RegistryEvent = {
+        type: 'registry',
+        kind: RegistryEventKind.ModelVersionCreated,
+        source: EventSource.Reconciler,
+        model,
+        version: v.version,
+        deliveryId: `sweep:${model}:${v.version}`,
+        occurredAt: new Date(v.creationTimestamp).toISOString(),
+        receivedAt: now.toISOString(),
+      };
+      await queue.enqueue(event);
+      enqueued.push(event);
+    }
+  }
+  const newest = Math.max(watermark, ...recent.map((v) => v.creationTimestamp));
+  await store.setWatermark(newest);
+  return { swept: recent.length, enqueued, watermark: newest };
+}

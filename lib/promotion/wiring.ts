@@ -1,0 +1,54 @@
+/**
+ * Builds the adapters the worker and the tick need from their environment, once per cold start.
+ * The registry token, when configured, is read from SSM like every other secret.
+ *
+ * @example
+ *   const deps = await promotionDeps();
+ *   await processEvent(event, deps);
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { readConfig } from '../config';
+import { SnsNotifier } from '../notify/snsNotifier';
+import { loadPolicySetFromEnv, policyFor } from '../policy/policySet';
+import { createRegistry } from '../registry/createRegistry';
+import { SsmSecretStore } from '../secrets/secretStore';
+import { DynamoPromotionStore } from '../store/dynamoPromotionStore';
+import type { PromotionDeps } from './processEvent';
+
+const configSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  MLFLOW_TRACKING_URI: z.string().check(z.minLength(1)),
+  REGISTRY_FLAVOR: z._default(z.enum(['mlflow', 'databricks']), 'mlflow'),
+  REGISTRY_TOKEN_PARAM: z.optional(z.string()),
+  NOTIFICATIONS_TOPIC_ARN: z.optional(z.string()),
+});
+
+export function documentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export async function registryFromEnv(config: z.infer<typeof configSchema>) {
+  const [token] = config.REGISTRY_TOKEN_PARAM
+    ? await new SsmSecretStore(new SSMClient({})).values(config.REGISTRY_TOKEN_PARAM)
+    : [];
+  return createRegistry({ flavor: config.REGISTRY_FLAVOR, trackingUri: config.MLFLOW_TRACKING_URI, token });
+}
+
+export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
+  const config = readConfig(configSchema);
+  const policies = loadPolicySetFromEnv();
+  return {
+    config,
+    registry: await registryFromEnv(config),
+    store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
+    notifier: new SnsNotifier(new SNSClient({}), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
+    policyFor: (model) => policyFor(policies.policies, model),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Store errors. The adapter translates DynamoDB failures into these at the boundary.
+ */
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/** Someone wrote the record after it was read; re-read and decide again (SQS redelivers). */
+export class StaleStateError extends StoreError {
+  constructor(model: string, version: string, cause?: unknown) {
+    super(`the state of ${model} v${version} changed since it was read`, { cause });
+    this.name = 'StaleStateError';
+  }
+}
