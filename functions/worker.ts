@@ -7,7 +7,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../events/issues';
-import { type PromotionEvent, promotionEventSchema } from '../events/promotionEvent';
+import { businessKey, type PromotionEvent, promotionEventSchema } from '../events/promotionEvent';
 import { logger } from '../lib/log';
 import { type PromotionDeps, processEvent } from '../lib/promotion/processEvent';
 import { promotionDeps } from '../lib/promotion/wiring';
@@ -40,12 +40,20 @@ export async function handleRecord(record: SQSRecord, deps: PromotionDeps): Prom
     const outcome = await processEvent(event, deps);
     logger.info('promotion event processed', { ...context, ...outcome });
   } catch (error) {
-    // Logged with its cause, then rethrown so the record is retried (and dead-lettered in the end).
-    logger.warn('promotion event failed; will retry', {
-      ...context,
-      receiveCount: record.attributes.ApproximateReceiveCount,
-      error,
-    });
+    // Recorded with its cause, then rethrown so the record is retried (and dead-lettered in the end).
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? 1);
+    logger.warn('promotion event failed; will retry', { ...context, receiveCount, error });
+    await deps.store
+      .recordFailure({
+        at: deps.now().toISOString(),
+        model: event.model,
+        ...(event.version !== undefined && { version: event.version }),
+        event: businessKey(event),
+        messageId: record.messageId,
+        receiveCount,
+        error: `${(error as Error).name}: ${(error as Error).message}`,
+      })
+      .catch((recordError: unknown) => logger.error('could not record the failure', { recordError }));
     throw error;
   }
 }

@@ -148,6 +148,9 @@ export function startMlflow(options: {
       MLFLOW_WEBHOOK_ALLOWED_SCHEMES: 'http,https',
       MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS: 'true',
       MLFLOW_WEBHOOK_CACHE_TTL: String(options.webhookCacheTtlSeconds ?? 1),
+      // MLflow 3 otherwise starts a job runner with seven worker processes (GenAI evaluation and
+      // trace jobs); the registry needs none of them, and they take most of a small machine's CPU.
+      MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
       PYTHONWARNINGS: 'ignore::DeprecationWarning',
     },
     url,

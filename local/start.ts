@@ -26,12 +26,6 @@ const port = (name: string, fallback: number) => {
   return value;
 };
 
-const listeners: Array<(line: string) => void> = [];
-const log = (line: string) => {
-  console.log(line);
-  for (const listener of listeners) listener(line);
-};
-
 async function main(): Promise<number> {
   const started = Date.now();
   const stack: LocalStack = await startLocalStack({
@@ -43,7 +37,6 @@ async function main(): Promise<number> {
       moto: port('BATON_MOTO_PORT', 5090),
       ingress: port('BATON_INGRESS_PORT', 3080),
     },
-    log,
   });
   let stopping = false;
   const stop = async (code: number) => {
@@ -65,7 +58,7 @@ Baton is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   Logs             ${resolve(process.env.BATON_STATE_DIR ?? '.baton', 'logs')}
 `);
   let ok = true;
-  if (demo) ok = await runDemo(stack, (listener) => listeners.push(listener));
+  if (demo) ok = await runDemo(stack);
   if (once) await stop(ok ? 0 : 1);
   else console.log('Press Ctrl-C to stop.');
   return 0;

@@ -68,27 +68,14 @@ function verdictEffects(
   const { tags, aliases } = policy;
   const version = facts.version.version;
   const failed = checks.filter((c) => !c.passed);
+  const detail: Record<string, string> = Object.fromEntries(
+    checks.map((c) => [`${tags.checkPrefix}${c.id}`, `${c.passed ? 'PASS' : 'FAIL'}: ${c.reason}`]),
+  );
+  if (!passed) detail[tags.reasons] = failed.map((c) => c.reason).join('; ');
+  detail[tags.phase] = passed ? Phase.Validated : Phase.FailedValidation;
   return [
     { type: 'setTag', version, key: tags.validationStatus, value: ValidationStatus.Pending },
-    ...checks.map(
-      (c): Effect => ({
-        type: 'setTag',
-        version,
-        key: `${tags.checkPrefix}${c.id}`,
-        value: `${c.passed ? 'PASS' : 'FAIL'}: ${c.reason}`,
-      }),
-    ),
-    ...(passed
-      ? []
-      : [
-          {
-            type: 'setTag',
-            version,
-            key: tags.reasons,
-            value: failed.map((c) => c.reason).join('; '),
-          } as Effect,
-        ]),
-    { type: 'setTag', version, key: tags.phase, value: passed ? Phase.Validated : Phase.FailedValidation },
+    { type: 'setTags', version, tags: detail },
     ...(passed ? [{ type: 'setAlias', alias: aliases.challenger, version } as Effect] : []),
     // The verdict is the last registry write: whoever sees PASSED also sees the alias and every tag.
     {

@@ -17,6 +17,8 @@ export interface Notification {
 
 export type Effect =
   | { type: 'setTag'; version: string; key: string; value: string }
+  /** Several independent tags at once (the registry has no batch call, so they go in parallel). */
+  | { type: 'setTags'; version: string; tags: Record<string, string> }
   | { type: 'setAlias'; alias: string; version: string }
   | { type: 'notify'; notification: Notification }
   /** The version is not ready yet: leave the event to be delivered again later. */

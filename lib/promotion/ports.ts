@@ -53,6 +53,17 @@ export interface ModelRegistry {
   deleteAlias(name: string, alias: string): Promise<void>;
 }
 
+export interface EventFailure {
+  at: string;
+  model: string;
+  version?: string;
+  /** The event's business key. */
+  event: string;
+  messageId: string;
+  receiveCount: number;
+  error: string;
+}
+
 /** Baton's memory: one record per version, conditional writes, audit entries in the same transaction. */
 export interface PromotionStore {
   getVersion(model: string, version: string): Promise<VersionState | null>;
@@ -67,6 +78,10 @@ export interface PromotionStore {
   listAudit(model: string): Promise<AuditEntry[]>;
   /** Which of these versions Baton has a record of. */
   knownVersions(model: string, versions: string[]): Promise<Set<string>>;
+  /** Records why an event failed, so a message that ends in the DLQ has its error on file. */
+  recordFailure(failure: EventFailure): Promise<void>;
+  /** The most recent failures for a model, newest first. */
+  listFailures(model: string, limit?: number): Promise<EventFailure[]>;
   /** The reconciler's watermark: creation time (ms) up to which every version was swept. */
   getWatermark(): Promise<number | null>;
   setWatermark(ms: number): Promise<void>;

@@ -68,6 +68,13 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
   switch (effect.type) {
     case 'setTag':
       return deps.registry.setModelVersionTag(event.model, effect.version, effect.key, effect.value);
+    case 'setTags':
+      await Promise.all(
+        Object.entries(effect.tags).map(([key, value]) =>
+          deps.registry.setModelVersionTag(event.model, effect.version, key, value),
+        ),
+      );
+      return;
     case 'setAlias':
       return deps.registry.setAlias(event.model, effect.alias, effect.version);
     case 'notify':

@@ -2,6 +2,7 @@
  * PromotionStore on one DynamoDB table:
  *   pk MODEL#<name>  sk VERSION#<000000000007>     the version's state (revision-guarded)
  *   pk AUDIT#<name>  sk <ISO time>#<version>#<n>   audit entries, in time order
+ *   pk FAILURE#<name> sk <ISO time>#<message id>#<n> why an event failed (expires with TTL)
  *   pk RECONCILER    sk WATERMARK                  the registry sweep's progress
  * State and audit entries are written in one transaction, conditional on the revision read.
  *
@@ -20,12 +21,13 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, auditEntrySchema, type VersionState, versionStateSchema } from '../domain/state';
-import type { PromotionStore } from '../promotion/ports';
+import type { EventFailure, PromotionStore } from '../promotion/ports';
 import { StaleStateError, StoreError } from './errors';
 
 const modelKey = (model: string) => `MODEL#${model}`;
 const versionKey = (version: string) => `VERSION#${version.padStart(12, '0')}`;
 const auditKey = (model: string) => `AUDIT#${model}`;
+const failureKey = (model: string) => `FAILURE#${model}`;
 
 function stripKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -140,6 +142,37 @@ export class DynamoPromotionStore implements PromotionStore {
       }
     }
     return known;
+  }
+
+  async recordFailure(failure: EventFailure): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: failureKey(failure.model),
+          sk: `${failure.at}#${failure.messageId}#${failure.receiveCount}`,
+          ...failure,
+          // Kept as long as SQS keeps the message (14 days), then expired by the table's TTL.
+          expiresAt: Math.floor(Date.parse(failure.at) / 1000) + 14 * 86_400,
+        },
+      }),
+    );
+  }
+
+  async listFailures(model: string, limit = 20): Promise<EventFailure[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': failureKey(model) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => {
+      const { expiresAt: _expiresAt, ...failure } = stripKeys<EventFailure & { expiresAt?: number }>(item);
+      return failure;
+    });
   }
 
   async getWatermark(): Promise<number | null> {

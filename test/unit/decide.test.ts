@@ -29,6 +29,11 @@ const decided = (phase: VersionState['phase']): VersionState => ({
 function summary(effects: Effect[]): string[] {
   return effects.map((e) => {
     if (e.type === 'setTag') return `tag ${e.key}=${e.value.split(':')[0]}`;
+    if (e.type === 'setTags') {
+      return `tags ${Object.entries(e.tags)
+        .map(([k, v]) => `${k}=${v.split(':')[0]}`)
+        .join(', ')}`;
+    }
     if (e.type === 'setAlias') return `alias ${e.alias}→${e.version}`;
     if (e.type === 'notify') return `notify ${e.notification.kind}`;
     return `retry`;
@@ -37,25 +42,17 @@ function summary(effects: Effect[]): string[] {
 
 const passedEffects = [
   'tag validation_status=PENDING',
-  'tag baton.check.tag.git_sha=PASS',
-  'tag baton.check.description=PASS',
-  'tag baton.check.run_status=PASS',
-  'tag baton.check.metric.val_auc=PASS',
-  'tag baton.check.champion.val_logloss=PASS',
-  'tag baton.phase=validated',
+  'tags baton.check.tag.git_sha=PASS, baton.check.description=PASS, baton.check.run_status=PASS, ' +
+    'baton.check.metric.val_auc=PASS, baton.check.champion.val_logloss=PASS, baton.phase=validated',
   'alias challenger→2',
   'tag validation_status=PASSED',
   'notify validation.passed',
 ];
 const failedEffects = [
   'tag validation_status=PENDING',
-  'tag baton.check.tag.git_sha=PASS',
-  'tag baton.check.description=PASS',
-  'tag baton.check.run_status=PASS',
-  'tag baton.check.metric.val_auc=FAIL',
-  'tag baton.check.champion.val_logloss=FAIL',
-  'tag validation_reasons=val_auc 0.7 < 0.8; val_logloss 0.5 > champion 0.409 + 0.005',
-  'tag baton.phase=failed_validation',
+  'tags baton.check.tag.git_sha=PASS, baton.check.description=PASS, baton.check.run_status=PASS, ' +
+    'baton.check.metric.val_auc=FAIL, baton.check.champion.val_logloss=FAIL, ' +
+    'validation_reasons=val_auc 0.7 < 0.8; val_logloss 0.5 > champion 0.409 + 0.005, baton.phase=failed_validation',
   'tag validation_status=FAILED',
   'notify validation.failed',
 ];
@@ -106,7 +103,10 @@ describe('decide', () => {
       policy,
       { validation: { ...passing, version: aVersion({ status: 'FAILED_REGISTRATION' }) } },
       'failed_validation',
-      expect.arrayContaining(['tag baton.check.registration=FAIL', 'tag validation_status=FAILED']),
+      expect.arrayContaining([
+        expect.stringContaining('baton.check.registration=FAIL'),
+        'tag validation_status=FAILED',
+      ]),
     ],
     ['a version deleted before validation', null, aCreatedEvent(), policy, { validation: null }, null, []],
     [

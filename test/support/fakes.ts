@@ -1,0 +1,122 @@
+/**
+ * In-memory stand-ins for the ports, for unit tests of the use case only. What users rely on
+ * is proven against the real MLflow server and the emulator in test/integration.
+ */
+import type { Notification } from '../../lib/domain/effects';
+import type { AuditEntry, VersionState } from '../../lib/domain/state';
+import type {
+  EventFailure,
+  ModelRegistry,
+  ModelVersionInfo,
+  Notifier,
+  PromotionStore,
+  RunInfo,
+} from '../../lib/promotion/ports';
+import { StaleStateError } from '../../lib/store/errors';
+
+export class MemoryRegistry implements ModelRegistry {
+  versions = new Map<string, ModelVersionInfo>();
+  runs = new Map<string, RunInfo>();
+  aliases = new Map<string, string>();
+  writes: string[] = [];
+  /** Throws on the n-th write (1-based), once: a crash in the middle of applying effects. */
+  crashOnWrite?: number;
+
+  private key = (name: string, version: string) => `${name}/${version}`;
+  private write(description: string) {
+    if (this.crashOnWrite !== undefined && this.writes.length + 1 === this.crashOnWrite) {
+      this.crashOnWrite = undefined;
+      throw new Error('crash');
+    }
+    this.writes.push(description);
+  }
+  add(version: ModelVersionInfo, run?: RunInfo) {
+    this.versions.set(this.key(version.name, version.version), version);
+    if (run) this.runs.set(run.runId, run);
+  }
+  async getModelVersion(name: string, version: string) {
+    const found = this.versions.get(this.key(name, version));
+    if (!found) return null;
+    const aliases = [...this.aliases]
+      .filter(([k, v]) => k.startsWith(`${name}/`) && v === version)
+      .map(([k]) => k.split('/')[1]!);
+    return { ...found, aliases };
+  }
+  async getModelVersionByAlias(name: string, alias: string) {
+    const version = this.aliases.get(`${name}/${alias}`);
+    return version ? this.getModelVersion(name, version) : null;
+  }
+  async searchModelVersions(options: { name?: string }) {
+    const versions = [...this.versions.values()]
+      .filter((v) => !options.name || v.name === options.name)
+      .sort((a, b) => b.creationTimestamp - a.creationTimestamp);
+    return { versions };
+  }
+  async getRun(runId: string) {
+    return this.runs.get(runId) ?? null;
+  }
+  async setModelVersionTag(name: string, version: string, key: string, value: string) {
+    this.write(`tag ${name}/${version} ${key}=${value}`);
+    const v = this.versions.get(this.key(name, version))!;
+    v.tags = { ...v.tags, [key]: value };
+  }
+  async deleteModelVersionTag(name: string, version: string, key: string) {
+    this.write(`untag ${name}/${version} ${key}`);
+    const v = this.versions.get(this.key(name, version))!;
+    const { [key]: _, ...rest } = v.tags;
+    v.tags = rest;
+  }
+  async setAlias(name: string, alias: string, version: string) {
+    this.write(`alias ${name} ${alias}→${version}`);
+    this.aliases.set(`${name}/${alias}`, version);
+  }
+  async deleteAlias(name: string, alias: string) {
+    this.write(`unalias ${name} ${alias}`);
+    this.aliases.delete(`${name}/${alias}`);
+  }
+}
+
+export class MemoryStore implements PromotionStore {
+  states = new Map<string, VersionState>();
+  audit: AuditEntry[] = [];
+  failures: EventFailure[] = [];
+  watermark: number | null = null;
+
+  async getVersion(model: string, version: string) {
+    return this.states.get(`${model}/${version}`) ?? null;
+  }
+  async saveVersion(next: VersionState, expectedRevision: number, audit: AuditEntry[]) {
+    const current = this.states.get(`${next.model}/${next.version}`);
+    if ((current?.revision ?? 0) !== expectedRevision) throw new StaleStateError(next.model, next.version);
+    this.states.set(`${next.model}/${next.version}`, next);
+    this.audit.push(...audit);
+  }
+  async listVersions(model: string) {
+    return [...this.states.values()].filter((s) => s.model === model);
+  }
+  async listAudit(model: string) {
+    return this.audit.filter((a) => a.model === model);
+  }
+  async knownVersions(model: string, versions: string[]) {
+    return new Set(versions.filter((v) => this.states.has(`${model}/${v}`)));
+  }
+  async recordFailure(failure: EventFailure) {
+    this.failures.push(failure);
+  }
+  async listFailures(model: string) {
+    return this.failures.filter((f) => f.model === model).reverse();
+  }
+  async getWatermark() {
+    return this.watermark;
+  }
+  async setWatermark(ms: number) {
+    this.watermark = ms;
+  }
+}
+
+export class MemoryNotifier implements Notifier {
+  published: Notification[] = [];
+  async publish(notification: Notification) {
+    this.published.push(notification);
+  }
+}

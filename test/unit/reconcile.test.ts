@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { PromotionEvent } from '../../events/promotionEvent';
+import { reconcile } from '../../lib/promotion/reconcile';
+import { aVersion } from '../support/builders';
+import { MemoryRegistry, MemoryStore } from '../support/fakes';
+
+const now = new Date('2026-11-22T12:00:00Z');
+const minutesAgo = (m: number) => now.getTime() - m * 60_000;
+
+function setup() {
+  const registry = new MemoryRegistry();
+  const store = new MemoryStore();
+  const queued: PromotionEvent[] = [];
+  const queue = { enqueue: async (e: PromotionEvent) => void queued.push(e) };
+  return { registry, store, queued, deps: { registry, store, queue, now } };
+}
+
+describe('the reconciler', () => {
+  it('enqueues recent versions Baton has no record of, oldest first, as swept created events', async () => {
+    const { registry, store, queued, deps } = setup();
+    registry.add(aVersion({ name: 'fraud', version: '3', creationTimestamp: minutesAgo(1) }));
+    registry.add(aVersion({ name: 'fraud', version: '2', creationTimestamp: minutesAgo(2) }));
+    registry.add(aVersion({ name: 'churn', version: '7', creationTimestamp: minutesAgo(3) }));
+    await store.saveVersion(
+      { model: 'fraud', version: '2', phase: 'validated', revision: 1, updatedAt: 'x' },
+      0,
+      [],
+    );
+
+    const result = await reconcile(deps);
+
+    expect(queued.map((e) => `${e.model} v${e.version} ${e.source} ${e.deliveryId}`)).toEqual([
+      'fraud v3 reconciler sweep:fraud:3',
+      'churn v7 reconciler sweep:churn:7',
+    ]);
+    expect(result.watermark).toBe(minutesAgo(1));
+  });
+
+  it('leaves versions older than the first sweep’s lookback alone: they predate Baton', async () => {
+    const { registry, queued, deps } = setup();
+    registry.add(aVersion({ version: '1', creationTimestamp: minutesAgo(120) }));
+
+    await reconcile(deps);
+
+    expect(queued).toEqual([]);
+  });
+
+  it('sweeps from the stored watermark minus the overlap on later runs', async () => {
+    const { registry, store, queued, deps } = setup();
+    store.watermark = minutesAgo(30);
+    registry.add(aVersion({ version: '4', creationTimestamp: minutesAgo(33) }));
+    registry.add(aVersion({ version: '5', creationTimestamp: minutesAgo(40) }));
+
+    await reconcile(deps);
+
+    expect(queued.map((e) => e.version)).toEqual(['4']);
+    expect(store.watermark).toBe(minutesAgo(30));
+  });
+});
