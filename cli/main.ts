@@ -6,6 +6,7 @@
  */
 import { inspectCommand } from './inspect';
 import { policyCommand } from './policy';
+import { statusCommand } from './status';
 
 const usage = `baton — the model-promotion controller's operator CLI
 
@@ -17,12 +18,16 @@ Usage:
       Check every policy file in DIR (default: policies) as the functions load them. Prints each
       problem as 'file: path: message', or 'N policies OK' and the model patterns in the order
       they match; exit 0 when every file is valid, 2 otherwise.
+  baton status MODEL
+      Every version of MODEL: Baton's phase, validation_status, aliases and failed checks, and the
+      most recent event failures. Reads TABLE_NAME and MLFLOW_TRACKING_URI, or the local stack.
   baton help
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   inspect: inspectCommand,
   policy: policyCommand,
+  status: statusCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

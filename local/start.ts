@@ -9,7 +9,9 @@
  *
  * Every setting is an environment variable; see the README's "Configuration".
  */
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type LocalStackInfo, localStackInfoFile } from '../cli/context';
 import { runDemo } from './demo';
 import { type LocalStack, startLocalStack } from './stack';
 
@@ -38,6 +40,14 @@ async function main(): Promise<number> {
       ingress: port('BATON_INGRESS_PORT', 3080),
     },
   });
+  // Tells `npx baton status …` where this stack lives.
+  const info: LocalStackInfo = {
+    mlflowUrl: stack.mlflowUrl,
+    motoUrl: stack.motoUrl,
+    region: stack.aws.region,
+    tableName: stack.resources.resolveString({ Ref: 'BatonTable' }),
+  };
+  writeFileSync(localStackInfoFile(), JSON.stringify(info, null, 2));
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

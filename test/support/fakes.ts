@@ -47,10 +47,11 @@ export class MemoryRegistry implements ModelRegistry {
     return version ? this.getModelVersion(name, version) : null;
   }
   async searchModelVersions(options: { name?: string }) {
-    const versions = [...this.versions.values()]
+    const found = [...this.versions.values()]
       .filter((v) => !options.name || v.name === options.name)
       .sort((a, b) => b.creationTimestamp - a.creationTimestamp);
-    return { versions };
+    const versions = await Promise.all(found.map((v) => this.getModelVersion(v.name, v.version)));
+    return { versions: versions.filter((v) => v !== null) };
   }
   async getRun(runId: string) {
     return this.runs.get(runId) ?? null;

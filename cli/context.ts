@@ -1,0 +1,64 @@
+/**
+ * Where the CLI finds Baton's table and registry: the environment (as in AWS), or else the
+ * `.baton/local.json` that `npm start` writes, so `npx baton status MODEL` works against the
+ * local stack with no setup.
+ *
+ * | variable | meaning |
+ * |---|---|
+ * | TABLE_NAME | Baton's DynamoDB table |
+ * | MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, REGISTRY_FLAVOR | the registry |
+ * | AWS_REGION, AWS_ENDPOINT_URL, AWS credentials | the AWS account (SDK defaults) |
+ * | BATON_STATE_DIR | where `npm start` wrote local.json (default .baton) |
+ *
+ * @example
+ *   const { store, registry } = cliContext();
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ModelRegistry, PromotionStore } from '../lib/promotion/ports';
+import { createRegistry } from '../lib/registry/createRegistry';
+import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
+
+export interface LocalStackInfo {
+  mlflowUrl: string;
+  motoUrl: string;
+  region: string;
+  tableName: string;
+}
+
+export function localStackInfoFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.BATON_STATE_DIR ?? '.baton', 'local.json');
+}
+
+export function cliContext(env: NodeJS.ProcessEnv = process.env): {
+  store: PromotionStore;
+  registry: ModelRegistry;
+} {
+  const file = localStackInfoFile(env);
+  const local: Partial<LocalStackInfo> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const table = env.TABLE_NAME ?? local.tableName;
+  const trackingUri = env.MLFLOW_TRACKING_URI ?? local.mlflowUrl;
+  if (!table || !trackingUri) {
+    throw new Error('set TABLE_NAME and MLFLOW_TRACKING_URI (and AWS credentials), or run `npm start` first');
+  }
+  const useLocal = env.TABLE_NAME === undefined && local.motoUrl !== undefined;
+  const dynamodb = new DynamoDBClient(
+    useLocal
+      ? {
+          endpoint: local.motoUrl,
+          region: local.region,
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        }
+      : {},
+  );
+  return {
+    store: new DynamoPromotionStore(DynamoDBDocumentClient.from(dynamodb), table),
+    registry: createRegistry({
+      flavor: env.REGISTRY_FLAVOR === 'databricks' ? 'databricks' : 'mlflow',
+      trackingUri,
+      token: env.MLFLOW_TRACKING_TOKEN,
+    }),
+  };
+}
