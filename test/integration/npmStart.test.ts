@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from './globalSetup';
 
 describe('npm start', () => {
-  it('brings Baton up, runs the demo end to end and stops cleanly', async () => {
+  it('brings Baton up, validates a passing and a failing demo version, and stops cleanly', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'baton-start-'));
     const env = {
       ...process.env,
@@ -35,7 +35,10 @@ describe('npm start', () => {
     expect(output).toMatch(/MLflow UI\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/Ingress\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/AWS emulator\s+http:\/\/127\.0\.0\.1:\d+/);
-    expect(output).toMatch(/Demo: ✓ MLflow's webhook carried model_version\.created for baton-demo v1/);
+    expect(output).toMatch(/Demo: ✓ MLflow shows validation_status=PASSED on v1 .*aliases: challenger/);
+    expect(output).toMatch(/baton\.check\.metric\.val_auc\s+PASS: val_auc 0\.91 ≥ 0\.8/);
+    expect(output).toMatch(/Demo: ✓ MLflow shows validation_status=FAILED on v2 .*aliases: none/);
+    expect(output).toMatch(/baton\.check\.metric\.val_auc\s+FAIL: val_auc 0\.72 < 0\.8/);
     expect(code).toBe(0);
   }, 180_000);
 });
