@@ -2,18 +2,9 @@
  * What a decision asks the world to do. Every effect is idempotent, so applying a decision twice
  * (after a crash and redelivery) converges on the same registry, endpoint and notifications.
  */
-import type { CheckResult } from './checks';
+import type { Notification } from '../../events/notification';
 
-export interface Notification {
-  kind: 'validation.passed' | 'validation.failed';
-  model: string;
-  version: string;
-  checks: CheckResult[];
-  /** Subscribers deliver each key once, however often SNS delivers the message. */
-  idempotencyKey: string;
-  runId?: string;
-  registeredBy?: string;
-}
+export type { Notification };
 
 export type Effect =
   | { type: 'setTag'; version: string; key: string; value: string }

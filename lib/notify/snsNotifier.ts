@@ -17,9 +17,17 @@ export class NotifyError extends Error {
 }
 
 /** SNS subjects are at most 100 printable characters. */
+const what: Record<Notification['kind'], string> = {
+  'validation.passed': 'passed validation',
+  'validation.failed': 'failed validation',
+  'approval.requested': 'awaits approval',
+  'approval.rejected': 'was rejected',
+  'approval.expired': 'approval request expired',
+  'promotion.completed': 'is the new champion',
+};
+
 export function subjectOf(n: Notification): string {
-  const verdict = n.kind === 'validation.passed' ? 'passed validation' : 'failed validation';
-  return `Baton: ${n.model} v${n.version} ${verdict}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+  return `Baton: ${n.model} v${n.version} ${what[n.kind]}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
 export class SnsNotifier implements Notifier {
