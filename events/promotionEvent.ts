@@ -53,15 +53,54 @@ export const registryEventSchema = z.object({
 });
 export type RegistryEvent = z.infer<typeof registryEventSchema>;
 
-/** Every event the promotion queue carries; later sources join this union. */
-export const promotionEventSchema = registryEventSchema;
+/** How an approver's decision reached Baton. */
+export const DecisionChannel = { Slack: 'slack', Link: 'link', Cli: 'cli' } as const;
+
+/** An approver approves or rejects a version waiting for approval. */
+export const decisionEventSchema = z.object({
+  type: z.literal('decision'),
+  model: nameSchema,
+  version: z.string().check(z.regex(/^\d{1,12}$/)),
+  decision: z.enum(['approve', 'reject']),
+  /** A Slack user id or an e-mail address, as the policy's approvers list them. */
+  actor: z.string().check(z.minLength(1), z.maxLength(320)),
+  via: z.enum(['slack', 'link', 'cli']),
+  reason: z.optional(z.string().check(z.maxLength(2000))),
+  /** Slack's response_url, to update the original message with the outcome. */
+  responseUrl: z.optional(z.url()),
+  deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
+  receivedAt: z.string(),
+});
+export type DecisionEvent = z.infer<typeof decisionEventSchema>;
+
+/** Due work found by the tick: an approval request's expiry, a stalled promotion. */
+export const dueEventSchema = z.object({
+  type: z.literal('due'),
+  model: nameSchema,
+  version: z.string().check(z.regex(/^\d{1,12}$/)),
+  /** The deadline that fell due (ms since the epoch), so a stale sweep is recognised. */
+  dueAt: z.number(),
+  deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
+  receivedAt: z.string(),
+});
+export type DueEvent = z.infer<typeof dueEventSchema>;
+
+/** Every event the promotion queue carries. */
+export const promotionEventSchema = z.discriminatedUnion('type', [
+  registryEventSchema,
+  decisionEventSchema,
+  dueEventSchema,
+]);
 export type PromotionEvent = z.infer<typeof promotionEventSchema>;
 
 /**
  * The identity of what happened, independent of how it arrived: a webhook, its retry, a
  * redelivery with a new id and a swept event for the same change share one key.
  */
-export function businessKey(event: RegistryEvent): string {
+export function businessKey(event: PromotionEvent): string {
+  if (event.type === 'decision')
+    return `decision:${event.model}:${event.version}:${event.actor}:${event.decision}`;
+  if (event.type === 'due') return `due:${event.model}:${event.version}:${event.dueAt}`;
   const subject = [event.alias, event.version].filter(Boolean).join('@');
   const tag = event.tag ? `:${event.tag.key}=${event.tag.value ?? ''}` : '';
   return `${event.kind}:${event.model}:${subject}${tag}`;

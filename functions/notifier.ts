@@ -1,12 +1,80 @@
 /**
- * Subscribed to the notifications topic. Until Slack delivery arrives with the approvals issue,
- * notifications are logged (the null notifier).
+ * Subscribed to the notifications topic: each SNS record is one notification, delivered to Slack
+ * once per idempotency key (lib/notify/idempotency). An unreadable message is logged and dropped
+ * (a retry cannot fix it); a failed delivery throws, so Lambda retries the message.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { describeIssues } from '../events/issues';
+import { notificationSchema } from '../events/notification';
+import { readConfig } from '../lib/config';
 import { logger } from '../lib/log';
+import { type DeliveryLedger, DynamoDeliveryLedger, deliverOnce } from '../lib/notify/idempotency';
+import { slackNotifier } from '../lib/notify/slackDelivery';
+import type { Notifier } from '../lib/promotion/ports';
+import { SsmSecretStore } from '../lib/secrets/secretStore';
 
-export const handler = async (event: SNSEvent): Promise<void> => {
-  for (const record of event.Records) {
-    logger.info('notification', { subject: record.Sns.Subject, messageId: record.Sns.MessageId });
+const configSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  SLACK_BOT_TOKEN_PARAM: z.optional(z.string()),
+  SLACK_WEBHOOK_URL_PARAM: z.optional(z.string()),
+  SLACK_CHANNEL: z._default(z.string(), ''),
+  SLACK_API_URL: z._default(z.url(), 'https://slack.com/api'),
+});
+
+export interface NotifierDeps {
+  notifier: Notifier;
+  ledger: DeliveryLedger;
+}
+
+export async function notify(event: SNSEvent, deps: NotifierDeps): Promise<void> {
+  for (const { Sns } of event.Records) {
+    const parsed = notificationSchema.safeParse(parseJson(Sns.Message));
+    if (!parsed.success) {
+      logger.error('notification dropped: not a notification', {
+        messageId: Sns.MessageId,
+        issues: describeIssues(parsed.error.issues),
+      });
+      continue;
+    }
+    const { kind, model, version, idempotencyKey } = parsed.data;
+    const outcome = await deliverOnce(parsed.data, deps);
+    logger.info(`notification ${outcome}`, {
+      kind,
+      model,
+      version,
+      idempotencyKey,
+      messageId: Sns.MessageId,
+    });
   }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function defaultDeps(): NotifierDeps {
+  const config = readConfig(configSchema);
+  return {
+    notifier: slackNotifier(new SsmSecretStore(new SSMClient({})), {
+      botTokenParam: config.SLACK_BOT_TOKEN_PARAM,
+      webhookUrlParam: config.SLACK_WEBHOOK_URL_PARAM,
+      channel: config.SLACK_CHANNEL,
+      apiUrl: config.SLACK_API_URL,
+    }),
+    ledger: new DynamoDeliveryLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.TABLE_NAME),
+  };
+}
+
+let deps: NotifierDeps | undefined;
+export const handler = async (event: SNSEvent): Promise<void> => {
+  deps ??= defaultDeps();
+  await notify(event, deps);
 };

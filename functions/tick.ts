@@ -1,13 +1,14 @@
 /**
- * Every minute (EventBridge schedule): the registry reconciler sweeps for versions Baton has
- * not seen (lost webhooks) and enqueues them. Due work from the table's DueIndex (approval
- * expiry, canary bake times) joins with the later issues.
+ * Every minute (EventBridge schedule): enqueues the deadlines that fell due (approval expiry),
+ * found through the table's DueIndex, and the registry reconciler sweeps for versions Baton has
+ * not seen (lost webhooks) and enqueues them.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
 import { logger } from '../lib/log';
+import { enqueueDueWork } from '../lib/promotion/dueWork';
 import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
 import { documentClient, registryFromEnv } from '../lib/promotion/wiring';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
@@ -33,13 +34,18 @@ async function tickDeps(): Promise<TickDeps> {
 }
 
 let deps: Promise<TickDeps> | undefined;
-export const handler = async (event: ScheduledEvent): Promise<{ swept: number; enqueued: number }> => {
+export const handler = async (
+  event: ScheduledEvent,
+): Promise<{ swept: number; enqueued: number; due: number }> => {
   deps ??= tickDeps();
-  const result = await reconcile({ ...(await deps), now: new Date(event.time) });
+  const ready = await deps;
+  const now = new Date();
+  const due = await enqueueDueWork({ store: ready.store, queue: ready.queue, now });
+  const result = await reconcile({ ...ready, now });
   if (result.enqueued.length > 0) {
     logger.info('reconciler enqueued versions the webhooks missed', {
       versions: result.enqueued.map((e) => `${e.model} v${e.version}`),
     });
   }
-  return { swept: result.swept, enqueued: result.enqueued.length };
+  return { swept: result.swept, enqueued: result.enqueued.length, due: due.length };
 };

@@ -35,7 +35,7 @@ export function parseRecord(record: SQSRecord): PromotionEvent {
 
 export async function handleRecord(record: SQSRecord, deps: PromotionDeps): Promise<void> {
   const event = parseRecord(record);
-  const context = { kind: event.kind, model: event.model, version: event.version, source: event.source };
+  const context = { event: businessKey(event), type: event.type };
   try {
     const outcome = await processEvent(event, deps);
     logger.info('promotion event processed', { ...context, ...outcome });

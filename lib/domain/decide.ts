@@ -7,9 +7,16 @@
  * @example
  *   const { next, effects, audit } = decide(null, createdEvent, policy, { validation }, now);
  */
-import { businessKey, type RegistryEvent, RegistryEventKind } from '../../events/promotionEvent';
+import {
+  businessKey,
+  type PromotionEvent,
+  type RegistryEvent,
+  RegistryEventKind,
+} from '../../events/promotionEvent';
+import { decideApproval, decideDue, finishPromotion, startPromotion } from './approval';
 import { type CheckResult, runChecks, type ValidationFacts } from './checks';
-import type { Effect } from './effects';
+import { durationMs } from './duration';
+import type { Effect, Notification } from './effects';
 import { Phase, ValidationStatus } from './phases';
 import type { Policy } from './policy';
 import type { AuditEntry, VersionState } from './state';
@@ -17,6 +24,8 @@ import type { AuditEntry, VersionState } from './state';
 export interface Facts {
   /** Read for a version that is to be validated; null when it no longer exists in the registry. */
   validation?: ValidationFacts | null;
+  /** Which versions hold the champion and challenger aliases now (read for decisions). */
+  aliases?: { champion: string | null; challenger: string | null };
 }
 
 export interface Decision {
@@ -25,6 +34,8 @@ export interface Decision {
   effects: Effect[];
   /** Stored in the same transaction as `next`. */
   audit: AuditEntry[];
+  /** Store `next`, then decide again on it (a recorded intent to finish, e.g. a promotion). */
+  again?: boolean;
 }
 
 const nothing: Decision = { next: null, effects: [], audit: [] };
@@ -32,10 +43,11 @@ const nothing: Decision = { next: null, effects: [], audit: [] };
 /** Whether decide needs validation facts for this event (so the worker reads only what it needs). */
 export function needsValidationFacts(
   state: VersionState | null,
-  event: RegistryEvent,
+  event: PromotionEvent,
   policy: Policy | undefined,
 ) {
   return (
+    event.type === 'registry' &&
     event.kind === RegistryEventKind.ModelVersionCreated &&
     event.version !== undefined &&
     policy !== undefined &&
@@ -64,6 +76,8 @@ function verdictEffects(
   facts: ValidationFacts,
   checks: CheckResult[],
   passed: boolean,
+  phase: Phase,
+  notification: Notification,
 ): Effect[] {
   const { tags, aliases } = policy;
   const version = facts.version.version;
@@ -72,7 +86,7 @@ function verdictEffects(
     checks.map((c) => [`${tags.checkPrefix}${c.id}`, `${c.passed ? 'PASS' : 'FAIL'}: ${c.reason}`]),
   );
   if (!passed) detail[tags.reasons] = failed.map((c) => c.reason).join('; ');
-  detail[tags.phase] = passed ? Phase.Validated : Phase.FailedValidation;
+  detail[tags.phase] = phase;
   return [
     { type: 'setTag', version, key: tags.validationStatus, value: ValidationStatus.Pending },
     { type: 'setTags', version, tags: detail },
@@ -84,22 +98,26 @@ function verdictEffects(
       key: tags.validationStatus,
       value: passed ? ValidationStatus.Passed : ValidationStatus.Failed,
     },
-    {
-      type: 'notify',
-      notification: {
-        kind: passed ? 'validation.passed' : 'validation.failed',
-        model: facts.version.name,
-        version,
-        checks,
-        idempotencyKey: `validation:${facts.version.name}:${version}`,
-        runId: facts.version.runId,
-        registeredBy: facts.version.userId,
-      },
-    },
+    { type: 'notify', notification },
   ];
 }
 
 export function decide(
+  state: VersionState | null,
+  event: PromotionEvent,
+  policy: Policy | undefined,
+  facts: Facts,
+  now: Date,
+): Decision {
+  // A recorded promotion is finished first, whatever event brought Baton back to the version.
+  if (state?.phase === Phase.Promoting && policy)
+    return finishPromotion(state, policy, businessKey(event), now);
+  if (event.type === 'decision') return decideApproval(state, event, policy, facts, now);
+  if (event.type === 'due') return decideDue(state, event, policy, now);
+  return decideRegistryEvent(state, event, policy, facts, now);
+}
+
+function decideRegistryEvent(
   state: VersionState | null,
   event: RegistryEvent,
   policy: Policy | undefined,
@@ -153,32 +171,116 @@ export function decide(
       ? [{ id: 'registration', passed: false, reason: 'the registry reports FAILED_REGISTRATION' }]
       : runChecks(policy.checks, validation);
 
-  // Every check passed → validated and challenger; otherwise failed with the reasons.
   const passed = checks.every((c) => c.passed);
   const comparedWith = validation.champion?.version.version;
-  return {
-    next: stateOf(event, state, now, {
-      phase: passed ? Phase.Validated : Phase.FailedValidation,
+  const registeredBy = validation.version.userId ?? validation.run?.userId;
+  const { model, version } = event as { model: string; version: string };
+  const base = stateOf(event, state, now, {
+    checks,
+    ...(comparedWith !== undefined && { comparedWith }),
+    ...(registeredBy !== undefined && { registeredBy }),
+  });
+  const verdict: AuditEntry = {
+    at,
+    model,
+    version,
+    kind: passed ? 'validation.passed' : 'validation.failed',
+    actor: 'baton',
+    cause,
+    evidence: {
       checks,
-      ...(comparedWith !== undefined && { comparedWith }),
-    }),
-    effects: verdictEffects(policy, validation, checks, passed),
-    audit: [
-      {
-        at,
-        model: event.model,
-        version: event.version,
-        kind: passed ? 'validation.passed' : 'validation.failed',
-        actor: 'baton',
-        cause,
-        evidence: {
-          checks,
-          runId: validation.version.runId ?? null,
-          metrics: validation.run?.metrics ?? {},
-          champion: comparedWith ?? null,
-          championMetrics: validation.champion?.run?.metrics ?? null,
-        },
-      },
-    ],
+      runId: validation.version.runId ?? null,
+      metrics: validation.run?.metrics ?? {},
+      champion: comparedWith ?? null,
+      championMetrics: validation.champion?.run?.metrics ?? null,
+    },
   };
+  const about = { model, version, runId: validation.version.runId, registeredBy };
+  const verdictNotice = (kind: 'validation.passed' | 'validation.failed'): Notification => ({
+    kind,
+    ...about,
+    checks,
+    idempotencyKey: `validation:${model}:${version}`,
+  });
+
+  // A check failed: FAILED with the reasons, no alias.
+  if (!passed) {
+    return {
+      next: { ...base, phase: Phase.FailedValidation },
+      effects: verdictEffects(
+        policy,
+        validation,
+        checks,
+        false,
+        Phase.FailedValidation,
+        verdictNotice('validation.failed'),
+      ),
+      audit: [verdict],
+    };
+  }
+
+  // Passed and people must approve: challenger, and a request to the approvers that expires.
+  const approval = policy.approval;
+  if (approval?.required) {
+    const expires = now.getTime() + durationMs(approval.expiresAfter);
+    const request: Notification = {
+      kind: 'approval.requested',
+      ...about,
+      checks,
+      metrics: validation.run?.metrics ?? {},
+      champion: validation.champion
+        ? { version: validation.champion.version.version, metrics: validation.champion.run?.metrics ?? {} }
+        : null,
+      approvers: approval.approvers,
+      minApprovals: approval.minApprovals,
+      expiresAt: new Date(expires).toISOString(),
+      idempotencyKey: `approval:${model}:${version}`,
+    };
+    return {
+      next: {
+        ...base,
+        phase: Phase.AwaitingApproval,
+        approvals: [],
+        expiresAt: request.expiresAt,
+        dueAt: expires,
+      },
+      effects: verdictEffects(policy, validation, checks, true, Phase.AwaitingApproval, request),
+      audit: [
+        verdict,
+        {
+          ...verdict,
+          kind: 'approval.requested',
+          evidence: { approvers: approval.approvers, expiresAt: request.expiresAt },
+        },
+      ],
+    };
+  }
+
+  const effects = verdictEffects(
+    policy,
+    validation,
+    checks,
+    true,
+    Phase.Validated,
+    verdictNotice('validation.passed'),
+  );
+  const validated: VersionState = { ...base, phase: Phase.Validated };
+
+  // Passed, and the policy promotes without approval or rollout: record the intent, then promote.
+  if (approval && !approval.required && !policy.rollout) {
+    const champion = comparedWith ?? null;
+    return startPromotion(
+      { ...validated, revision: validated.revision - 1 },
+      [],
+      champion === version ? null : champion,
+      now,
+      {
+        effects,
+        audit: [verdict],
+      },
+    );
+  }
+
+  // Passed; promotion is left to people (no approval section in the policy).
+  return { next: validated, effects, audit: [verdict] };
 }

@@ -11,6 +11,10 @@ export type Effect =
   /** Several independent tags at once (the registry has no batch call, so they go in parallel). */
   | { type: 'setTags'; version: string; tags: Record<string, string> }
   | { type: 'setAlias'; alias: string; version: string }
+  /** Removes the alias only while it still points at `version` (a newer version may hold it). */
+  | { type: 'deleteAlias'; alias: string; version: string }
+  /** Updates the Slack message a decision came from (its response_url) with the outcome. */
+  | { type: 'respond'; url: string; text: string }
   | { type: 'notify'; notification: Notification }
   /** The version is not ready yet: leave the event to be delivered again later. */
   | { type: 'retryLater'; reason: string };

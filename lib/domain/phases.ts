@@ -15,12 +15,16 @@ export const Phase = {
   Rejected: 'rejected',
   /** Nobody decided before the policy's expiry. */
   Expired: 'expired',
+  /** Approved: the intent (new champion, previous champion) is recorded and the aliases are moving. */
+  Promoting: 'promoting',
   /** Taking a growing share of traffic in canary steps. */
   RollingOut: 'rolling_out',
   /** A rollout stopped: traffic back on the champion. */
   Aborted: 'aborted',
   /** Holds the champion alias. */
   Promoted: 'promoted',
+  /** Was champion; now holds the archive alias, the rollback target. */
+  Archived: 'archived',
   /** Was champion; demoted by a rollback. */
   RolledBack: 'rolled_back',
   /** A newer version of the same model was validated while this one waited. */

@@ -18,6 +18,24 @@ export const versionStateSchema = z.object({
   checks: z.optional(z.array(checkResultSchema)),
   /** The champion the candidate was compared with, if any. */
   comparedWith: z.optional(z.string()),
+  /** Who registered the version (the registry's user, else the run's); never its own approver. */
+  registeredBy: z.optional(z.string()),
+  /** Approvals so far, one per person. */
+  approvals: z.optional(z.array(z.object({ by: z.string(), at: z.string(), via: z.string() }))),
+  /** When the approval request closes (ISO 8601). */
+  expiresAt: z.optional(z.string()),
+  /** The next deadline (ms since the epoch), found by the tick through the table's DueIndex. */
+  dueAt: z.optional(z.number()),
+  /** The recorded intent of a promotion, so a crash between alias calls converges. */
+  promotion: z.optional(
+    z.object({
+      previousChampion: z.nullable(z.string()),
+      approvedBy: z.array(z.string()),
+      startedAt: z.string(),
+    }),
+  ),
+  /** Who rejected the version, when rejected. */
+  rejectedBy: z.optional(z.string()),
   updatedAt: z.string(),
 });
 export type VersionState = z.infer<typeof versionStateSchema>;

@@ -82,6 +82,11 @@ export interface PromotionStore {
   recordFailure(failure: EventFailure): Promise<void>;
   /** The most recent failures for a model, newest first. */
   listFailures(model: string, limit?: number): Promise<EventFailure[]>;
+  /** Versions whose deadline (dueAt, ms) has passed, from the DueIndex: no table scan. */
+  dueVersions(
+    nowMs: number,
+    limit?: number,
+  ): Promise<Array<{ model: string; version: string; dueAt: number }>>;
   /** The reconciler's watermark: creation time (ms) up to which every version was swept. */
   getWatermark(): Promise<number | null>;
   setWatermark(ms: number): Promise<void>;
@@ -90,4 +95,9 @@ export interface PromotionStore {
 /** Tells people and other systems what Baton decided. */
 export interface Notifier {
   publish(notification: Notification): Promise<void>;
+}
+
+/** Tells the person behind a decision what became of it (Slack: the message's response_url). */
+export interface Responder {
+  respond(url: string, text: string): Promise<void>;
 }

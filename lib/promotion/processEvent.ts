@@ -12,13 +12,16 @@ import type { PromotionEvent } from '../../events/promotionEvent';
 import type { ValidationFacts } from '../domain/checks';
 import { decide, type Facts, needsValidationFacts } from '../domain/decide';
 import type { Effect } from '../domain/effects';
+import { Phase } from '../domain/phases';
 import type { Policy } from '../domain/policy';
-import type { ModelRegistry, Notifier, PromotionStore } from './ports';
+import type { ModelRegistry, Notifier, PromotionStore, Responder } from './ports';
 
 export interface PromotionDeps {
   registry: ModelRegistry;
   store: PromotionStore;
   notifier: Notifier;
+  /** Answers the person behind a decision (Slack's response_url); a null object where there is none. */
+  responder?: Responder;
   policyFor(model: string): Policy | undefined;
   now(): Date;
 }
@@ -77,6 +80,14 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
       return;
     case 'setAlias':
       return deps.registry.setAlias(event.model, effect.alias, effect.version);
+    case 'deleteAlias': {
+      // Only while it still points at this version: a newer challenger keeps its alias.
+      const holder = await deps.registry.getModelVersionByAlias(event.model, effect.alias);
+      if (holder?.version === effect.version) await deps.registry.deleteAlias(event.model, effect.alias);
+      return;
+    }
+    case 'respond':
+      return deps.responder?.respond(effect.url, effect.text);
     case 'notify':
       return deps.notifier.publish(effect.notification);
     case 'retryLater':
@@ -84,16 +95,36 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
   }
 }
 
+/** Which versions hold the champion and challenger aliases: what an approval decision needs. */
+async function aliasFacts(registry: ModelRegistry, model: string, policy: Policy) {
+  const [champion, challenger] = await Promise.all([
+    registry.getModelVersionByAlias(model, policy.aliases.champion),
+    registry.getModelVersionByAlias(model, policy.aliases.challenger),
+  ]);
+  return { champion: champion?.version ?? null, challenger: challenger?.version ?? null };
+}
+
 export async function processEvent(event: PromotionEvent, deps: PromotionDeps): Promise<Outcome> {
   const policy = deps.policyFor(event.model);
-  const state = event.version === undefined ? null : await deps.store.getVersion(event.model, event.version);
+  const version = event.version;
+  let state = version === undefined ? null : await deps.store.getVersion(event.model, version);
   const facts: Facts = {};
   if (needsValidationFacts(state, event, policy)) {
-    facts.validation = await gatherValidationFacts(deps.registry, event.model, event.version!, policy!);
+    facts.validation = await gatherValidationFacts(deps.registry, event.model, version!, policy!);
   }
-  const decision = decide(state, event, policy, facts, deps.now());
-  // In order: the PENDING tag before the checks, the verdict before the alias, the notice last.
-  for (const effect of decision.effects) await apply(effect, event, deps);
-  if (decision.next) await deps.store.saveVersion(decision.next, state?.revision ?? 0, decision.audit);
-  return { phase: decision.next?.phase ?? null, effects: decision.effects.length };
+  if (event.type === 'decision' && policy && state?.phase === Phase.AwaitingApproval) {
+    facts.aliases = await aliasFacts(deps.registry, event.model, policy);
+  }
+  let effects = 0;
+  // A decision may record an intent and ask to be decided again on it (a promotion): at most twice.
+  for (let round = 0; round < 3; round++) {
+    const decision = decide(state, event, policy, facts, deps.now());
+    // In order: the PENDING tag before the checks, the verdict before the alias, the notice last.
+    for (const effect of decision.effects) await apply(effect, event, deps);
+    effects += decision.effects.length;
+    if (decision.next) await deps.store.saveVersion(decision.next, state?.revision ?? 0, decision.audit);
+    if (!decision.again || !decision.next) return { phase: decision.next?.phase ?? null, effects };
+    state = decision.next;
+  }
+  return { phase: state?.phase ?? null, effects };
 }

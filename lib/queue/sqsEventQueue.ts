@@ -30,7 +30,9 @@ export class SqsEventQueue implements EventQueue {
           QueueUrl: this.queueUrl,
           MessageBody: JSON.stringify(event),
           MessageGroupId: fifoId(event.model),
-          MessageDeduplicationId: fifoId(`${event.source}:${event.deliveryId}`),
+          MessageDeduplicationId: fifoId(
+            `${event.type === 'registry' ? event.source : event.type}:${event.deliveryId}`,
+          ),
         }),
       );
     } catch (error) {

@@ -4,6 +4,7 @@
  *   pk AUDIT#<name>  sk <ISO time>#<version>#<n>   audit entries, in time order
  *   pk FAILURE#<name> sk <ISO time>#<message id>#<n> why an event failed (expires with TTL)
  *   pk RECONCILER    sk WATERMARK                  the registry sweep's progress
+ * Version records with a deadline also carry dueShard='due' and dueAt, the sparse DueIndex.
  * State and audit entries are written in one transaction, conditional on the revision read.
  *
  * @example
@@ -29,9 +30,16 @@ const versionKey = (version: string) => `VERSION#${version.padStart(12, '0')}`;
 const auditKey = (model: string) => `AUDIT#${model}`;
 const failureKey = (model: string) => `FAILURE#${model}`;
 
+const dueShard = 'due';
+
 function stripKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, ...rest } = item;
+  const { pk: _pk, sk: _sk, dueShard: _dueShard, ...rest } = item;
   return rest as T;
+}
+
+/** Records are plain JSON; optional fields that are unset are simply absent. */
+function withoutUndefined<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export class DynamoPromotionStore implements PromotionStore {
@@ -67,7 +75,13 @@ export class DynamoPromotionStore implements PromotionStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { pk: modelKey(next.model), sk: versionKey(next.version), ...next },
+                Item: {
+                  pk: modelKey(next.model),
+                  sk: versionKey(next.version),
+                  ...withoutUndefined(next),
+                  // Only records with a deadline are in the sparse DueIndex.
+                  ...(next.dueAt !== undefined && { dueShard: dueShard }),
+                },
                 ...guard,
               },
             },
@@ -173,6 +187,26 @@ export class DynamoPromotionStore implements PromotionStore {
       const { expiresAt: _expiresAt, ...failure } = stripKeys<EventFailure & { expiresAt?: number }>(item);
       return failure;
     });
+  }
+
+  async dueVersions(
+    nowMs: number,
+    limit = 100,
+  ): Promise<Array<{ model: string; version: string; dueAt: number }>> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'DueIndex',
+        KeyConditionExpression: 'dueShard = :due AND dueAt <= :now',
+        ExpressionAttributeValues: { ':due': dueShard, ':now': nowMs },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      model: String(item.model),
+      version: String(item.version),
+      dueAt: Number(item.dueAt),
+    }));
   }
 
   async getWatermark(): Promise<number | null> {

@@ -107,6 +107,11 @@ export class MemoryStore implements PromotionStore {
   async listFailures(model: string) {
     return this.failures.filter((f) => f.model === model).reverse();
   }
+  async dueVersions(nowMs: number) {
+    return [...this.states.values()]
+      .filter((s) => s.dueAt !== undefined && s.dueAt <= nowMs)
+      .map((s) => ({ model: s.model, version: s.version, dueAt: s.dueAt! }));
+  }
   async getWatermark() {
     return this.watermark;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PromotionEvent } from '../../events/promotionEvent';
+import type { PromotionEvent, RegistryEvent } from '../../events/promotionEvent';
 import { reconcile } from '../../lib/promotion/reconcile';
 import { aVersion } from '../support/builders';
 import { MemoryRegistry, MemoryStore } from '../support/fakes';
@@ -10,8 +10,8 @@ const minutesAgo = (m: number) => now.getTime() - m * 60_000;
 function setup() {
   const registry = new MemoryRegistry();
   const store = new MemoryStore();
-  const queued: PromotionEvent[] = [];
-  const queue = { enqueue: async (e: PromotionEvent) => void queued.push(e) };
+  const queued: RegistryEvent[] = [];
+  const queue = { enqueue: async (e: PromotionEvent) => void queued.push(e as RegistryEvent) };
   return { registry, store, queued, deps: { registry, store, queue, now } };
 }
 
