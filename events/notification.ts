@@ -34,8 +34,8 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     approvers: z.array(z.string()),
     minApprovals: z.int(),
     expiresAt: z.string(),
-    /** Signed approval links, per approver (for approvers without Slack). */
-    links: z.optional(z.record(z.string(), z.object({ approve: z.string(), reject: z.string() }))),
+    /** Signed approval links (the review page), per e-mail approver, for approvers without Slack. */
+    links: z.optional(z.record(z.string(), z.string())),
   }),
   z.object({ kind: z.literal('approval.rejected'), ...base, by: z.string(), reason: z.optional(z.string()) }),
   z.object({ kind: z.literal('approval.expired'), ...base }),

@@ -1,4 +1,117 @@
-/** GET and POST /approvals/{token}: signed approval links (arrives with the approvals issue). */
-import { notYetAvailable } from '../lib/http/notYetAvailable';
+/**
+ * GET /approvals/{token} shows the version's summary with Approve and Reject; POST decides.
+ * The token is an HMAC over model, version, approver and expiry (lib/ingress/approvalToken);
+ * each token works once. Invalid, expired and used links get a clear page, never a stack trace.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import * as z from 'zod/mini';
+import { readConfig } from '../lib/config';
+import { type HttpEvent, type HttpResult, rawBody } from '../lib/http/apiGateway';
+import { confirmationPage, htmlResponse, problemPage, reviewPage } from '../lib/http/approvalPages';
+import { approvalTokenId, verifyApprovalToken } from '../lib/ingress/approvalToken';
+import { logger } from '../lib/log';
+import type { PromotionStore } from '../lib/promotion/ports';
+import type { EventQueue } from '../lib/queue/eventQueue';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
+import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
+import { DynamoTokenLedger, type TokenLedger } from '../lib/store/tokenLedger';
 
-export const handler = notYetAvailable('Signed approval links');
+const configSchema = z.object({
+  PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  APPROVAL_LINK_KEY_PARAM: z.string().check(z.minLength(1)),
+});
+
+export interface ApprovalsDeps {
+  queue: EventQueue;
+  store: Pick<PromotionStore, 'getVersion'>;
+  ledger: TokenLedger;
+  secrets: SecretStore;
+  keyName: string;
+  now: () => Date;
+}
+
+export async function approvals(event: HttpEvent, deps: ApprovalsDeps): Promise<HttpResult> {
+  const token = event.pathParameters?.token ?? '';
+  const keys = await deps.secrets.values(deps.keyName);
+  const verdict = verifyApprovalToken(token, keys, Math.floor(deps.now().getTime() / 1000));
+  if (!verdict.ok) {
+    return verdict.expired
+      ? htmlResponse(
+          410,
+          problemPage('This approval link has expired', `The link expired; ${verdict.reason}.`),
+        )
+      : htmlResponse(
+          401,
+          problemPage('This approval link is not valid', `Baton cannot trust it: ${verdict.reason}.`),
+        );
+  }
+  const { model, version, approver, exp } = verdict.claims;
+  const id = approvalTokenId(token);
+  if (event.requestContext.http.method === 'GET') {
+    if (await deps.ledger.isUsed(id))
+      return htmlResponse(409, problemPage('This approval link was already used', 'Each link works once.'));
+    const state = await deps.store.getVersion(model, version);
+    return htmlResponse(
+      200,
+      reviewPage({ model, version, approver, phase: state?.phase ?? null, checks: state?.checks ?? [] }),
+    );
+  }
+  const decision = new URLSearchParams(rawBody(event).toString('utf8')).get('decision');
+  if (decision !== 'approve' && decision !== 'reject') {
+    return htmlResponse(400, problemPage('No decision', 'Choose Approve or Reject on the review page.'));
+  }
+  if (!(await deps.ledger.claim(id, exp))) {
+    return htmlResponse(409, problemPage('This approval link was already used', 'Each link works once.'));
+  }
+  try {
+    await deps.queue.enqueue({
+      type: 'decision',
+      model,
+      version,
+      decision,
+      actor: approver,
+      via: 'link',
+      deliveryId: `link:${id}`,
+      receivedAt: deps.now().toISOString(),
+    });
+  } catch (error) {
+    // Not queued: give the link back so the approver can try again.
+    await deps.ledger.release(id);
+    throw error;
+  }
+  logger.info('queued link decision', { model, version, decision, approver });
+  return htmlResponse(200, confirmationPage(model, version, decision));
+}
+
+function defaultDeps(): ApprovalsDeps {
+  const config = readConfig(configSchema);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  return {
+    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
+    store: new DynamoPromotionStore(db, config.TABLE_NAME),
+    ledger: new DynamoTokenLedger(db, config.TABLE_NAME),
+    secrets: new SsmSecretStore(new SSMClient({})),
+    keyName: config.APPROVAL_LINK_KEY_PARAM,
+    now: () => new Date(),
+  };
+}
+
+let deps: ApprovalsDeps | undefined;
+export const handler = middy<HttpEvent, HttpResult>()
+  .onError(async (request) => {
+    logger.error('approval link failed', { error: request.error });
+    request.response = htmlResponse(
+      503,
+      problemPage('Baton could not record that', 'Nothing was recorded; please try again in a moment.'),
+    );
+  })
+  .handler((event) => {
+    deps ??= defaultDeps();
+    return approvals(event, deps);
+  });

@@ -41,14 +41,13 @@ export async function notify(event: SNSEvent, deps: NotifierDeps): Promise<void>
       continue;
     }
     const { kind, model, version, idempotencyKey } = parsed.data;
-    const outcome = await deliverOnce(parsed.data, deps);
-    logger.info(`notification ${outcome}`, {
-      kind,
-      model,
-      version,
-      idempotencyKey,
-      messageId: Sns.MessageId,
-    });
+    const context = { kind, model, version, idempotencyKey, messageId: Sns.MessageId };
+    try {
+      logger.info(`notification ${await deliverOnce(parsed.data, deps)}`, context);
+    } catch (error) {
+      logger.warn('notification not delivered; Lambda retries it', { ...context, error });
+      throw error;
+    }
   }
 }
 

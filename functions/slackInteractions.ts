@@ -1,4 +1,65 @@
-/** POST /slack/interactions: Slack approve/reject buttons (arrives with the approvals issue). */
-import { notYetAvailable } from '../lib/http/notYetAvailable';
+/**
+ * POST /slack/interactions: Slack's Approve and Reject buttons. Verifies X-Slack-Signature over
+ * the raw form body before parsing it, queues the decision, and answers within Slack's three
+ * seconds; the worker decides and updates the original message through its response_url.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import middy from '@middy/core';
+import * as z from 'zod/mini';
+import { readConfig } from '../lib/config';
+import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
+import { httpErrorResponses } from '../lib/http/httpErrorResponses';
+import { judgeSlackRequest } from '../lib/ingress/slackIngress';
+import { logger } from '../lib/log';
+import type { EventQueue } from '../lib/queue/eventQueue';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
 
-export const handler = notYetAvailable('Slack interactivity');
+const configSchema = z.object({
+  PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
+  SLACK_SIGNING_SECRET_PARAM: z.string().check(z.minLength(1)),
+});
+
+export interface SlackInteractionsDeps {
+  queue: EventQueue;
+  secrets: SecretStore;
+  signingSecretName: string;
+  now: () => Date;
+}
+
+export async function slackInteractions(event: HttpEvent, deps: SlackInteractionsDeps): Promise<HttpResult> {
+  const secrets = await deps.secrets.values(deps.signingSecretName);
+  const verdict = judgeSlackRequest(
+    { headers: event.headers, body: rawBody(event) },
+    { secrets, now: deps.now() },
+  );
+  if (verdict.error) throw verdict.error;
+  if (!verdict.event) return jsonResponse(200, { ignored: verdict.ignored });
+  await deps.queue.enqueue(verdict.event);
+  const { model, version, decision, actor } = verdict.event;
+  logger.info('queued Slack decision', { model, version, decision, actor });
+  // Slack shows this to the person who clicked while the worker decides.
+  return jsonResponse(200, {
+    response_type: 'ephemeral',
+    text: `Recording your ${decision} of ${model} v${version}…`,
+  });
+}
+
+function defaultDeps(): SlackInteractionsDeps {
+  const config = readConfig(configSchema);
+  return {
+    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(new SSMClient({})),
+    signingSecretName: config.SLACK_SIGNING_SECRET_PARAM,
+    now: () => new Date(),
+  };
+}
+
+let deps: SlackInteractionsDeps | undefined;
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrorResponses())
+  .handler((event) => {
+    deps ??= defaultDeps();
+    return slackInteractions(event, deps);
+  });

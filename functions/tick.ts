@@ -35,7 +35,7 @@ async function tickDeps(): Promise<TickDeps> {
 
 let deps: Promise<TickDeps> | undefined;
 export const handler = async (
-  event: ScheduledEvent,
+  _event: ScheduledEvent,
 ): Promise<{ swept: number; enqueued: number; due: number }> => {
   deps ??= tickDeps();
   const ready = await deps;

@@ -326,22 +326,12 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
   const { template, stack, aws } = options;
-  const functions = functionsFromTemplate(template, stack, {
-    AWS_REGION: aws.region,
-    AWS_DEFAULT_REGION: aws.region,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    AWS_ENDPOINT_URL: aws.endpoint,
-    ...options.env,
-  });
   const invokers = new Map<string, Invoker>();
-  for (const fn of functions.values()) invokers.set(fn.logicalId, functionProcess(fn, log));
   const invoker = (id: string) => {
     const found = invokers.get(id);
     if (!found) throw new Error(`The template routes to ${id}, which is not a function`);
     return found;
   };
-
   const routes = routesFromTemplate(template);
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -371,6 +361,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const ingressUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The local server is the HTTP API: what the template reads from it resolves to the ingress.
+  stack.refs.set('HttpApi', { ref: 'local', attributes: { ApiEndpoint: ingressUrl } });
+  const functions = functionsFromTemplate(template, stack, {
+    AWS_REGION: aws.region,
+    AWS_DEFAULT_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    ...options.env,
+  });
+  for (const fn of functions.values()) invokers.set(fn.logicalId, functionProcess(fn, log));
 
   const pollers: Poller[] = [];
   const timers: NodeJS.Timeout[] = [];

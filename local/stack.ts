@@ -59,23 +59,28 @@ export interface LocalStack {
 export interface LocalSecrets {
   mlflowWebhookSecret: string;
   databricksWebhookSecret: string;
+  slackSigningSecret: string;
+  approvalLinkKey: string;
 }
+
+const secretNames: Array<keyof LocalSecrets> = [
+  'mlflowWebhookSecret',
+  'databricksWebhookSecret',
+  'slackSigningSecret',
+  'approvalLinkKey',
+];
 
 /** Secrets generated once per state folder, so a restarted stack keeps verifying the same webhooks. */
 function localSecrets(stateDir: string): LocalSecrets {
   const file = join(stateDir, 'secrets.json');
-  if (!existsSync(file)) {
+  const known: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const missing = secretNames.filter((name) => !known[name]);
+  if (missing.length) {
     mkdirSync(stateDir, { recursive: true });
-    const secret = () => randomBytes(24).toString('base64url');
-    writeFileSync(
-      file,
-      JSON.stringify({ mlflowWebhookSecret: secret(), databricksWebhookSecret: secret() }),
-      {
-        mode: 0o600,
-      },
-    );
+    for (const name of missing) known[name] = randomBytes(24).toString('base64url');
+    writeFileSync(file, JSON.stringify(known), { mode: 0o600 });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  return known as LocalSecrets;
 }
 
 /** The SSM parameter names the template gives the functions, by variable name. */
@@ -97,6 +102,8 @@ async function storeSecrets(template: CfnTemplate, aws: AwsTarget, secrets: Loca
   const values: Record<string, string> = {
     MLFLOW_WEBHOOK_SECRETS_PARAM: secrets.mlflowWebhookSecret,
     DATABRICKS_WEBHOOK_SECRETS_PARAM: secrets.databricksWebhookSecret,
+    SLACK_SIGNING_SECRET_PARAM: secrets.slackSigningSecret,
+    APPROVAL_LINK_KEY_PARAM: secrets.approvalLinkKey,
   };
   const ssm = new SSMClient(awsClientConfig(aws));
   for (const [variable, value] of Object.entries(values)) {

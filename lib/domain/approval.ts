@@ -37,7 +37,7 @@ function advance(state: VersionState, now: Date, fields: Partial<VersionState>):
 /** A refused decision: recorded with its reason, and told to the person who made it. */
 function refuse(state: VersionState | null, event: DecisionEvent, reason: string, now: Date): Decision {
   const effects: Effect[] = event.responseUrl
-    ? [{ type: 'respond', url: event.responseUrl, text: `Not recorded: ${reason}` }]
+    ? [{ type: 'respond', url: event.responseUrl, text: `Not recorded: ${reason}`, replace: false }]
     : [];
   if (!state) return { next: null, effects, audit: [] };
   const at = now.toISOString();
@@ -203,8 +203,8 @@ export function decideApproval(
   }
 
   const at = now.toISOString();
-  const respond = (text: string): Effect[] =>
-    event.responseUrl ? [{ type: 'respond', url: event.responseUrl, text }] : [];
+  const respond = (text: string, replace = false): Effect[] =>
+    event.responseUrl ? [{ type: 'respond', url: event.responseUrl, text, replace }] : [];
 
   // A rejection ends the request.
   if (event.decision === 'reject') {
@@ -229,7 +229,7 @@ export function decideApproval(
             idempotencyKey: `rejected:${model}:${version}`,
           },
         },
-        ...respond(`Rejected by ${event.actor}: ${model} v${version} will not be promoted.`),
+        ...respond(`Rejected by ${event.actor}: ${model} v${version} will not be promoted.`, true),
       ],
       audit: [
         audit(state, 'approval.rejected', event.actor, cause, at, {
@@ -278,6 +278,7 @@ export function decideApproval(
       audit: [entry],
       effects: respond(
         `Approved by ${recorded.map((a) => a.by).join(', ')}: promoting v${state.version} to champion.`,
+        true,
       ),
     },
   );

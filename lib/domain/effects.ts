@@ -14,7 +14,12 @@ export type Effect =
   /** Removes the alias only while it still points at `version` (a newer version may hold it). */
   | { type: 'deleteAlias'; alias: string; version: string }
   /** Updates the Slack message a decision came from (its response_url) with the outcome. */
-  | { type: 'respond'; url: string; text: string }
+  | {
+      type: 'respond';
+      url: string;
+      text: string /** Replace the message (and its buttons): the request is closed. */;
+      replace: boolean;
+    }
   | { type: 'notify'; notification: Notification }
   /** The version is not ready yet: leave the event to be delivered again later. */
   | { type: 'retryLater'; reason: string };

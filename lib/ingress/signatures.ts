@@ -88,3 +88,28 @@ export function verifyDatabricksSignature(input: {
         reason: 'X-Databricks-Signature does not match the body for any configured secret',
       };
 }
+
+/**
+ * Slack request signing: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret, "v0:<timestamp>:<raw body>")>`,
+ * with `X-Slack-Request-Timestamp` within five minutes.
+ */
+export function verifySlackSignature(input: {
+  secrets: readonly string[];
+  body: Buffer;
+  signature: string | undefined;
+  timestamp: string | undefined;
+  nowSeconds: number;
+}): SignatureVerdict {
+  if (!input.signature) return { status: 'absent', reason: 'X-Slack-Signature header is missing' };
+  const stale = checkTimestamp(input.timestamp, input.nowSeconds, 'X-Slack-Request-Timestamp');
+  if (stale) return stale;
+  if (!/^v0=[0-9a-f]{64}$/.test(input.signature)) {
+    return { status: 'invalid', reason: 'X-Slack-Signature is not of the form v0=<hex>' };
+  }
+  const prefix = Buffer.from(`v0:${input.timestamp}:`, 'utf8');
+  const expected = (secret: string) =>
+    createHmac('sha256', secret).update(prefix).update(input.body).digest();
+  return matchesAny(expected, Buffer.from(input.signature.slice(3), 'hex'), input.secrets)
+    ? { status: 'valid' }
+    : { status: 'invalid', reason: 'X-Slack-Signature does not match the body for the signing secret' };
+}

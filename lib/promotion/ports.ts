@@ -99,5 +99,5 @@ export interface Notifier {
 
 /** Tells the person behind a decision what became of it (Slack: the message's response_url). */
 export interface Responder {
-  respond(url: string, text: string): Promise<void>;
+  respond(url: string, text: string, replace: boolean): Promise<void>;
 }

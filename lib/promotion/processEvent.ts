@@ -14,6 +14,7 @@ import { decide, type Facts, needsValidationFacts } from '../domain/decide';
 import type { Effect } from '../domain/effects';
 import { Phase } from '../domain/phases';
 import type { Policy } from '../domain/policy';
+import type { ApprovalLinks } from './approvalLinks';
 import type { ModelRegistry, Notifier, PromotionStore, Responder } from './ports';
 
 export interface PromotionDeps {
@@ -22,6 +23,8 @@ export interface PromotionDeps {
   notifier: Notifier;
   /** Answers the person behind a decision (Slack's response_url); a null object where there is none. */
   responder?: Responder;
+  /** Signed review links for e-mail approvers, added to approval requests. */
+  approvalLinks?: ApprovalLinks;
   policyFor(model: string): Policy | undefined;
   now(): Date;
 }
@@ -87,9 +90,13 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
       return;
     }
     case 'respond':
-      return deps.responder?.respond(effect.url, effect.text);
-    case 'notify':
-      return deps.notifier.publish(effect.notification);
+      return deps.responder?.respond(effect.url, effect.text, effect.replace);
+    case 'notify': {
+      const n = effect.notification;
+      if (n.kind !== 'approval.requested') return deps.notifier.publish(n);
+      const links = deps.approvalLinks?.linksFor(n) ?? {};
+      return deps.notifier.publish(Object.keys(links).length ? { ...n, links } : n);
+    }
     case 'retryLater':
       throw new VersionNotReadyError(event.model, event.version ?? '?', effect.reason);
   }

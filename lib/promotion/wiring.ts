@@ -12,11 +12,13 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { readConfig } from '../config';
+import { SlackResponder } from '../notify/slackResponder';
 import { SnsNotifier } from '../notify/snsNotifier';
 import { loadPolicySetFromEnv, policyFor } from '../policy/policySet';
 import { createRegistry } from '../registry/createRegistry';
 import { SsmSecretStore } from '../secrets/secretStore';
 import { DynamoPromotionStore } from '../store/dynamoPromotionStore';
+import { type ApprovalLinks, noApprovalLinks, SignedApprovalLinks } from './approvalLinks';
 import type { PromotionDeps } from './processEvent';
 
 const configSchema = z.object({
@@ -25,6 +27,9 @@ const configSchema = z.object({
   REGISTRY_FLAVOR: z._default(z.enum(['mlflow', 'databricks']), 'mlflow'),
   REGISTRY_TOKEN_PARAM: z.optional(z.string()),
   NOTIFICATIONS_TOPIC_ARN: z.optional(z.string()),
+  APPROVAL_LINK_KEY_PARAM: z.optional(z.string()),
+  /** The API's public URL, for signed approval links. */
+  APPROVALS_BASE_URL: z.optional(z.string()),
 });
 
 export function documentClient(): DynamoDBDocumentClient {
@@ -40,11 +45,19 @@ export async function registryFromEnv(config: z.infer<typeof configSchema>) {
   return createRegistry({ flavor: config.REGISTRY_FLAVOR, trackingUri: config.MLFLOW_TRACKING_URI, token });
 }
 
+async function approvalLinksFromEnv(config: z.infer<typeof configSchema>): Promise<ApprovalLinks> {
+  if (!config.APPROVAL_LINK_KEY_PARAM || !config.APPROVALS_BASE_URL) return noApprovalLinks;
+  const [key] = await new SsmSecretStore(new SSMClient({})).values(config.APPROVAL_LINK_KEY_PARAM);
+  return key ? new SignedApprovalLinks(key, config.APPROVALS_BASE_URL) : noApprovalLinks;
+}
+
 export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
   const config = readConfig(configSchema);
   const policies = loadPolicySetFromEnv();
   return {
     config,
+    responder: new SlackResponder(),
+    approvalLinks: await approvalLinksFromEnv(config),
     registry: await registryFromEnv(config),
     store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
     notifier: new SnsNotifier(new SNSClient({}), config.NOTIFICATIONS_TOPIC_ARN ?? ''),

@@ -1,0 +1,55 @@
+/**
+ * How the Slack interactivity route judges a request, with no I/O: size, content type, the
+ * signature over the raw form body, then the payload. Shared by the handler and `baton inspect`.
+ *
+ * @example
+ *   const verdict = judgeSlackRequest({ headers, body }, { secrets, now });
+ */
+import type { DecisionEvent } from '../../events/promotionEvent';
+import { normaliseSlackInteraction } from '../../events/slackInteraction';
+import { assertBodySize, header } from '../http/apiGateway';
+import { BadRequestError, HttpError, UnauthorizedError, UnsupportedMediaTypeError } from '../http/errors';
+import { type SignatureVerdict, verifySlackSignature } from './signatures';
+
+/** Slack's interaction payloads are small; anything near this is not from Slack. */
+export const maxSlackBodyBytes = 64 * 1024;
+
+export interface SlackVerdict {
+  signature: SignatureVerdict['status'];
+  event: DecisionEvent | null;
+  ignored: string | null;
+  error: HttpError | null;
+}
+
+export function judgeSlackRequest(
+  request: { headers: Record<string, string | undefined>; body: Buffer },
+  options: { secrets: readonly string[]; now: Date },
+): SlackVerdict {
+  let signature: SignatureVerdict['status'] = 'absent';
+  try {
+    assertBodySize(request.body, maxSlackBodyBytes);
+    const contentType = header(request.headers, 'content-type');
+    if (contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
+      throw new UnsupportedMediaTypeError('application/x-www-form-urlencoded', contentType);
+    }
+    const verdict = verifySlackSignature({
+      secrets: options.secrets,
+      body: request.body,
+      signature: header(request.headers, 'x-slack-signature'),
+      timestamp: header(request.headers, 'x-slack-request-timestamp'),
+      nowSeconds: Math.floor(options.now.getTime() / 1000),
+    });
+    signature = verdict.status;
+    if (verdict.status !== 'valid')
+      throw new UnauthorizedError(`${verdict.status}_signature`, verdict.reason);
+    const normalised = normaliseSlackInteraction(request.body.toString('utf8'), {
+      receivedAt: options.now.toISOString(),
+    });
+    if ('invalid' in normalised) throw new BadRequestError('invalid_payload', normalised.invalid);
+    if ('ignored' in normalised) return { signature, event: null, ignored: normalised.ignored, error: null };
+    return { signature, event: normalised.event, ignored: null, error: null };
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    return { signature, event: null, ignored: null, error };
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Approvals end to end on the real MLflow server and the emulator: a validated version waits for
+ * approval; a signed Slack click (built exactly as Slack builds it) or a signed link makes it
+ * champion, and the previous champion becomes archive — in MLflow.
+ */
+import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Notification } from '../../events/notification';
+import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import { mlflowApi } from '../../local/mlflowApi';
+import { awsClientConfig } from '../../local/resources';
+import type { LocalStack } from '../../local/stack';
+import { testStack, uniqueName } from '../support/localStack';
+import { startReceiver } from '../support/receiver';
+import { eventually, tagsOf } from '../support/registryWaits';
+
+let stack: LocalStack;
+let api: ReturnType<typeof mlflowApi>;
+let store: DynamoPromotionStore;
+let sqs: SQSClient;
+let probe: string;
+let slack: Awaited<ReturnType<typeof startReceiver>>;
+const model = uniqueName('appr-fraud');
+
+beforeAll(async () => {
+  slack = await startReceiver();
+  stack = await testStack('us-west-2', {
+    env: { POLICIES_DIR: resolve('test/fixtures/approval-policies'), SLACK_RESPONSE_HOSTS: '127.0.0.1' },
+  });
+  api = mlflowApi(stack.mlflowUrl);
+  const config = awsClientConfig(stack.aws);
+  store = new DynamoPromotionStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient(config)),
+    stack.resources.resolveString({ Ref: 'BatonTable' }),
+  );
+  sqs = new SQSClient(config);
+  const name = uniqueName('approval-probe');
+  probe = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+  await new SNSClient(config).send(
+    new SubscribeCommand({
+      TopicArn: stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
+      Protocol: 'sqs',
+      Endpoint: `arn:aws:sqs:${stack.aws.region}:${stack.aws.accountId}:${name}`,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
+  );
+  await api.ensureRegisteredModel(model);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await slack?.close();
+});
+
+const published: Notification[] = [];
+async function notification(kind: string, version: string): Promise<Notification> {
+  return eventually(
+    async () => {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: probe, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      published.push(...Messages.map((m) => JSON.parse(m.Body!) as Notification));
+      return published.find((n) => n.kind === kind && n.model === model && n.version === version);
+    },
+    30_000,
+    `${kind} for v${version}`,
+  );
+}
+
+async function registerValidated(): Promise<string> {
+  const runId = await api.createRun('baton-approval-tests', { val_auc: 0.93 });
+  const created = await api.createModelVersion(model, runId, { description: 'candidate' });
+  await notification('approval.requested', created.version);
+  return created.version;
+}
+
+async function aliasesOf(version: string) {
+  return (await api.getModelVersion(model, version)).aliases ?? [];
+}
+
+function slackClick(version: string, actor: string, decision: 'approve' | 'reject') {
+  const payload = {
+    type: 'block_actions',
+    user: { id: actor },
+    trigger_id: `${Date.now()}.${version}.${actor}`,
+    response_url: `${slack.url}/actions/${version}`,
+    actions: [
+      { action_id: `baton.${decision}`, type: 'button', value: JSON.stringify({ model, version, decision }) },
+    ],
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = `v0=${createHmac('sha256', stack.secrets.slackSigningSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return fetch(`${stack.ingressUrl}/slack/interactions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signature,
+    },
+    body,
+  });
+}
+
+describe('approval by Slack and by signed link', () => {
+  it('makes a Slack-approved challenger the champion, and answers the click', async () => {
+    const v1 = await registerValidated();
+    expect(tagsOf(await api.getModelVersion(model, v1))['baton.phase']).toBe('awaiting_approval');
+    expect(await aliasesOf(v1)).toEqual(['challenger']);
+
+    const response = await slackClick(v1, 'U0APPROVER', 'approve');
+
+    expect(response.status).toBe(200);
+    await eventually(
+      async () => ((await aliasesOf(v1)).includes('champion') ? true : undefined),
+      30_000,
+      'champion on v1',
+    );
+    const tags = tagsOf(await api.getModelVersion(model, v1));
+    expect(tags).toMatchObject({ 'baton.phase': 'promoted', 'baton.approved_by': 'U0APPROVER' });
+    const answer = await eventually(
+      async () => slack.received.find((r) => r.path === `/actions/${v1}`),
+      10_000,
+      'the response_url update',
+    );
+    expect(JSON.parse(answer.body)).toEqual({
+      replace_original: true,
+      text: `Approved by U0APPROVER: promoting v${v1} to champion.`,
+    });
+  });
+
+  it('makes a link-approved challenger the champion and the previous champion archive; the link works once', async () => {
+    const v1 = (await api.getModelVersion(model, '1')).version;
+    const v2 = await registerValidated();
+    const request = await notification('approval.requested', v2);
+    const link = request.kind === 'approval.requested' ? request.links?.['approver@example.com'] : undefined;
+    expect(link).toMatch(new RegExp(`^${stack.ingressUrl}/approvals/`));
+
+    const page = await fetch(link!);
+    const decided = await fetch(link!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve',
+    });
+    const reused = await fetch(link!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve',
+    });
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`Approve ${model} v${v2}?`);
+    expect(decided.status).toBe(200);
+    expect(await decided.text()).toContain('Your approval is recorded');
+    expect(reused.status).toBe(409);
+    await eventually(
+      async () => ((await aliasesOf(v2)).includes('champion') ? true : undefined),
+      30_000,
+      'champion on v2',
+    );
+    expect(await aliasesOf(v1)).toEqual(['archive']);
+    expect(tagsOf(await api.getModelVersion(model, v1))['baton.phase']).toBe('archived');
+  });
+
+  it('refuses a Slack click from someone who is not an approver, and tells them why', async () => {
+    const v3 = await registerValidated();
+
+    await slackClick(v3, 'U0STRANGER', 'approve');
+
+    const answer = await eventually(
+      async () => slack.received.find((r) => r.path === `/actions/${v3}`),
+      20_000,
+      'the refusal',
+    );
+    expect(JSON.parse(answer.body).text).toBe(`Not recorded: U0STRANGER is not an approver for ${model}`);
+    expect(await aliasesOf(v3)).toEqual(['challenger']);
+  });
+
+  it('keeps an audit trail of who approved what, and when', async () => {
+    const audit = await store.listAudit(model);
+
+    const promotions = audit
+      .filter((a) => a.kind === 'promotion.completed')
+      .map((a) => `v${a.version} by ${a.actor}`);
+
+    expect(promotions).toEqual(['v1 by U0APPROVER', 'v2 by approver@example.com']);
+  });
+});

@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import { type Notification, notificationSchema } from '../../events/notification';
+import {
+  approvalButtonValueSchema,
+  type Block,
+  clip,
+  renderSlackMessage,
+  renderText,
+  slackLimits,
+} from '../../lib/notify/slackBlocks';
+
+const checks = [
+  { id: 'tag.git_sha', passed: true, reason: 'tag git_sha is set' },
+  { id: 'metric.val_auc', passed: false, reason: 'val_auc 0.7 < 0.8' },
+  { id: 'champion.val_logloss', passed: true, reason: 'val_logloss 0.412 ≤ champion 0.409 + 0.005' },
+];
+const base = {
+  model: 'fraud',
+  version: '7',
+  idempotencyKey: 'k-7',
+  runId: 'run-7',
+  runLink: 'https://mlflow.example.com/#/experiments/1/runs/run-7',
+  registeredBy: 'alice@example.com',
+};
+
+const notifications: Record<Notification['kind'], Notification> = {
+  'validation.passed': {
+    kind: 'validation.passed',
+    ...base,
+    checks: checks.map((c) => ({ ...c, passed: true })),
+  },
+  'validation.failed': { kind: 'validation.failed', ...base, checks },
+  'approval.requested': {
+    kind: 'approval.requested',
+    ...base,
+    checks,
+    metrics: { val_auc: 0.91, val_logloss: 0.412 },
+    champion: { version: '6', metrics: { val_auc: 0.89, val_logloss: 0.409 } },
+    approvers: ['U024BE7LH', 'bob@example.com'],
+    minApprovals: 1,
+    expiresAt: '2026-11-25T12:00:00.000Z',
+    links: { 'bob@example.com': 'https://baton.example.com/approvals/SECRET-TOKEN-BOB' },
+  },
+  'approval.rejected': {
+    kind: 'approval.rejected',
+    ...base,
+    by: 'U024BE7LH',
+    reason: 'latency regression in shadow',
+  },
+  'approval.expired': { kind: 'approval.expired', ...base },
+  'promotion.completed': {
+    kind: 'promotion.completed',
+    ...base,
+    previousChampion: '6',
+    approvedBy: ['U024BE7LH'],
+  },
+};
+const approval = notifications['approval.requested'] as Extract<Notification, { kind: 'approval.requested' }>;
+
+/** Everything a reader sees in the message, as one string. */
+function visible(blocks: Block[]): string {
+  return JSON.stringify(blocks);
+}
+const actionsOf = (blocks: Block[]) =>
+  blocks.find((b) => b.type === 'actions') as Extract<Block, { type: 'actions' }>;
+
+function expectWithinLimits(blocks: Block[]) {
+  expect(blocks.length).toBeLessThanOrEqual(slackLimits.blocks);
+  for (const block of blocks) {
+    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(slackLimits.header);
+    if (block.type === 'section' && 'text' in block)
+      expect(block.text.text.length).toBeLessThanOrEqual(slackLimits.sectionText);
+    if (block.type === 'section' && 'fields' in block) {
+      expect(block.fields.length).toBeLessThanOrEqual(slackLimits.fields);
+      for (const f of block.fields) expect(f.text.length).toBeLessThanOrEqual(slackLimits.field);
+    }
+    if (block.type === 'actions') {
+      expect(block.block_id.length).toBeLessThanOrEqual(slackLimits.blockId);
+      for (const b of block.elements) expect(b.value.length).toBeLessThanOrEqual(slackLimits.buttonValue);
+    }
+  }
+}
+
+describe('the Slack message of each kind', () => {
+  it.each(Object.values(notifications))(
+    'for $kind has a header, a text fallback and stays within Block Kit limits',
+    (n) => {
+      const message = renderSlackMessage(notificationSchema.parse(n));
+
+      expect(message.blocks[0]!.type).toBe('header');
+      expect(message.text).toContain('fraud v7');
+      expectWithinLimits(message.blocks);
+    },
+  );
+
+  it('shows a validation verdict as a table of check, outcome and reason, escaping < for Slack', () => {
+    const { blocks, text } = renderSlackMessage(notifications['validation.failed']);
+
+    expect(visible(blocks)).toContain('❌ fraud v7 failed validation');
+    expect(visible(blocks)).toContain('2 of 3 checks passed');
+    const table = (blocks[2] as { text: { text: string } }).text.text;
+    expect(table.split('\n')).toEqual([
+      '```',
+      'check                 outcome  reason',
+      'tag.git_sha           PASS     tag git_sha is set',
+      'metric.val_auc        FAIL     val_auc 0.7 &lt; 0.8',
+      'champion.val_logloss  PASS     val_logloss 0.412 ≤ champion 0.409 + 0.005',
+      '```',
+    ]);
+    expect(text).toBe('fraud v7 failed validation: val_auc 0.7 &lt; 0.8');
+  });
+
+  it('asks for approval with the facts, the metrics against the champion, and Approve/Reject buttons', () => {
+    const { blocks } = renderSlackMessage(approval);
+
+    expect(visible(blocks)).toContain('<https://mlflow.example.com/#/experiments/1/runs/run-7|run-7>');
+    expect(visible(blocks)).toContain('alice@example.com');
+    expect(visible(blocks)).toContain('<@U024BE7LH>, bob@example.com');
+    expect(visible(blocks)).toContain(
+      '<!date^1795608000^{date_short_pretty} {time}|2026-11-25T12:00:00.000Z>',
+    );
+    expect(visible(blocks)).toContain('val_auc      0.91       0.89         +0.02');
+    expect(visible(blocks)).toContain('val_logloss  0.412      0.409        +0.003');
+    const actions = actionsOf(blocks);
+    expect(actions.block_id).toBe('baton.approval:v7:fraud');
+    expect(actions.elements.map((b) => [b.action_id, b.text.text, b.style, JSON.parse(b.value)])).toEqual([
+      ['baton.approve', 'Approve', 'primary', { model: 'fraud', version: '7', decision: 'approve' }],
+      ['baton.reject', 'Reject', 'danger', { model: 'fraud', version: '7', decision: 'reject' }],
+    ]);
+    for (const button of actions.elements)
+      expect(approvalButtonValueSchema.parse(JSON.parse(button.value))).toBeTruthy();
+  });
+
+  it('never shows the signed approval links, in Slack or in plain text', () => {
+    const message = renderSlackMessage(approval);
+
+    expect(visible(message.blocks)).not.toContain('SECRET');
+    expect(renderText(approval)).not.toContain('SECRET');
+  });
+
+  it('says there is no champion yet when there is none', () => {
+    const { blocks } = renderSlackMessage({ ...approval, champion: null });
+
+    expect(visible(blocks)).toContain('*Metrics* (no champion yet)');
+    expect(visible(blocks)).toContain('val_auc      0.91');
+  });
+
+  it('names who approved a promotion and where the previous champion went', () => {
+    const { blocks } = renderSlackMessage(notifications['promotion.completed']);
+
+    expect(visible(blocks)).toContain('🏆 fraud v7 is the new champion');
+    expect(visible(blocks)).toContain('*Approved by*\\n<@U024BE7LH>');
+    expect(visible(blocks)).toContain('*Previous champion*\\nv6 → archive');
+  });
+
+  it('names who rejected a version and quotes the reason', () => {
+    const { blocks } = renderSlackMessage(notifications['approval.rejected']);
+
+    expect(visible(blocks)).toContain('*Rejected by* <@U024BE7LH>\\n>latency regression in shadow');
+  });
+
+  it('says an expired request promoted nothing', () => {
+    const { blocks, text } = renderSlackMessage(notifications['approval.expired']);
+
+    expect(visible(blocks)).toContain('was not promoted');
+    expect(text).toBe('The approval request for fraud v7 expired; it was not promoted');
+  });
+});
+
+describe('Block Kit limits', () => {
+  const longName = `model-${'x'.repeat(400)}`;
+
+  it('cuts a long model name in the header to 150 characters, ending in an ellipsis', () => {
+    const { blocks } = renderSlackMessage({ ...approval, model: longName });
+
+    const header = blocks[0] as Extract<Block, { type: 'header' }>;
+    expect(header.text.text).toHaveLength(150);
+    expect(header.text.text.endsWith('…')).toBe(true);
+  });
+
+  it('keeps the full model name in the button values, however long the block id gets', () => {
+    const { blocks } = renderSlackMessage({ ...approval, model: longName });
+
+    const actions = actionsOf(blocks);
+    expect(actions.block_id).toHaveLength(255);
+    expect(JSON.parse(actions.elements[0]!.value).model).toBe(longName);
+  });
+
+  it('drops the buttons rather than cut a value beyond 2000 characters', () => {
+    const { blocks } = renderSlackMessage({ ...approval, model: 'm'.repeat(2000) });
+
+    expect(actionsOf(blocks)).toBeUndefined();
+    expect(visible(blocks)).toContain('use your approval link');
+  });
+
+  it('spreads a thousand checks over at most four sections and counts the ones left out', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      id: `metric.m${i}`,
+      passed: i % 2 === 0,
+      reason: `m${i} ${i} < 0.5 & more`,
+    }));
+
+    const { blocks } = renderSlackMessage({
+      ...notifications['validation.failed'],
+      checks: many,
+    } as Notification);
+
+    expectWithinLimits(blocks);
+    const tables = blocks.filter((b) => b.type === 'section' && 'text' in b && b.text.text.startsWith('```'));
+    expect(tables).toHaveLength(4);
+    expect(visible(blocks)).toMatch(/… and \d+ more/);
+  });
+
+  it('cuts text without splitting an escape or a surrogate pair', () => {
+    expect(clip('ab&lt;cd', 4)).toBe('ab…');
+    expect(clip('abc😀d', 5)).toBe('abc…');
+    expect(clip('short', 10)).toBe('short');
+  });
+});
+
+describe('the plain-text rendering', () => {
+  it.each(Object.values(notifications))(
+    'for $kind starts with a summary that names the model and version',
+    (n) => {
+      expect(renderText(n).split('\n')[0]).toContain('fraud v7');
+    },
+  );
+
+  it('lists the checks, the metrics against the champion and who registered the version', () => {
+    expect(renderText(approval)).toBe(
+      [
+        'fraud v7 awaits approval (2 of 3 checks passed; expires 2026-11-25T12:00:00.000Z)',
+        'Approvers (1 needed): U024BE7LH, bob@example.com',
+        'check                 outcome  reason',
+        'tag.git_sha           PASS     tag git_sha is set',
+        'metric.val_auc        FAIL     val_auc 0.7 < 0.8',
+        'champion.val_logloss  PASS     val_logloss 0.412 ≤ champion 0.409 + 0.005',
+        'Metrics against the champion v6:',
+        'metric       candidate  champion v6  Δ',
+        'val_auc      0.91       0.89         +0.02',
+        'val_logloss  0.412      0.409        +0.003',
+        'Registered by: alice@example.com',
+        'Run: https://mlflow.example.com/#/experiments/1/runs/run-7',
+      ].join('\n'),
+    );
+  });
+
+  it('gives a promotion its approvers and the archived champion', () => {
+    expect(renderText(notifications['promotion.completed'])).toContain(
+      'fraud v7 is the new champion (v6 → archive)\nApproved by: U024BE7LH\nPrevious champion: v6 → archive',
+    );
+  });
+});

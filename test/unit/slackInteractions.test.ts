@@ -1,0 +1,146 @@
+import { createHmac } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { PromotionEvent } from '../../events/promotionEvent';
+import { slackInteractions } from '../../functions/slackInteractions';
+import { errorResponse } from '../../lib/http/httpErrorResponses';
+import { verifySlackSignature } from '../../lib/ingress/signatures';
+
+// Slack's published request-signing example (api.slack.com/authentication/verifying-requests-from-slack).
+const slackExample = {
+  secret: '8f742231b10e8888abcd99yyyzzz85a5',
+  timestamp: '1531420618',
+  body:
+    'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar' +
+    '&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com' +
+    '%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+  signature: 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+};
+const verify = (overrides: Partial<Parameters<typeof verifySlackSignature>[0]> = {}) =>
+  verifySlackSignature({
+    secrets: [slackExample.secret],
+    body: Buffer.from(slackExample.body),
+    signature: slackExample.signature,
+    timestamp: slackExample.timestamp,
+    nowSeconds: Number(slackExample.timestamp) + 30,
+    ...overrides,
+  });
+
+describe('Slack request signatures', () => {
+  it('accepts Slack’s published example', () => {
+    expect(verify()).toEqual({ status: 'valid' });
+  });
+
+  it.each([
+    ['a tampered body', { body: Buffer.from(slackExample.body.replace('roadrunner', 'coyote')) }],
+    ['a wrong secret', { secrets: ['not-the-signing-secret'] }],
+    ['a timestamp 6 minutes old', { nowSeconds: Number(slackExample.timestamp) + 360 }],
+  ])('rejects %s', (_, overrides) => {
+    expect(verify(overrides).status).toBe('invalid');
+  });
+});
+
+const secret = 'slack-signing-secret';
+const now = new Date('2026-11-22T12:00:00Z');
+
+function click(actionId: string, value: unknown, user = 'U024BE7LH') {
+  const payload = {
+    type: 'block_actions',
+    user: { id: user, username: 'bob' },
+    trigger_id: '1234.5678.abcd',
+    response_url: 'https://hooks.slack.com/actions/T1/123/abc',
+    actions: [
+      {
+        action_id: actionId,
+        block_id: 'b',
+        value: JSON.stringify(value),
+        type: 'button',
+        action_ts: '1795366000.1',
+      },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+function signed(body: string, at = now, key = secret) {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': timestamp,
+    'x-slack-signature': `v0=${createHmac('sha256', key).update(`v0:${timestamp}:${body}`).digest('hex')}`,
+  };
+}
+
+async function post(body: string, headers: Record<string, string>) {
+  const queued: PromotionEvent[] = [];
+  const deps = {
+    queue: { enqueue: async (e: PromotionEvent) => void queued.push(e) },
+    secrets: { values: async () => [secret] },
+    signingSecretName: 'param',
+    now: () => now,
+  };
+  const event = {
+    rawPath: '/slack/interactions',
+    headers,
+    body,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  const response = await slackInteractions(event, deps).catch(errorResponse);
+  return { response, queued };
+}
+
+describe('POST /slack/interactions', () => {
+  it('queues a signed Approve click as a decision and acknowledges at once', async () => {
+    const body = click('baton.approve', { model: 'fraud', version: '7', decision: 'approve' });
+
+    const { response, queued } = await post(body, signed(body));
+
+    expect(response.statusCode).toBe(200);
+    expect(queued).toEqual([
+      expect.objectContaining({
+        type: 'decision',
+        model: 'fraud',
+        version: '7',
+        decision: 'approve',
+        actor: 'U024BE7LH',
+        via: 'slack',
+        responseUrl: 'https://hooks.slack.com/actions/T1/123/abc',
+        deliveryId: 'slack:1234.5678.abcd',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['a tampered body', (b: string) => ({ body: b.replace('fraud', 'other'), headers: signed(b) }), 401],
+    ['a wrong secret', (b: string) => ({ body: b, headers: signed(b, now, 'wrong') }), 401],
+    [
+      'a timestamp 6 minutes old',
+      (b: string) => ({ body: b, headers: signed(b, new Date(now.getTime() - 360_000)) }),
+      401,
+    ],
+    [
+      'a JSON body',
+      (b: string) => ({ body: b, headers: { ...signed(b), 'content-type': 'application/json' } }),
+      415,
+    ],
+  ])('refuses %s and queues nothing', async (_, make, status) => {
+    const { body, headers } = make(
+      click('baton.approve', { model: 'fraud', version: '7', decision: 'approve' }),
+    );
+
+    const { response, queued } = await post(body, headers);
+
+    expect(response.statusCode).toBe(status);
+    expect(queued).toEqual([]);
+  });
+
+  it('refuses a button whose value contradicts its action', async () => {
+    const body = click('baton.approve', { model: 'fraud', version: '7', decision: 'reject' });
+
+    const { response, queued } = await post(body, signed(body));
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body!).detail).toMatch(/decision does not match baton.approve/);
+    expect(queued).toEqual([]);
+  });
+});
