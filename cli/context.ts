@@ -7,6 +7,7 @@
  * |---|---|
  * | TABLE_NAME | Baton's DynamoDB table |
  * | MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, REGISTRY_FLAVOR | the registry |
+ * | PROMOTION_QUEUE_URL | where decisions are queued (approve, reject) |
  * | AWS_REGION, AWS_ENDPOINT_URL, AWS credentials | the AWS account (SDK defaults) |
  * | BATON_STATE_DIR | where `npm start` wrote local.json (default .baton) |
  *
@@ -16,8 +17,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PromotionEvent } from '../events/promotionEvent';
 import type { ModelRegistry, PromotionStore } from '../lib/promotion/ports';
+import type { EventQueue } from '../lib/queue/eventQueue';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { createRegistry } from '../lib/registry/createRegistry';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 
@@ -26,16 +31,20 @@ export interface LocalStackInfo {
   motoUrl: string;
   region: string;
   tableName: string;
+  promotionQueueUrl: string;
 }
 
 export function localStackInfoFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.BATON_STATE_DIR ?? '.baton', 'local.json');
 }
 
-export function cliContext(env: NodeJS.ProcessEnv = process.env): {
+export interface CliContext {
   store: PromotionStore;
   registry: ModelRegistry;
-} {
+  queue: EventQueue;
+}
+
+export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
   const file = localStackInfoFile(env);
   const local: Partial<LocalStackInfo> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const table = env.TABLE_NAME ?? local.tableName;
@@ -44,17 +53,23 @@ export function cliContext(env: NodeJS.ProcessEnv = process.env): {
     throw new Error('set TABLE_NAME and MLFLOW_TRACKING_URI (and AWS credentials), or run `npm start` first');
   }
   const useLocal = env.TABLE_NAME === undefined && local.motoUrl !== undefined;
-  const dynamodb = new DynamoDBClient(
-    useLocal
-      ? {
-          endpoint: local.motoUrl,
-          region: local.region,
-          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-        }
-      : {},
-  );
+  const aws = useLocal
+    ? {
+        endpoint: local.motoUrl,
+        region: local.region,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }
+    : {};
+  const dynamodb = new DynamoDBClient(aws);
+  const queueUrl = env.PROMOTION_QUEUE_URL ?? local.promotionQueueUrl ?? '';
   return {
     store: new DynamoPromotionStore(DynamoDBDocumentClient.from(dynamodb), table),
+    queue: {
+      enqueue: async (event: PromotionEvent) => {
+        if (!queueUrl) throw new Error('set PROMOTION_QUEUE_URL, or run `npm start` first');
+        await new SqsEventQueue(new SQSClient(aws), queueUrl).enqueue(event);
+      },
+    },
     registry: createRegistry({
       flavor: env.REGISTRY_FLAVOR === 'databricks' ? 'databricks' : 'mlflow',
       trackingUri,

@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { judgeRegistryRequest, type RegistrySource } from '../lib/ingress/registryIngress';
+import { judgeSlackRequest } from '../lib/ingress/slackIngress';
 
-const sources: RegistrySource[] = ['mlflow', 'databricks'];
+const sources = ['mlflow', 'databricks', 'slack'] as const;
+type Source = (typeof sources)[number];
 
 export function parseHeaders(values: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -30,17 +32,20 @@ export async function inspectCommand(args: string[]): Promise<number> {
       at: { type: 'string' },
     },
   });
-  const source = values.source as RegistrySource;
+  const source = values.source as Source;
   if (!sources.includes(source)) throw new Error(`--source must be one of ${sources.join(', ')}`);
   if (positionals.length !== 1) throw new Error('give exactly one FILE with the raw request body');
   if (values.at !== undefined && !/^\d+$/.test(values.at)) throw new Error('--at must be Unix seconds');
-  const headers = { 'content-type': 'application/json', ...parseHeaders(values.header) };
+  // The content type each sender uses, unless a --header says otherwise.
+  const contentType = source === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json';
+  const headers = { 'content-type': contentType, ...parseHeaders(values.header) };
   const now = values.at === undefined ? new Date() : new Date(Number(values.at) * 1000);
-  const verdict = judgeRegistryRequest(
-    source,
-    { headers, body: readFileSync(positionals[0]!) },
-    { secrets: values.secret, now },
-  );
+  const request = { headers, body: readFileSync(positionals[0]!) };
+  const options = { secrets: values.secret, now };
+  const verdict =
+    source === 'slack'
+      ? judgeSlackRequest(request, options)
+      : judgeRegistryRequest(source satisfies RegistrySource, request, options);
   const output = {
     signature: verdict.signature,
     event: verdict.event,

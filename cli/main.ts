@@ -4,6 +4,9 @@
  * @example
  *   npx baton inspect --source mlflow payload.json --secret s3cret --header 'X-MLflow-Signature: v1,…'
  */
+
+import { decisionCommand } from './decisions';
+import { championCommand, historyCommand } from './history';
 import { inspectCommand } from './inspect';
 import { policyCommand } from './policy';
 import { statusCommand } from './status';
@@ -11,7 +14,7 @@ import { statusCommand } from './status';
 const usage = `baton — the model-promotion controller's operator CLI
 
 Usage:
-  baton inspect --source <mlflow|databricks> FILE [--secret S …] [--header 'Name: value' …] [--at UNIX-SECONDS]
+  baton inspect --source <mlflow|databricks|slack> FILE [--secret S …] [--header 'Name: value' …] [--at UNIX-SECONDS]
       Judge a recorded request exactly as the ingress would. Prints
       {"signature", "event", "error"}; exit 0 if the ingress would accept it, 2 otherwise.
   baton policy validate [DIR]
@@ -21,6 +24,12 @@ Usage:
   baton status MODEL
       Every version of MODEL: Baton's phase, validation_status, aliases and failed checks, and the
       most recent event failures. Reads TABLE_NAME and MLFLOW_TRACKING_URI, or the local stack.
+  baton approve|reject MODEL VERSION --as WHO [--reason …]
+      Queue a decision, judged by the same rules as Slack clicks and links.
+  baton history MODEL
+      Every decision with its actor and evidence, oldest first.
+  baton champion MODEL [--at ISO-TIME]
+      Which version held champion at that time (default now), from the audit trail.
   baton help
 `;
 
@@ -28,6 +37,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   inspect: inspectCommand,
   policy: policyCommand,
   status: statusCommand,
+  approve: decisionCommand('approve'),
+  reject: decisionCommand('reject'),
+  history: historyCommand,
+  champion: championCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

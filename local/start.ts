@@ -46,6 +46,7 @@ async function main(): Promise<number> {
     motoUrl: stack.motoUrl,
     region: stack.aws.region,
     tableName: stack.resources.resolveString({ Ref: 'BatonTable' }),
+    promotionQueueUrl: stack.resources.resolveString({ Ref: 'PromotionQueue' }),
   };
   writeFileSync(localStackInfoFile(), JSON.stringify(info, null, 2));
   let stopping = false;

@@ -11,6 +11,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
+import { championAt } from '../../lib/domain/history';
 import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
@@ -188,5 +189,21 @@ describe('approval by Slack and by signed link', () => {
       .map((a) => `v${a.version} by ${a.actor}`);
 
     expect(promotions).toEqual(['v1 by U0APPROVER', 'v2 by approver@example.com']);
+  });
+
+  it('answers which version was champion before, between and after the two promotions', async () => {
+    const audit = await store.listAudit(model);
+    const [first, second] = audit
+      .filter((a) => a.kind === 'promotion.completed')
+      .map((a) => Date.parse(a.at));
+
+    const at = (ms: number) => championAt(audit, new Date(ms))?.version ?? null;
+
+    expect([at(first! - 1), at(first!), at(second! - 1), at(second! + 60_000)]).toEqual([
+      null,
+      '1',
+      '1',
+      '2',
+    ]);
   });
 });

@@ -87,6 +87,60 @@ describe('baton inspect', () => {
     const code = await main(['inspect', '--source', 'kafka', sample]);
 
     expect(code).toBe(2);
-    expect(output()).toContain('--source must be one of mlflow, databricks');
+    expect(output()).toContain('--source must be one of mlflow, databricks, slack');
+  });
+});
+
+describe('baton inspect --source slack', () => {
+  it('decodes a signed Approve click from its raw form body', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U024BE7LH' },
+      trigger_id: 't1',
+      actions: [
+        {
+          action_id: 'baton.approve',
+          value: JSON.stringify({ model: 'fraud', version: '7', decision: 'approve' }),
+        },
+      ],
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const file = join(mkdtempSync(join(tmpdir(), 'baton-inspect-')), 'click.txt');
+    writeFileSync(file, body);
+    const signature = `v0=${createHmac('sha256', 'signing').update(`v0:1795366000:${body}`).digest('hex')}`;
+    const output = capture();
+
+    const code = await main([
+      'inspect',
+      '--source',
+      'slack',
+      file,
+      '--secret',
+      'signing',
+      '--header',
+      `X-Slack-Signature: ${signature}`,
+      '--header',
+      'X-Slack-Request-Timestamp: 1795366000',
+      '--at',
+      '1795366001',
+    ]);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(output())).toMatchObject({
+      signature: 'valid',
+      event: {
+        type: 'decision',
+        model: 'fraud',
+        version: '7',
+        decision: 'approve',
+        actor: 'U024BE7LH',
+        via: 'slack',
+      },
+      error: null,
+    });
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * Answers from the audit trail: which version held `champion` at a moment, and a readable
+ * timeline of every decision with its actor and evidence. Pure.
+ *
+ * @example
+ *   championAt(audit, new Date('2026-11-17T14:03:00Z')); // { version: '7', since: '…', approvedBy: […] } | null
+ */
+import type { AuditEntry } from './state';
+
+/** Audit kinds that move the champion alias, and the version they leave holding it. */
+const championMoves: Record<string, (entry: AuditEntry) => string | undefined> = {
+  'promotion.completed': (e) => e.version,
+  'rollback.completed': (e) => (typeof e.evidence.to === 'string' ? e.evidence.to : undefined),
+};
+
+export interface ChampionAt {
+  version: string;
+  since: string;
+  by: string;
+  kind: string;
+}
+
+export function championAt(audit: readonly AuditEntry[], at: Date): ChampionAt | null {
+  let current: ChampionAt | null = null;
+  for (const entry of [...audit].sort((a, b) => a.at.localeCompare(b.at))) {
+    if (Date.parse(entry.at) > at.getTime()) break;
+    const move = championMoves[entry.kind];
+    const version = move?.(entry);
+    if (version) current = { version, since: entry.at, by: entry.actor, kind: entry.kind };
+  }
+  return current;
+}
+
+function summary(entry: AuditEntry): string {
+  const e = entry.evidence as Record<string, unknown>;
+  if (Array.isArray(e.checks)) {
+    const checks = e.checks as Array<{ passed: boolean; reason: string }>;
+    const failed = checks.filter((c) => !c.passed).map((c) => c.reason);
+    return failed.length ? `failed: ${failed.join('; ')}` : `${checks.length} checks passed`;
+  }
+  if (entry.kind === 'promotion.completed') {
+    return `previous champion ${e.previousChampion ? `v${e.previousChampion} → archive` : 'none'}`;
+  }
+  if (typeof e.reason === 'string') return e.reason;
+  if (Array.isArray(e.approvers))
+    return `approvers: ${(e.approvers as string[]).join(', ')}; expires ${e.expiresAt}`;
+  return '';
+}
+
+/** One line per audit entry, oldest first. */
+export function timeline(audit: readonly AuditEntry[]): string[] {
+  return [...audit]
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .map((e) =>
+      [e.at, e.version ? `v${e.version}` : '-', e.kind, `by ${e.actor}`, summary(e)]
+        .filter(Boolean)
+        .join('  '),
+    );
+}
