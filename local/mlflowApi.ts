@@ -31,12 +31,23 @@ export function mlflowApi(baseUrl: string) {
   };
 
   const experimentId = async (name: string): Promise<string> => {
-    const found = await fetch(
-      `${baseUrl}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`,
-    );
-    if (found.ok)
-      return ((await found.json()) as { experiment: { experiment_id: string } }).experiment.experiment_id;
-    return (await call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id;
+    const byName = async () => {
+      const found = await fetch(
+        `${baseUrl}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`,
+      );
+      return found.ok
+        ? ((await found.json()) as { experiment: { experiment_id: string } }).experiment.experiment_id
+        : null;
+    };
+    const existing = await byName();
+    if (existing) return existing;
+    try {
+      return (await call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id;
+    } catch (error) {
+      // Created by a parallel caller between the lookup and the create.
+      if (!/RESOURCE_ALREADY_EXISTS/.test((error as Error).message)) throw error;
+      return (await byName())!;
+    }
   };
 
   return {

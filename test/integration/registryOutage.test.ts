@@ -1,8 +1,8 @@
 /**
  * MLflow stopped while Baton is processing new versions: the worker's messages fail and are
  * retried, and once MLflow is back (same port, same database) every version converges to its
- * verdict, with exactly one validation recorded per version. This file runs an MLflow server of
- * its own, since stopping the shared one would break every other file.
+ * verdict, with exactly one validation recorded and announced per version. This file runs an
+ * MLflow server of its own, since stopping the shared one would break every other file.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { ensurePythonEnv } from '../../local/pythonEnv';
@@ -24,8 +24,14 @@ import { freePort } from './globalSetup';
 
 const passing = { val_auc: 0.91, val_logloss: 0.3 };
 const failing = { val_auc: 0.7 };
-/** How long MLflow stays down at least, counted from the stop (its restart adds ~2–5 s). */
-const outageMs = 6_000;
+/** MLflow stays down at least this long; its restart adds another 6–15 s of downtime. */
+const minimumOutageMs = 3_000;
+
+interface Candidate {
+  model: string;
+  version: string;
+  expected: 'PASSED' | 'FAILED';
+}
 
 const logs: string[] = [];
 const python = ensurePythonEnv({ stateDir: inject('stateDir') });
@@ -35,9 +41,69 @@ let mlflow: Service;
 let stack: LocalStack;
 let store: DynamoPromotionStore;
 let sqs: SQSClient;
+let candidates: Candidate[];
+/** Indexes into `logs`: when MLflow was stopped, and when it answered again. */
+let stoppedLine: number;
+let restartedLine: number;
+let timings: { downMs: number; restartMs: number; restartedAt: number; convergedMs?: number };
 
 const startOwnMlflow = () =>
   startMlflow({ python, stateDir: mlflowDir, port: mlflowPort, webhookCacheTtlSeconds: 0 });
+const queueUrl = (id: string) => stack.resources.resolveString({ Ref: id });
+const logsBetween = (from: number, to: number, ...texts: string[]) =>
+  logs.slice(from, to).filter((line) => texts.every((t) => line.includes(t)));
+
+function dumpLogs() {
+  console.log(`--- Baton logs ---\n${logs.join('\n')}`);
+  const tail = readFileSync(mlflow.logFile, 'utf8').split('\n').slice(-40).join('\n');
+  console.log(`--- MLflow log (tail) ---\n${tail}`);
+}
+
+/** Registers every planned version with the required tag and a description; returns them in order. */
+async function registerVersions(plan: Array<{ model: string; metrics: Array<Record<string, number>> }>) {
+  const api = mlflowApi(mlflow.url);
+  // One after another: mlflowApi's get-or-create of the experiment is not safe in parallel.
+  const runs: string[][] = [];
+  for (const { model, metrics } of plan) {
+    await api.ensureRegisteredModel(model);
+    const ids: string[] = [];
+    for (const m of metrics) ids.push(await api.createRun('baton-outage-tests', m));
+    runs.push(ids);
+  }
+  // The creates themselves back to back, so MLflow stops while Baton is still working on them.
+  const created = await Promise.all(
+    plan.map(async ({ model, metrics }, i) => {
+      const versions: Candidate[] = [];
+      for (const [j, m] of metrics.entries()) {
+        const { version } = await api.createModelVersion(model, runs[i]![j]!, {
+          description: 'candidate',
+          tags: { git_sha: 'abc123' },
+        });
+        versions.push({ model, version, expected: m === passing ? 'PASSED' : 'FAILED' });
+      }
+      return versions;
+    }),
+  );
+  return created.flat();
+}
+
+/** Plays MLflow: a signed model_version.created for each version, straight to the ingress. */
+async function deliverCreatedEvents(versions: Candidate[]) {
+  for (const c of versions) {
+    const body = mlflowPayload('model_version', 'created', {
+      name: c.model,
+      version: c.version,
+      source: 's',
+    });
+    const response = await fetch(`${stack.ingressUrl}/webhooks/mlflow`, {
+      method: 'POST',
+      headers: mlflowHeaders(stack.secrets.mlflowWebhookSecret, body),
+      body,
+    });
+    if (response.status !== 202)
+      throw new Error(`ingress answered ${response.status}: ${await response.text()}`);
+  }
+}
 
 beforeAll(async () => {
   mlflowDir = mkdtempSync(join(tmpdir(), 'baton-outage-'));
@@ -60,6 +126,37 @@ beforeAll(async () => {
     stack.resources.resolveString({ Ref: 'BatonTable' }),
   );
   sqs = new SQSClient(config);
+
+  try {
+    // Prepare: six val-* versions over three models, two of them failing the policy's val_auc ≥ 0.8.
+    candidates = await registerVersions([
+      { model: uniqueName('val-outage-a'), metrics: [passing, failing, passing] },
+      { model: uniqueName('val-outage-b'), metrics: [failing, passing] },
+      { model: uniqueName('val-outage-c'), metrics: [passing] },
+    ]);
+
+    // Act: stop MLflow as soon as the creates return. Its own webhooks may be lost in the stop,
+    // so deliver model_version.created for every version while it is down: the worker is then
+    // sure to meet the dead registry for each version it has not finished.
+    const stoppedAt = Date.now();
+    await mlflow.stop();
+    stoppedLine = logs.length;
+    await deliverCreatedEvents(candidates);
+    await eventually(
+      async () =>
+        logsBetween(stoppedLine, logs.length, 'promotion event failed; will retry').length ? true : undefined,
+      10_000,
+      'a failed promotion event while MLflow is down',
+    );
+    await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + minimumOutageMs - Date.now())));
+    const restartAt = Date.now();
+    mlflow = await startOwnMlflow();
+    restartedLine = logs.length;
+    timings = { downMs: Date.now() - stoppedAt, restartMs: Date.now() - restartAt, restartedAt: Date.now() };
+  } catch (error) {
+    dumpLogs();
+    throw error;
+  }
 });
 afterAll(async () => {
   sqs?.destroy();
@@ -68,9 +165,26 @@ afterAll(async () => {
   await mlflow?.stop();
   if (mlflowDir) rmSync(mlflowDir, { recursive: true, force: true });
 });
+beforeEach(({ onTestFailed }) => onTestFailed(dumpLogs));
 
-const queueUrl = (id: string) => stack.resources.resolveString({ Ref: id });
-const linesAfter = (mark: number, text: string) => logs.slice(mark).filter((l) => l.includes(text));
+/** Every version's verdict in MLflow, once each has one (shared by the tests that need it). */
+let verdicts: Promise<string[]> | undefined;
+function convergedVerdicts(): Promise<string[]> {
+  const api = mlflowApi(mlflow.url);
+  verdicts ??= Promise.all(
+    candidates.map((c) =>
+      eventually(
+        async () => {
+          const status = tagsOf(await api.getModelVersion(c.model, c.version)).validation_status;
+          return status === 'PASSED' || status === 'FAILED' ? status : undefined;
+        },
+        60_000,
+        `a verdict on ${c.model} v${c.version}`,
+      ),
+    ),
+  );
+  return verdicts;
+}
 
 async function messagesIn(queue: string): Promise<number> {
   const { Attributes = {} } = await sqs.send(
@@ -84,143 +198,99 @@ async function messagesIn(queue: string): Promise<number> {
   );
 }
 
-/** What is in the promotion DLQ (peeked, then left there). */
-async function deadLetters(): Promise<Array<{ model: string; version?: string; source: string }>> {
-  const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl('PromotionDeadLetterQueue'),
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 0,
-    }),
-  );
-  return Messages.map((m) => JSON.parse(m.Body!));
-}
+/** Only the fields the DLQ check reads; any queue message has them or lacks them. */
+type DeadLetter = { kind?: string; model?: string; version?: string };
 
-interface Candidate {
-  model: string;
-  version: string;
-  expected: 'PASSED' | 'FAILED';
+/** Everything in the promotion DLQ (received with a long visibility timeout, so each comes once). */
+async function deadLetters(): Promise<DeadLetter[]> {
+  const found: DeadLetter[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl('PromotionDeadLetterQueue'),
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 120,
+      }),
+    );
+    if (!Messages.length) return found;
+    found.push(...Messages.map((m) => JSON.parse(m.Body!) as DeadLetter));
+  }
 }
 
 describe('MLflow stopped while Baton is processing new versions', () => {
-  it('retries, and once MLflow is back every version gets its verdict exactly once', async () => {
-    onTestFailed(() => {
-      console.log(`--- Baton logs ---\n${logs.join('\n')}`);
-      console.log(
-        `--- MLflow log (tail) ---\n${readFileSync(mlflow.logFile, 'utf8').split('\n').slice(-60).join('\n')}`,
-      );
-    });
-    // Prepare: three val-* models with their runs, so only the version creates remain.
-    const api = mlflowApi(mlflow.url);
-    const plan = [
-      { model: uniqueName('val-outage-a'), metrics: [passing, failing, passing] },
-      { model: uniqueName('val-outage-b'), metrics: [failing, passing] },
-      { model: uniqueName('val-outage-c'), metrics: [passing] },
-    ];
-    // One after another: mlflowApi's get-or-create of the experiment is not safe in parallel.
-    const runs: string[][] = [];
-    for (const { model, metrics } of plan) {
-      await api.ensureRegisteredModel(model);
-      const ids = [];
-      for (const m of metrics) ids.push(await api.createRun('baton-outage-tests', m));
-      runs.push(ids);
-    }
+  it('fails the messages that meet the dead registry and retries them', () => {
+    const failures = logsBetween(stoppedLine, restartedLine, 'promotion event failed; will retry');
+    const receiveCounts = failures.map((line) => Number(/"receiveCount":"?(\d+)/.exec(line)?.[1]));
 
-    // Act: register six versions, then stop MLflow as soon as the creates return.
-    const candidates: Candidate[] = (
-      await Promise.all(
-        plan.map(async ({ model, metrics }, i) => {
-          const created: Candidate[] = [];
-          for (const [j, m] of metrics.entries()) {
-            const v = await api.createModelVersion(model, runs[i]![j]!, {
-              description: 'candidate',
-              tags: { git_sha: 'abc123' },
-            });
-            created.push({ model, version: v.version, expected: m === passing ? 'PASSED' : 'FAILED' });
-          }
-          return created;
-        }),
-      )
-    ).flat();
-    const stoppedAt = Date.now();
-    await mlflow.stop();
-    const down = logs.length;
-    // MLflow's own webhooks may be lost in the stop; deliver model_version.created for every version
-    // while MLflow is down, so the worker is sure to meet the dead registry for those not yet decided.
-    const decidedBeforeStop = [];
-    for (const c of candidates) {
-      if ((await store.getVersion(c.model, c.version))?.phase !== undefined) decidedBeforeStop.push(c);
-      const body = mlflowPayload('model_version', 'created', {
-        name: c.model,
-        version: c.version,
-        source: 's',
-      });
-      const response = await fetch(`${stack.ingressUrl}/webhooks/mlflow`, {
-        method: 'POST',
-        headers: mlflowHeaders(stack.secrets.mlflowWebhookSecret, body),
-        body,
-      });
-      expect(response.status).toBe(202);
-    }
-    const failures = await eventually(
-      async () => {
-        const found = linesAfter(down, 'promotion event failed; will retry');
-        return found.length > 0 ? found : undefined;
-      },
-      outageMs,
-      'a failed promotion event while MLflow is down',
-    );
-    await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + outageMs - Date.now())));
-    mlflow = await startOwnMlflow();
-    const restartedAt = Date.now();
-    const up = logs.length;
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((line) => line.includes('RegistryUnavailableError'))).toBe(true);
+    expect(Math.max(...receiveCounts)).toBeGreaterThan(1);
+  });
 
-    // Assess: every version converges to its verdict, in MLflow.
-    const verdicts = await Promise.all(
-      candidates.map((c) =>
-        eventually(
-          async () => {
-            const status = tagsOf(await api.getModelVersion(c.model, c.version)).validation_status;
-            return status === 'PASSED' || status === 'FAILED' ? status : undefined;
-          },
-          60_000,
-          `a verdict on ${c.model} v${c.version}`,
-        ),
-      ),
-    );
-    const convergedAt = Date.now();
-    // Let the retries, the swept duplicates and the tag-set echoes drain before counting.
+  it('gives every version its verdict once MLflow is back', async () => {
+    const statuses = await convergedVerdicts();
+    timings.convergedMs ??= Date.now() - timings.restartedAt;
+
+    expect(statuses).toEqual(candidates.map((c) => c.expected));
+  });
+
+  it('records exactly one validation and sends exactly one notification per version', async () => {
+    await convergedVerdicts();
+    // Let the retries, the swept duplicates and the tag echoes drain before counting.
     await eventually(
       async () => ((await messagesIn('PromotionQueue')) === 0 ? true : undefined),
       30_000,
-      'an empty queue',
-    );
-    const audits = new Map(
-      await Promise.all(plan.map(async ({ model }) => [model, await store.listAudit(model)] as const)),
-    );
-    const dlq = await deadLetters();
-    console.info(
-      `registry outage: down ${restartedAt - stoppedAt} ms, converged ${convergedAt - restartedAt} ms after restart; ` +
-        `${failures.length} failed attempts while down; decided before the stop: ${decidedBeforeStop.length}; ` +
-        `DLQ: ${JSON.stringify(dlq)}`,
+      'an empty promotion queue',
     );
 
-    expect(verdicts).toEqual(candidates.map((c) => c.expected));
     for (const c of candidates) {
-      const validations = audits
-        .get(c.model)!
-        .filter((a) => a.version === c.version && a.kind.startsWith('validation.'))
-        .map((a) => a.kind);
-      expect(validations, `${c.model} v${c.version}`).toEqual([
-        c.expected === 'PASSED' ? 'validation.passed' : 'validation.failed',
-      ]);
+      const kind = c.expected === 'PASSED' ? 'validation.passed' : 'validation.failed';
+      const audit = (await store.listAudit(c.model)).filter(
+        (a) => a.version === c.version && a.kind.startsWith('validation.'),
+      );
+      const verb = c.expected === 'PASSED' ? 'passed' : 'failed';
+      const announced = logsBetween(
+        0,
+        logs.length,
+        '[notifier]',
+        `${c.model} v${c.version} ${verb} validation`,
+      );
+      expect(
+        audit.map((a) => a.kind),
+        `audit of ${c.model} v${c.version}`,
+      ).toEqual([kind]);
+      expect(announced, `notifications of ${c.model} v${c.version}`).toHaveLength(1);
     }
-    expect(failures.length).toBeGreaterThan(0);
-    // MLflow still signs its deliveries after the restart: the secret is readable with the kept key.
-    expect(
-      linesAfter(up, '[registryWebhook]').filter((l) => l.includes('queued registry event')),
-    ).not.toEqual([]);
-    expect(linesAfter(up, 'invalid_signature')).toEqual([]);
-    expect(dlq).toEqual([]);
+  });
+
+  it("keeps verifying MLflow's webhooks after the restart (the secret survives with its key)", async () => {
+    await convergedVerdicts();
+
+    // Baton's own verdict tags come back as model_version_tag.set deliveries, signed by MLflow.
+    const queued = logsBetween(restartedLine, logs.length, '[registryWebhook]', 'model_version_tag.set');
+
+    expect(queued).not.toEqual([]);
+  });
+
+  it('dead-letters at most the created events of versions that still got their verdict', async () => {
+    const statuses = await convergedVerdicts();
+
+    // With the local 1 s retry delay, eight receives take ~10–13 s: about as long as MLflow is down
+    // (its restart alone takes 6–15 s), so some runs dead-letter messages and some do not (in AWS
+    // the 180 s visibility timeout gives ~24 min). Either way nothing is lost: the tick's reconciler
+    // sweeps every version the store does not know and enqueues it again.
+    const dead = await deadLetters();
+    const failures = logsBetween(stoppedLine, logs.length, 'promotion event failed; will retry').length;
+    console.info(
+      `registry outage: MLflow down ${timings.downMs} ms (restart ${timings.restartMs} ms), ` +
+        `verdicts ${timings.convergedMs} ms after it; ${failures} failed attempts; ${dead.length} dead-lettered`,
+    );
+
+    for (const event of dead) {
+      const i = candidates.findIndex((c) => c.model === event.model && c.version === event.version);
+      expect(event.kind).toBe('model_version.created');
+      expect(i, `${event.model} v${event.version} is one of this test's versions`).toBeGreaterThanOrEqual(0);
+      expect(statuses[i]).toBe(candidates[i]!.expected);
+    }
   });
 });
