@@ -28,7 +28,7 @@ const model = uniqueName('appr-crash');
 
 beforeAll(async () => {
   // No consumers and no webhook: this test is the worker, and decides when it crashes.
-  stack = await testStack('ap-south-1', { consumers: false, webhook: false });
+  stack = await testStack('eu-central-1', { consumers: false, webhook: false });
   const real = new MlflowRegistry({ baseUrl: stack.mlflowUrl });
   const crashing: ModelRegistry = Object.assign(Object.create(real) as ModelRegistry, {
     async setAlias(name: string, alias: string, version: string) {

@@ -15,6 +15,7 @@ const regions = [
   'us-west-2',
   'ap-south-1',
   'ca-central-1',
+  'sa-east-1',
 ];
 
 export function uniqueName(prefix: string): string {
