@@ -40,6 +40,13 @@ export const notificationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('approval.rejected'), ...base, by: z.string(), reason: z.optional(z.string()) }),
   z.object({ kind: z.literal('approval.expired'), ...base }),
   z.object({
+    kind: z.literal('champion.changed'),
+    ...base,
+    /** Baton's champion before the change (null: none), and whether Baton put it back. */
+    expected: z.nullable(z.string()),
+    reverted: z.boolean(),
+  }),
+  z.object({
     kind: z.literal('promotion.completed'),
     ...base,
     previousChampion: z.nullable(z.string()),

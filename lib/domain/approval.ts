@@ -120,7 +120,10 @@ export function finishPromotion(state: VersionState, policy: Policy, cause: stri
       },
     },
     ...(previousChampion
-      ? [{ type: 'setTags', version: previousChampion, tags: { [tags.phase]: Phase.Archived } } as Effect]
+      ? ([
+          { type: 'setTags', version: previousChampion, tags: { [tags.phase]: Phase.Archived } },
+          { type: 'recordPhase', version: previousChampion, phase: Phase.Archived },
+        ] as Effect[])
       : []),
     {
       type: 'notify',

@@ -19,6 +19,7 @@ import { durationMs } from './duration';
 import type { Effect, Notification } from './effects';
 import { Phase, ValidationStatus } from './phases';
 import type { Policy } from './policy';
+import { type ChampionFacts, decideChampionChange } from './protectedChampion';
 import type { AuditEntry, VersionState } from './state';
 
 export interface Facts {
@@ -26,6 +27,8 @@ export interface Facts {
   validation?: ValidationFacts | null;
   /** Which versions hold the champion and challenger aliases now (read for decisions). */
   aliases?: { champion: string | null; challenger: string | null };
+  /** For a change of the champion alias: Baton's champion and the alias's holder now. */
+  champion?: ChampionFacts;
 }
 
 export interface Decision {
@@ -102,6 +105,20 @@ function verdictEffects(
   ];
 }
 
+/** A `model_version_alias.*` event about the policy's champion alias. */
+export function isChampionAliasEvent(
+  event: PromotionEvent,
+  policy: Policy | undefined,
+): event is RegistryEvent {
+  return (
+    event.type === 'registry' &&
+    (event.kind === RegistryEventKind.ModelVersionAliasCreated ||
+      event.kind === RegistryEventKind.ModelVersionAliasDeleted) &&
+    policy !== undefined &&
+    event.alias === policy.aliases.champion
+  );
+}
+
 export function decide(
   state: VersionState | null,
   event: PromotionEvent,
@@ -126,6 +143,11 @@ function decideRegistryEvent(
 ): Decision {
   const at = now.toISOString();
   const cause = businessKey(event);
+
+  // The champion alias moved or vanished: Baton's own move changes nothing, anyone else's is recorded.
+  if (isChampionAliasEvent(event, policy) && facts.champion) {
+    return decideChampionChange(event, policy!, facts.champion, now);
+  }
 
   // Only a new version starts the lifecycle; tag and alias echoes (often Baton's own writes) change nothing here.
   if (event.kind !== RegistryEventKind.ModelVersionCreated || event.version === undefined) return nothing;

@@ -89,6 +89,11 @@ export const policySchema = z.strictObject({
   rollout: z.optional(rolloutSchema),
   onAlert: z._default(z.array(alertRuleSchema), []),
   retrain: z.optional(retrainSchema),
+  /**
+   * A change of the champion alias that Baton did not make is always recorded and announced;
+   * `revert` also puts Baton's champion back.
+   */
+  protectChampion: z._default(z.enum(['record', 'revert']), 'record'),
   aliases: z._default(z.strictObject({ challenger: name, champion: name, archive: name }), {
     challenger: 'challenger',
     champion: 'champion',

@@ -258,6 +258,8 @@ const summaries: Renderers<string> = {
   'approval.expired': (n) => `The approval request for ${n.model} v${n.version} expired; it was not promoted`,
   'promotion.completed': (n) =>
     `${n.model} v${n.version} is the new champion${n.previousChampion ? ` (v${n.previousChampion} → archive)` : ''}`,
+  'champion.changed': (n) =>
+    `${n.model} v${n.version} took the champion alias outside Baton (Baton's champion: ${n.expected ? `v${n.expected}` : 'none'})${n.reverted ? '; Baton put it back' : ''}`,
 };
 
 const blockRenderers: Renderers<Block[]> = {
@@ -318,7 +320,17 @@ const blockRenderers: Renderers<Block[]> = {
     ]),
     ...about(n),
   ],
+  'champion.changed': (n) => championChanged(n),
 };
+
+const championChanged = (n: Of<'champion.changed'>): Block[] => [
+  header(`⚠️ ${n.model}: champion changed outside Baton`),
+  fields([
+    ['Now on', n.version === '-' ? 'no version (alias deleted)' : `v${escapeMrkdwn(n.version)}`],
+    ['Baton’s champion', n.expected ? `v${escapeMrkdwn(n.expected)}` : 'none'],
+    ['Action', n.reverted ? 'reverted by Baton (policy: revert)' : 'recorded (policy: record)'],
+  ]),
+];
 
 const detailRenderers: Renderers<string[]> = {
   'validation.passed': (n) => checkRows(n.checks),
@@ -334,6 +346,9 @@ const detailRenderers: Renderers<string[]> = {
   'promotion.completed': (n) => [
     `Approved by: ${n.approvedBy.join(', ') || 'no approval required'}`,
     `Previous champion: ${n.previousChampion ? `v${n.previousChampion} → archive` : 'none'}`,
+  ],
+  'champion.changed': (n) => [
+    `Baton's champion: ${n.expected ? `v${n.expected}` : 'none'}; reverted: ${n.reverted ? 'yes' : 'no'}`,
   ],
 };
 

@@ -24,6 +24,7 @@ const what: Record<Notification['kind'], string> = {
   'approval.rejected': 'was rejected',
   'approval.expired': 'approval request expired',
   'promotion.completed': 'is the new champion',
+  'champion.changed': 'took the champion alias outside Baton',
 };
 
 export function subjectOf(n: Notification): string {

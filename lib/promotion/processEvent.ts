@@ -10,7 +10,7 @@
  */
 import type { PromotionEvent } from '../../events/promotionEvent';
 import type { ValidationFacts } from '../domain/checks';
-import { decide, type Facts, needsValidationFacts } from '../domain/decide';
+import { decide, type Facts, isChampionAliasEvent, needsValidationFacts } from '../domain/decide';
 import type { Effect } from '../domain/effects';
 import { Phase } from '../domain/phases';
 import type { Policy } from '../domain/policy';
@@ -89,6 +89,17 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
       if (holder?.version === effect.version) await deps.registry.deleteAlias(event.model, effect.alias);
       return;
     }
+    case 'recordPhase': {
+      const other = await deps.store.getVersion(event.model, effect.version);
+      if (!other || other.phase === effect.phase) return;
+      const next = {
+        ...other,
+        phase: effect.phase,
+        revision: other.revision + 1,
+        updatedAt: deps.now().toISOString(),
+      };
+      return deps.store.saveVersion(next, other.revision, []);
+    }
     case 'respond':
       return deps.responder?.respond(effect.url, effect.text, effect.replace);
     case 'notify': {
@@ -100,6 +111,18 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
     case 'retryLater':
       throw new VersionNotReadyError(event.model, event.version ?? '?', effect.reason);
   }
+}
+
+/** Baton's champion (the version it last promoted) and the version the registry shows now. */
+async function championFacts(deps: PromotionDeps, model: string, policy: Policy) {
+  const [versions, holder] = await Promise.all([
+    deps.store.listVersions(model),
+    deps.registry.getModelVersionByAlias(model, policy.aliases.champion),
+  ]);
+  const promoted = versions
+    .filter((v) => v.phase === Phase.Promoted && v.promotion)
+    .sort((a, b) => a.promotion!.startedAt.localeCompare(b.promotion!.startedAt));
+  return { ofRecord: promoted.at(-1) ?? null, holder: holder?.version ?? null };
 }
 
 /** Which versions hold the champion and challenger aliases: what an approval decision needs. */
@@ -119,6 +142,7 @@ export async function processEvent(event: PromotionEvent, deps: PromotionDeps): 
   if (needsValidationFacts(state, event, policy)) {
     facts.validation = await gatherValidationFacts(deps.registry, event.model, version!, policy!);
   }
+  if (isChampionAliasEvent(event, policy)) facts.champion = await championFacts(deps, event.model, policy!);
   if (event.type === 'decision' && policy && state?.phase === Phase.AwaitingApproval) {
     facts.aliases = await aliasFacts(deps.registry, event.model, policy);
   }
@@ -129,7 +153,9 @@ export async function processEvent(event: PromotionEvent, deps: PromotionDeps): 
     // In order: the PENDING tag before the checks, the verdict before the alias, the notice last.
     for (const effect of decision.effects) await apply(effect, event, deps);
     effects += decision.effects.length;
-    if (decision.next) await deps.store.saveVersion(decision.next, state?.revision ?? 0, decision.audit);
+    // Every decision writes the revision after the one it read: the write is conditional on that.
+    if (decision.next)
+      await deps.store.saveVersion(decision.next, decision.next.revision - 1, decision.audit);
     if (!decision.again || !decision.next) return { phase: decision.next?.phase ?? null, effects };
     state = decision.next;
   }

@@ -116,11 +116,14 @@ describe('approval by Slack and by signed link', () => {
     const response = await slackClick(v1, 'U0APPROVER', 'approve');
 
     expect(response.status).toBe(200);
+    // The tags follow the champion alias: wait for the last of them.
     await eventually(
-      async () => ((await aliasesOf(v1)).includes('champion') ? true : undefined),
+      async () =>
+        tagsOf(await api.getModelVersion(model, v1))['baton.phase'] === 'promoted' ? true : undefined,
       30_000,
-      'champion on v1',
+      'v1 promoted',
     );
+    expect(await aliasesOf(v1)).toEqual(['champion']);
     const tags = tagsOf(await api.getModelVersion(model, v1));
     expect(tags).toMatchObject({ 'baton.phase': 'promoted', 'baton.approved_by': 'U0APPROVER' });
     const answer = await eventually(
@@ -189,6 +192,26 @@ describe('approval by Slack and by signed link', () => {
       .map((a) => `v${a.version} by ${a.actor}`);
 
     expect(promotions).toEqual(['v1 by U0APPROVER', 'v2 by approver@example.com']);
+  });
+
+  it('puts the champion back when someone moves it outside Baton, and records it', async () => {
+    const v2 = (await api.getModelVersion(model, '2')).version;
+    const v3 = (await api.getModelVersion(model, '3')).version;
+
+    await api.call('POST', 'registered-models/alias', { name: model, alias: 'champion', version: v3 });
+    // The audit entry is stored after the revert is applied: wait for it, then look at the aliases.
+    const changes = await eventually(
+      async () => {
+        const found = (await store.listAudit(model)).filter((a) => a.kind === 'champion.changed_externally');
+        return found.length ? found : undefined;
+      },
+      30_000,
+      'the audit entry',
+    );
+
+    expect(changes.map((a) => a.evidence)).toEqual([{ from: v2, to: v3, reverted: true }]);
+    expect(await aliasesOf(v2)).toContain('champion');
+    expect(await aliasesOf(v3)).not.toContain('champion');
   });
 
   it('answers which version was champion before, between and after the two promotions', async () => {

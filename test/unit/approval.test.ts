@@ -160,6 +160,7 @@ describe('approval decisions', () => {
       'unalias challenger',
       'setTags',
       'setTags',
+      'recordPhase',
       'notify promotion.completed',
     ]);
     expect(finish.audit).toEqual([

@@ -54,6 +54,7 @@ const notifications: Record<Notification['kind'], Notification> = {
     previousChampion: '6',
     approvedBy: ['U024BE7LH'],
   },
+  'champion.changed': { kind: 'champion.changed', ...base, expected: '6', reverted: true },
 };
 const approval = notifications['approval.requested'] as Extract<Notification, { kind: 'approval.requested' }>;
 
