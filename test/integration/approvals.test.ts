@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
@@ -31,8 +32,27 @@ const model = uniqueName('appr-fraud');
 beforeAll(async () => {
   slack = await startReceiver();
   stack = await testStack('us-west-2', {
-    env: { POLICIES_DIR: resolve('test/fixtures/approval-policies'), SLACK_RESPONSE_HOSTS: '127.0.0.1' },
+    env: {
+      POLICIES_DIR: resolve('test/fixtures/approval-policies'),
+      SLACK_RESPONSE_HOSTS: '127.0.0.1',
+      // The notifier posts to this local stand-in for Slack's Web API, with a bot token from SSM.
+      SLACK_API_URL: `${slack.url}/api`,
+      SLACK_CHANNEL: '#ml-releases',
+    },
   });
+  const notifierEnv = (
+    stack.template.Resources.NotifierLambdaFunction!.Properties as {
+      Environment: { Variables: Record<string, string> };
+    }
+  ).Environment.Variables;
+  await new SSMClient(awsClientConfig(stack.aws)).send(
+    new PutParameterCommand({
+      Name: notifierEnv.SLACK_BOT_TOKEN_PARAM,
+      Value: 'xoxb-approvals-test',
+      Type: 'SecureString',
+      Overwrite: true,
+    }),
+  );
   api = mlflowApi(stack.mlflowUrl);
   const config = awsClientConfig(stack.aws);
   store = new DynamoPromotionStore(
@@ -112,6 +132,26 @@ describe('approval by Slack and by signed link', () => {
     const v1 = await registerValidated();
     expect(tagsOf(await api.getModelVersion(model, v1))['baton.phase']).toBe('awaiting_approval');
     expect(await aliasesOf(v1)).toEqual(['challenger']);
+
+    // The approval request as Slack receives it: chat.postMessage with the Approve and Reject buttons.
+    const posted = await eventually(
+      async () =>
+        slack.received
+          .filter((r) => r.path === '/api/chat.postMessage')
+          .map((r) => ({ headers: r.headers, body: JSON.parse(r.body) }))
+          .find((r) => JSON.stringify(r.body).includes(`Approval requested: ${model} v${v1}`)),
+      20_000,
+      'the approval request in Slack',
+    );
+    expect(posted.headers.authorization).toBe('Bearer xoxb-approvals-test');
+    expect(posted.body.channel).toBe('#ml-releases');
+    const buttons = posted.body.blocks.find((b: { type: string }) => b.type === 'actions').elements;
+    expect(
+      buttons.map((b: { action_id: string; value: string }) => [b.action_id, JSON.parse(b.value)]),
+    ).toEqual([
+      ['baton.approve', { model, version: v1, decision: 'approve' }],
+      ['baton.reject', { model, version: v1, decision: 'reject' }],
+    ]);
 
     const response = await slackClick(v1, 'U0APPROVER', 'approve');
 
