@@ -1,6 +1,7 @@
 /**
- * Publishes notifications on the notifications SNS topic as JSON, with the kind, model and
- * idempotency key as message attributes so subscribers can filter and deduplicate.
+ * Publishes notifications on the notifications SNS topic: JSON for Lambda and SQS subscribers,
+ * plain text for e-mail and the rest, with the kind, model and idempotency key as message
+ * attributes so subscribers can filter and deduplicate.
  *
  * @example
  *   await new SnsNotifier(new SNSClient({}), topicArn).publish(notification);
@@ -8,6 +9,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notification } from '../domain/effects';
 import type { Notifier } from '../promotion/ports';
+import { renderText } from './slackBlocks';
 
 export class NotifyError extends Error {
   constructor(cause: unknown) {
@@ -43,7 +45,13 @@ export class SnsNotifier implements Notifier {
         new PublishCommand({
           TopicArn: this.topicArn,
           Subject: subjectOf(notification),
-          Message: JSON.stringify(notification),
+          // Machines (the notifier Lambda, queues) get the JSON; e-mail and every other protocol the text.
+          MessageStructure: 'json',
+          Message: JSON.stringify({
+            default: renderText(notification),
+            lambda: JSON.stringify(notification),
+            sqs: JSON.stringify(notification),
+          }),
           MessageAttributes: {
             kind: { DataType: 'String', StringValue: notification.kind },
             model: { DataType: 'String', StringValue: notification.model },

@@ -14,6 +14,7 @@ import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, uniqueName } from '../support/localStack';
+import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
 import { mlflowHeaders, mlflowPayload } from '../support/signing';
 
@@ -23,6 +24,8 @@ let api: ReturnType<typeof mlflowApi>;
 let store: DynamoPromotionStore;
 let sqs: SQSClient;
 let notifications: string;
+/** Stands in for an e-mail or other non-machine subscriber (SNS delivers over HTTP). */
+let mailer: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
   stack = await testStack('eu-west-3', { env: { POLICIES_DIR: policies } });
@@ -36,6 +39,14 @@ beforeAll(async () => {
   sqs = new SQSClient(config);
   const name = uniqueName('notifications-probe');
   notifications = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+  mailer = await startReceiver();
+  await new SNSClient(config).send(
+    new SubscribeCommand({
+      TopicArn: stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
+      Protocol: 'http',
+      Endpoint: `${mailer.url}/sns`,
+    }),
+  );
   await new SNSClient(config).send(
     new SubscribeCommand({
       TopicArn: stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
@@ -47,6 +58,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
+  await mailer?.close();
 });
 
 const received: Array<{ model: string; version: string; kind: string }> = [];
@@ -162,6 +174,29 @@ describe('a new model version gets its verdict in MLflow', () => {
 
     expect(state.phase).toBe('unmanaged');
     expect(tagsOf(await api.getModelVersion(model, created.version))).not.toHaveProperty('validation_status');
+  });
+});
+
+describe('the verdict notification', () => {
+  it('reaches machine subscribers as JSON and the others as plain text', async () => {
+    const model = uniqueName('val-notice');
+
+    const created = await register(model, { val_auc: 0.7, val_logloss: 0.5 });
+    await verdict(model, created.version);
+    const [json] = await eventually(async () => {
+      const found = await notificationsFor(model);
+      return found.length ? found : undefined;
+    });
+    const text = await eventually(async () =>
+      mailer.received
+        .map((r) => JSON.parse(r.body) as { Type: string; Message: string })
+        .find((m) => m.Type === 'Notification' && m.Message.startsWith(`${model} v${created.version}`)),
+    );
+
+    expect(json).toMatchObject({ kind: 'validation.failed', model, version: created.version });
+    expect(text.Message.split('\n')[0]).toBe(
+      `${model} v${created.version} failed validation: val_auc 0.7 < 0.8; val_auc 0.7 < 0.75 (baseline: no champion yet)`,
+    );
   });
 });
 
