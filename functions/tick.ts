@@ -1,15 +1,19 @@
 /**
  * Every minute (EventBridge schedule): enqueues the deadlines that fell due (approval expiry),
- * found through the table's DueIndex, and the registry reconciler sweeps for versions Baton has
- * not seen (lost webhooks) and enqueues them.
+ * found through the table's DueIndex; the registry reconciler sweeps for versions Baton has
+ * not seen (lost webhooks) and for champion aliases that differ from Baton's champions, and
+ * enqueues them.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
+import type { Policy } from '../lib/domain/policy';
 import { logger } from '../lib/log';
+import { loadPolicySetFromEnv, policyFor } from '../lib/policy/policySet';
 import { enqueueDueWork } from '../lib/promotion/dueWork';
 import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
+import { reconcileChampions } from '../lib/promotion/reconcileChampions';
 import { documentClient, registryFromEnv } from '../lib/promotion/wiring';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
@@ -22,30 +26,36 @@ const configSchema = z.object({
   REGISTRY_TOKEN_PARAM: z.optional(z.string()),
 });
 
-type TickDeps = Omit<ReconcileOptions, 'now'>;
+type TickDeps = Omit<ReconcileOptions, 'now'> & { policyFor(model: string): Policy | undefined };
 
 async function tickDeps(): Promise<TickDeps> {
   const config = readConfig(configSchema);
+  const policies = loadPolicySetFromEnv();
   return {
     registry: await registryFromEnv(config),
     store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
     queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
+    policyFor: (model) => policyFor(policies.policies, model),
   };
 }
 
 let deps: Promise<TickDeps> | undefined;
 export const handler = async (
   _event: ScheduledEvent,
-): Promise<{ swept: number; enqueued: number; due: number }> => {
+): Promise<{ swept: number; enqueued: number; due: number; aliases: number }> => {
   deps ??= tickDeps();
   const ready = await deps;
   const now = new Date();
   const due = await enqueueDueWork({ store: ready.store, queue: ready.queue, now });
   const result = await reconcile({ ...ready, now });
+  const aliases = await reconcileChampions({ ...ready, now });
   if (result.enqueued.length > 0) {
     logger.info('reconciler enqueued versions the webhooks missed', {
       versions: result.enqueued.map((e) => `${e.model} v${e.version}`),
     });
   }
-  return { swept: result.swept, enqueued: result.enqueued.length, due: due.length };
+  if (aliases.length > 0) {
+    logger.info('champion aliases differ from Baton’s champions', { models: aliases.map((e) => e.model) });
+  }
+  return { swept: result.swept, enqueued: result.enqueued.length, due: due.length, aliases: aliases.length };
 };

@@ -109,6 +109,7 @@ export function finishPromotion(state: VersionState, policy: Policy, cause: stri
       ? [{ type: 'setAlias', alias: aliases.archive, version: previousChampion } as Effect]
       : []),
     { type: 'setAlias', alias: aliases.champion, version },
+    { type: 'recordChampion', version },
     { type: 'deleteAlias', alias: aliases.challenger, version },
     {
       type: 'setTags',

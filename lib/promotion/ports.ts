@@ -82,6 +82,11 @@ export interface PromotionStore {
   recordFailure(failure: EventFailure): Promise<void>;
   /** The most recent failures for a model, newest first. */
   listFailures(model: string, limit?: number): Promise<EventFailure[]>;
+  /** Baton's champion of a model: the version it last made champion (null: none). */
+  getChampion(model: string): Promise<string | null>;
+  setChampion(model: string, version: string, at: string): Promise<void>;
+  /** Every model Baton has made a champion for, with that champion (for the reconciler). */
+  listChampions(): Promise<Array<{ model: string; version: string }>>;
   /** Versions whose deadline (dueAt, ms) has passed, from the DueIndex: no table scan. */
   dueVersions(
     nowMs: number,

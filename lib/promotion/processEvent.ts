@@ -89,6 +89,8 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
       if (holder?.version === effect.version) await deps.registry.deleteAlias(event.model, effect.alias);
       return;
     }
+    case 'recordChampion':
+      return deps.store.setChampion(event.model, effect.version, deps.now().toISOString());
     case 'recordPhase': {
       const other = await deps.store.getVersion(event.model, effect.version);
       if (!other || other.phase === effect.phase) return;
@@ -115,14 +117,12 @@ async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps)
 
 /** Baton's champion (the version it last promoted) and the version the registry shows now. */
 async function championFacts(deps: PromotionDeps, model: string, policy: Policy) {
-  const [versions, holder] = await Promise.all([
-    deps.store.listVersions(model),
+  const [expected, holder] = await Promise.all([
+    deps.store.getChampion(model),
     deps.registry.getModelVersionByAlias(model, policy.aliases.champion),
   ]);
-  const promoted = versions
-    .filter((v) => v.phase === Phase.Promoted && v.promotion)
-    .sort((a, b) => a.promotion!.startedAt.localeCompare(b.promotion!.startedAt));
-  return { ofRecord: promoted.at(-1) ?? null, holder: holder?.version ?? null };
+  const ofRecord = expected === null ? null : await deps.store.getVersion(model, expected);
+  return { ofRecord, holder: holder?.version ?? null };
 }
 
 /** Which versions hold the champion and challenger aliases: what an approval decision needs. */

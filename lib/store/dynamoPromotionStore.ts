@@ -3,6 +3,7 @@
  *   pk MODEL#<name>  sk VERSION#<000000000007>     the version's state (revision-guarded)
  *   pk AUDIT#<name>  sk <ISO time>#<version>#<n>   audit entries, in time order
  *   pk FAILURE#<name> sk <ISO time>#<message id>#<n> why an event failed (expires with TTL)
+ *   pk CHAMPIONS     sk <name>                     Baton's champion of each model
  *   pk RECONCILER    sk WATERMARK                  the registry sweep's progress
  * Version records with a deadline also carry dueShard='due' and dueAt, the sparse DueIndex.
  * State and audit entries are written in one transaction, conditional on the revision read.
@@ -187,6 +188,24 @@ export class DynamoPromotionStore implements PromotionStore {
       const { expiresAt: _expiresAt, ...failure } = stripKeys<EventFailure & { expiresAt?: number }>(item);
       return failure;
     });
+  }
+
+  async getChampion(model: string): Promise<string | null> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: 'CHAMPIONS', sk: model }, ConsistentRead: true }),
+    );
+    return typeof Item?.version === 'string' ? Item.version : null;
+  }
+
+  async setChampion(model: string, version: string, at: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'CHAMPIONS', sk: model, model, version, at } }),
+    );
+  }
+
+  async listChampions(): Promise<Array<{ model: string; version: string }>> {
+    const items = await this.queryAll('CHAMPIONS');
+    return items.map((item) => ({ model: String(item.model), version: String(item.version) }));
   }
 
   async dueVersions(

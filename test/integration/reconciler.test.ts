@@ -44,4 +44,27 @@ describe('the reconciler', () => {
     expect(version.aliases).toEqual(['challenger']);
     expect(tagsOf(version)['baton.check.metric.val_auc']).toBe('PASS: val_auc 0.92 ≥ 0.8');
   });
+
+  it('notices a champion alias removed outside Baton without any webhook, and puts it back', async () => {
+    const api = mlflowApi(stack.mlflowUrl);
+    const model = uniqueName('swept-auto');
+    await api.ensureRegisteredModel(model);
+    const runId = await api.createRun('baton-reconciler-tests', { val_auc: 0.9 });
+    const { version } = await api.createModelVersion(model, runId);
+    await eventually(
+      async () =>
+        (await api.getModelVersion(model, version)).aliases?.includes('champion') ? true : undefined,
+      45_000,
+      'the automatic promotion',
+    );
+
+    await api.call('DELETE', 'registered-models/alias', { name: model, alias: 'champion' });
+
+    await eventually(
+      async () =>
+        (await api.getModelVersion(model, version)).aliases?.includes('champion') ? true : undefined,
+      45_000,
+      'the reconciler to restore champion',
+    );
+  });
 });

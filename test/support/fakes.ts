@@ -107,6 +107,16 @@ export class MemoryStore implements PromotionStore {
   async listFailures(model: string) {
     return this.failures.filter((f) => f.model === model).reverse();
   }
+  champions = new Map<string, string>();
+  async getChampion(model: string) {
+    return this.champions.get(model) ?? null;
+  }
+  async setChampion(model: string, version: string) {
+    this.champions.set(model, version);
+  }
+  async listChampions() {
+    return [...this.champions].map(([model, version]) => ({ model, version }));
+  }
   async dueVersions(nowMs: number) {
     return [...this.states.values()]
       .filter((s) => s.dueAt !== undefined && s.dueAt <= nowMs)

@@ -157,6 +157,7 @@ describe('approval decisions', () => {
     expect(kinds(finish.effects)).toEqual([
       'setAlias',
       'setAlias',
+      'recordChampion',
       'unalias challenger',
       'setTags',
       'setTags',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PromotionEvent, RegistryEvent } from '../../events/promotionEvent';
 import { reconcile } from '../../lib/promotion/reconcile';
-import { aVersion } from '../support/builders';
+import { reconcileChampions } from '../../lib/promotion/reconcileChampions';
+import { aPolicy, aVersion } from '../support/builders';
 import { MemoryRegistry, MemoryStore } from '../support/fakes';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -55,5 +56,26 @@ describe('the reconciler', () => {
 
     expect(queued.map((e) => e.version)).toEqual(['4']);
     expect(store.watermark).toBe(minutesAgo(30));
+  });
+});
+
+describe('the champion sweep', () => {
+  it('enqueues an alias event for each model whose champion alias differs from Baton’s champion', async () => {
+    const { registry, store, queued, deps } = setup();
+    registry.add(aVersion({ name: 'fraud', version: '2' }));
+    registry.add(aVersion({ name: 'fraud', version: '3' }));
+    registry.add(aVersion({ name: 'churn', version: '1' }));
+    registry.aliases.set('fraud/champion', '3');
+    registry.aliases.set('churn/champion', '1');
+    await store.setChampion('fraud', '2');
+    await store.setChampion('churn', '1');
+    await store.setChampion('gone', '4');
+
+    await reconcileChampions({ ...deps, policyFor: () => aPolicy() });
+
+    expect(queued.map((e) => `${e.kind} ${e.model} ${e.alias}→${e.version ?? '-'} ${e.source}`)).toEqual([
+      'model_version_alias.created fraud champion→3 reconciler',
+      'model_version_alias.deleted gone champion→- reconciler',
+    ]);
   });
 });
