@@ -4,22 +4,18 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Notification } from '../../events/notification';
 import { mlflowApi } from '../../local/mlflowApi';
-import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, uniqueName } from '../support/localStack';
+import { notificationProbe } from '../support/notificationProbe';
 import { eventually } from '../support/registryWaits';
 
 const executablePath = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
 let stack: LocalStack;
 let browser: Browser;
-let sqs: SQSClient;
-let probe: string;
+let probe: Awaited<ReturnType<typeof notificationProbe>>;
 
 beforeAll(async () => {
   if (!existsSync(executablePath)) {
@@ -28,17 +24,8 @@ beforeAll(async () => {
     );
   }
   stack = await testStack('sa-east-1', { env: { POLICIES_DIR: resolve('test/fixtures/approval-policies') } });
-  sqs = new SQSClient(awsClientConfig(stack.aws));
-  const name = uniqueName('page-probe');
-  probe = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
-  await new SNSClient(awsClientConfig(stack.aws)).send(
-    new SubscribeCommand({
-      TopicArn: stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
-      Protocol: 'sqs',
-      Endpoint: `arn:aws:sqs:${stack.aws.region}:${stack.aws.accountId}:${name}`,
-      Attributes: { RawMessageDelivery: 'true' },
-    }),
-  );
+  probe = await notificationProbe(stack);
+
   browser = await chromium.launch({
     executablePath,
     args: [
@@ -64,14 +51,7 @@ describe('the approval page in a browser', () => {
       model,
       await api.createRun('baton-page-tests', { val_auc: 0.9 }),
     );
-    const request = await eventually(async () => {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: probe, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      return Messages.map((m) => JSON.parse(m.Body!) as Notification).find(
-        (n) => n.kind === 'approval.requested' && n.model === model,
-      );
-    });
+    const request = await probe.find((n) => n.kind === 'approval.requested' && n.model === model);
     const link = request.kind === 'approval.requested' ? request.links?.['approver@example.com'] : undefined;
     const page = await browser.newPage();
 

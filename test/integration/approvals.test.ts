@@ -6,8 +6,6 @@
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,14 +16,14 @@ import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, uniqueName } from '../support/localStack';
+import { notificationProbe } from '../support/notificationProbe';
 import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
 
 let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
 let store: DynamoPromotionStore;
-let sqs: SQSClient;
-let probe: string;
+let probe: Awaited<ReturnType<typeof notificationProbe>>;
 let slack: Awaited<ReturnType<typeof startReceiver>>;
 const model = uniqueName('appr-fraud');
 
@@ -59,17 +57,8 @@ beforeAll(async () => {
     DynamoDBDocumentClient.from(new DynamoDBClient(config)),
     stack.resources.resolveString({ Ref: 'BatonTable' }),
   );
-  sqs = new SQSClient(config);
-  const name = uniqueName('approval-probe');
-  probe = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
-  await new SNSClient(config).send(
-    new SubscribeCommand({
-      TopicArn: stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
-      Protocol: 'sqs',
-      Endpoint: `arn:aws:sqs:${stack.aws.region}:${stack.aws.accountId}:${name}`,
-      Attributes: { RawMessageDelivery: 'true' },
-    }),
-  );
+  probe = await notificationProbe(stack);
+
   await api.ensureRegisteredModel(model);
 });
 afterAll(async () => {
@@ -77,19 +66,8 @@ afterAll(async () => {
   await slack?.close();
 });
 
-const published: Notification[] = [];
 async function notification(kind: string, version: string): Promise<Notification> {
-  return eventually(
-    async () => {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: probe, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      published.push(...Messages.map((m) => JSON.parse(m.Body!) as Notification));
-      return published.find((n) => n.kind === kind && n.model === model && n.version === version);
-    },
-    30_000,
-    `${kind} for v${version}`,
-  );
+  return probe.find((n) => n.kind === kind && n.model === model && n.version === version);
 }
 
 async function registerValidated(): Promise<string> {

@@ -6,7 +6,6 @@
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
@@ -14,6 +13,7 @@ import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, uniqueName } from '../support/localStack';
+import { notificationProbe } from '../support/notificationProbe';
 import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
 import { mlflowHeaders, mlflowPayload } from '../support/signing';
@@ -22,8 +22,7 @@ const policies = resolve('test/fixtures/policies');
 let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
 let store: DynamoPromotionStore;
-let sqs: SQSClient;
-let notifications: string;
+let probe: Awaited<ReturnType<typeof notificationProbe>>;
 /** Stands in for an e-mail or other non-machine subscriber (SNS delivers over HTTP). */
 let mailer: Awaited<ReturnType<typeof startReceiver>>;
 
@@ -35,10 +34,7 @@ beforeAll(async () => {
     DynamoDBDocumentClient.from(new DynamoDBClient(config)),
     stack.resources.resolveString({ Ref: 'BatonTable' }),
   );
-  // A queue subscribed to the notifications topic stands in for any other subscriber.
-  sqs = new SQSClient(config);
-  const name = uniqueName('notifications-probe');
-  notifications = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+  probe = await notificationProbe(stack);
   mailer = await startReceiver();
   await new SNSClient(config).send(
     new SubscribeCommand({
@@ -47,30 +43,14 @@ beforeAll(async () => {
       Endpoint: `${mailer.url}/sns`,
     }),
   );
-  await new SNSClient(config).send(
-    new SubscribeCommand({
-      TopicArn: stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
-      Protocol: 'sqs',
-      Endpoint: `arn:aws:sqs:${stack.aws.region}:${stack.aws.accountId}:${name}`,
-      Attributes: { RawMessageDelivery: 'true' },
-    }),
-  );
 });
 afterAll(async () => {
   await stack?.stop();
   await mailer?.close();
 });
 
-const received: Array<{ model: string; version: string; kind: string }> = [];
 async function notificationsFor(model: string) {
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: notifications, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    if (!Messages.length) break;
-    received.push(...Messages.map((m) => JSON.parse(m.Body!)));
-  }
-  return received.filter((n) => n.model === model);
+  return (await probe.drain()).filter((n) => n.model === model);
 }
 
 async function register(
