@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
+import { captureOutput } from '../support/captureOutput';
 
 const sample = 'events/samples/mlflow-model-version-created.json';
 const signed = [
@@ -11,18 +12,7 @@ const signed = [
   'X-MLflow-Timestamp: 1795366000',
 ];
 
-function capture() {
-  const out: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  return () => out.join('');
-}
+const capture = captureOutput;
 afterEach(() => vi.restoreAllMocks());
 
 describe('baton inspect', () => {

@@ -3,19 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
+import { captureOutput } from '../support/captureOutput';
 
-function capture() {
-  const out: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  return () => out.join('');
-}
+const capture = captureOutput;
 
 let dir: string | undefined;
 afterEach(() => {
