@@ -24,6 +24,8 @@ const configSchema = z.object({
   MLFLOW_TRACKING_URI: z.string().check(z.minLength(1)),
   REGISTRY_FLAVOR: z._default(z.enum(['mlflow', 'databricks']), 'mlflow'),
   REGISTRY_TOKEN_PARAM: z.optional(z.string()),
+  /** Versions younger than this are left to their webhook (seconds). */
+  RECONCILER_MIN_AGE_SECONDS: z._default(z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number)), 60),
 });
 
 type TickDeps = Omit<ReconcileOptions, 'now'> & { policyFor(model: string): Policy | undefined };
@@ -36,6 +38,7 @@ async function tickDeps(): Promise<TickDeps> {
     store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
     queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
     policyFor: (model) => policyFor(policies.policies, model),
+    minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
   };
 }
 

@@ -20,6 +20,17 @@ export type RegistrySource = 'mlflow' | 'databricks';
 /** SQS accepts 256 KB messages; a registry payload larger than that is not one Baton can queue. */
 export const maxRegistryBodyBytes = 256 * 1024;
 
+/**
+ * Genuine events the worker has no decision for. Tag changes are mostly the echo of Baton's own
+ * writes (about ten per validation), which would otherwise queue ahead of the model's next
+ * version; alias events stay, since the champion alias is protected.
+ */
+const notActedOn: Partial<Record<RegistryEvent['kind'], string>> = {
+  'model_version_tag.set': 'tag changes do not change a version’s lifecycle',
+  'model_version_tag.deleted': 'tag changes do not change a version’s lifecycle',
+  'registered_model.created': 'a new registered model has no versions to validate yet',
+};
+
 export interface RegistryRequest {
   headers: Record<string, string | undefined>;
   body: Buffer;
@@ -84,6 +95,8 @@ export function judgeRegistryRequest(
       source === 'mlflow' ? normaliseMlflowWebhook(body, meta) : normaliseDatabricksWebhook(body, meta);
     if ('invalid' in normalised) throw new BadRequestError('invalid_payload', normalised.invalid);
     if ('ignored' in normalised) return { signature, event: null, ignored: normalised.ignored, error: null };
+    const unused = notActedOn[normalised.event.kind];
+    if (unused) return { signature, event: null, ignored: unused, error: null };
     return { signature, event: normalised.event, ignored: null, error: null };
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;

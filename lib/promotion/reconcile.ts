@@ -23,6 +23,11 @@ export interface ReconcileOptions {
   initialLookbackMs?: number;
   /** Versions per registry page (default 200). */
   pageSize?: number;
+  /**
+   * Versions younger than this are left to their webhook (default 60 s): under a backlog a
+   * version can be queued but not yet recorded, and sweeping it would only add duplicate work.
+   */
+  minAgeMs?: number;
 }
 
 export interface ReconcileResult {
@@ -51,8 +56,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     pageToken = inWindow.length === page.versions.length ? page.nextPageToken : undefined;
   } while (pageToken);
 
+  const settled = now.getTime() - (options.minAgeMs ?? 60_000);
+  const swept = recent.filter((v) => v.creationTimestamp <= settled);
   const byModel = new Map<string, ModelVersionInfo[]>();
-  for (const v of recent) byModel.set(v.name, [...(byModel.get(v.name) ?? []), v]);
+  for (const v of swept) byModel.set(v.name, [...(byModel.get(v.name) ?? []), v]);
   const enqueued: RegistryEvent[] = [];
   for (const [model, versions] of byModel) {
     const known = await store.knownVersions(
@@ -75,7 +82,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       enqueued.push(event);
     }
   }
-  const newest = Math.max(watermark, ...recent.map((v) => v.creationTimestamp));
+  // The watermark never passes a version too young to sweep: the next sweep looks at it again.
+  const newest = Math.max(watermark, ...swept.map((v) => v.creationTimestamp));
   await store.setWatermark(newest);
-  return { swept: recent.length, enqueued, watermark: newest };
+  return { swept: swept.length, enqueued, watermark: newest };
 }

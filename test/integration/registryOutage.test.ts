@@ -115,7 +115,8 @@ beforeAll(async () => {
     ports: { mlflow: 0, moto: 0, ingress: 0 },
     services: { mlflowUrl: mlflow.url, motoUrl: inject('motoUrl') },
     webhookName: uniqueName('baton-test-outage'),
-    env: { POLICIES_DIR: resolve('test/fixtures/policies') },
+    // A short reconciler grace period: dead-lettered versions are swept again within seconds.
+    env: { POLICIES_DIR: resolve('test/fixtures/policies'), RECONCILER_MIN_AGE_SECONDS: '5' },
     scheduleSeconds: 2,
     retryDelaySeconds: 1,
     log: (line) => logs.push(`${new Date().toISOString()} ${line}`),
@@ -266,8 +267,13 @@ describe('MLflow stopped while Baton is processing new versions', () => {
   it("keeps verifying MLflow's webhooks after the restart (the secret survives with its key)", async () => {
     await convergedVerdicts();
 
-    // Baton's own verdict tags come back as model_version_tag.set deliveries, signed by MLflow.
-    const queued = logsBetween(restartedLine, logs.length, '[registryWebhook]', 'model_version_tag.set');
+    // Baton's challenger aliases come back as model_version_alias.created deliveries, signed by MLflow.
+    const queued = logsBetween(
+      restartedLine,
+      logs.length,
+      '[registryWebhook]',
+      'model_version_alias.created',
+    );
 
     expect(queued).not.toEqual([]);
   });

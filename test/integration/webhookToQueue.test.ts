@@ -90,12 +90,22 @@ describe('MLflow webhook → ingress → promotion queue', () => {
     expect(message.Attributes?.MessageDeduplicationId).toMatch(/^mlflow:[0-9a-f-]{36}$/);
   });
 
-  it('queues registered_model.created for a new model', async () => {
-    const model = uniqueName('wire-registered');
+  it('queues the model_version_alias.created that MLflow delivers when an alias is set', async () => {
+    const api = mlflowApi(stack.mlflowUrl);
+    const model = uniqueName('wire-alias');
+    await api.ensureRegisteredModel(model);
+    const { version } = await api.createModelVersion(
+      model,
+      await api.createRun('baton-tests', { val_auc: 0.9 }),
+    );
 
-    await mlflowApi(stack.mlflowUrl).ensureRegisteredModel(model);
+    await api.call('POST', 'registered-models/alias', { name: model, alias: 'champion', version });
 
-    expect(bodyOf(await receiveFor(model, 'registered_model.created'))).toMatchObject({ model });
+    expect(bodyOf(await receiveFor(model, 'model_version_alias.created'))).toMatchObject({
+      model,
+      alias: 'champion',
+      version,
+    });
   });
 });
 

@@ -79,3 +79,18 @@ describe('the champion sweep', () => {
     ]);
   });
 });
+
+describe('the reconciler’s grace period', () => {
+  it('leaves a version younger than the grace period to its webhook, and sweeps it on a later run', async () => {
+    const { registry, store, queued, deps } = setup();
+    store.watermark = minutesAgo(10);
+    registry.add(aVersion({ version: '8', creationTimestamp: now.getTime() - 20_000 }));
+
+    await reconcile(deps);
+    const first = queued.map((e) => e.version);
+    await reconcile({ ...deps, now: new Date(now.getTime() + 60_000) });
+
+    expect(first).toEqual([]);
+    expect(queued.map((e) => e.version)).toEqual(['8']);
+  });
+});

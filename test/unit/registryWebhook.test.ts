@@ -76,24 +76,6 @@ describe('POST /webhooks/mlflow', () => {
 
   it.each([
     [
-      'registered_model',
-      'created',
-      { name: 'fraud', tags: {}, description: '' },
-      { kind: 'registered_model.created' },
-    ],
-    [
-      'model_version_tag',
-      'set',
-      { name: 'fraud', version: '7', key: 'git_sha', value: 'abc' },
-      { tag: { key: 'git_sha', value: 'abc' } },
-    ],
-    [
-      'model_version_tag',
-      'deleted',
-      { name: 'fraud', version: '7', key: 'git_sha' },
-      { kind: 'model_version_tag.deleted' },
-    ],
-    [
       'model_version_alias',
       'created',
       { name: 'fraud', alias: 'champion', version: '7' },
@@ -113,6 +95,44 @@ describe('POST /webhooks/mlflow', () => {
 
     expect(response.statusCode).toBe(202);
     expect(queued[0]).toMatchObject(expected);
+  });
+
+  it.each([
+    [
+      'model_version_tag',
+      'set',
+      { name: 'fraud', version: '7', key: 'git_sha', value: 'abc' },
+      'tag changes',
+    ],
+    ['model_version_tag', 'deleted', { name: 'fraud', version: '7', key: 'git_sha' }, 'tag changes'],
+    ['registered_model', 'created', { name: 'fraud', tags: {}, description: '' }, 'no versions to validate'],
+  ])(
+    'acknowledges %s.%s without queuing it: the worker has nothing to decide',
+    async (entity, action, data, reason) => {
+      const { queued, post } = setup();
+      const body = mlflowPayload(entity, action, data);
+
+      const response = await post('/webhooks/mlflow', body, mlflowHeaders(secret, body, now));
+
+      expect(response.statusCode).toBe(202);
+      expect(JSON.parse(response.body!).ignored).toContain(reason);
+      expect(queued).toEqual([]);
+    },
+  );
+
+  it('still rejects a malformed tag event with 400', async () => {
+    const { queued, post } = setup();
+    const body = mlflowPayload('model_version_tag', 'set', {
+      name: 'fraud',
+      version: 'x',
+      key: 'k',
+      value: 'v',
+    });
+
+    const response = await post('/webhooks/mlflow', body, mlflowHeaders(secret, body, now));
+
+    expect(response.statusCode).toBe(400);
+    expect(queued).toEqual([]);
   });
 
   it('verifies a base64-encoded body over its decoded bytes', async () => {
@@ -251,7 +271,7 @@ describe('POST /webhooks/databricks', () => {
     expect(queued[0]!.deliveryId).toMatch(/^databricks-[0-9a-f]{64}$/);
   });
 
-  it('queues MODEL_VERSION_TAG_SET with its tag', async () => {
+  it('acknowledges MODEL_VERSION_TAG_SET without queuing it', async () => {
     const { queued, post } = setup();
     const tagged = JSON.stringify({
       event: 'MODEL_VERSION_TAG_SET',
@@ -260,9 +280,11 @@ describe('POST /webhooks/databricks', () => {
       tags: [{ key: 'k', value: 'v' }],
     });
 
-    await post('/webhooks/databricks', tagged, databricksHeaders(dbSecret, tagged));
+    const response = await post('/webhooks/databricks', tagged, databricksHeaders(dbSecret, tagged));
 
-    expect(queued[0]).toMatchObject({ kind: 'model_version_tag.set', tag: { key: 'k', value: 'v' } });
+    expect(response.statusCode).toBe(202);
+    expect(JSON.parse(response.body!).ignored).toContain('tag changes');
+    expect(queued).toEqual([]);
   });
 
   it('rejects an MLflow-style signature on the Databricks route', async () => {
