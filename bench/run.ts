@@ -17,6 +17,7 @@ import { benchBundles } from './bundles';
 import { benchBurst } from './burst';
 import { benchIngress } from './ingress';
 import { benchOptions } from './options';
+import { benchPromotionCost } from './promotionCost';
 import { benchRegisterToChallenger } from './registerToChallenger';
 import { missedTargets, since, table } from './stats';
 
@@ -81,6 +82,9 @@ async function main(): Promise<number> {
           floorReps: options.floorReps,
           log,
         }),
+      );
+      await phase('one promotion (validate, approve, champion) in process: DynamoDB writes counted', () =>
+        benchPromotionCost({ mlflowUrl: stack.mlflowUrl, side }),
       );
     }
     if (options.only.has('burst')) {
