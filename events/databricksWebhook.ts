@@ -32,6 +32,13 @@ const kinds: Record<string, RegistryEvent['kind']> = {
   MODEL_VERSION_TAG_SET: RegistryEventKind.ModelVersionTagSet,
 };
 
+/** Milliseconds since the epoch as ISO 8601, or undefined when absent or outside Date's range. */
+function isoTime(ms: number | undefined): string | undefined {
+  if (ms === undefined) return undefined;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
 export function normaliseDatabricksWebhook(
   body: unknown,
   meta: { deliveryId: string; receivedAt: string },
@@ -39,7 +46,7 @@ export function normaliseDatabricksWebhook(
   const payload = databricksPayloadSchema.safeParse(body);
   if (!payload.success) return { invalid: describeIssues(payload.error.issues) };
   const { event, model_name, event_timestamp, tags } = payload.data;
-  const kind = kinds[event];
+  const kind = Object.hasOwn(kinds, event) ? kinds[event] : undefined;
   if (!kind) return { ignored: `event ${event} is not one Baton acts on` };
   const versioned = kind !== RegistryEventKind.RegisteredModelCreated;
   if (versioned && payload.data.version === undefined) return { invalid: 'version: missing' };
@@ -54,7 +61,7 @@ export function normaliseDatabricksWebhook(
       ...(versioned && { version: payload.data.version }),
       ...(tag && { tag: { key: tag.key, value: tag.value } }),
       deliveryId: meta.deliveryId,
-      occurredAt: event_timestamp !== undefined ? new Date(event_timestamp).toISOString() : meta.receivedAt,
+      occurredAt: isoTime(event_timestamp) ?? meta.receivedAt,
       receivedAt: meta.receivedAt,
     },
   };

@@ -49,16 +49,20 @@ export function normaliseMlflowWebhook(
   const envelope = mlflowEnvelopeSchema.safeParse(body);
   if (!envelope.success) return { invalid: describeIssues(envelope.error.issues) };
   const kind = `${envelope.data.entity}.${envelope.data.action}`.toLowerCase();
+  if (!Object.hasOwn(dataSchemas, kind)) return { ignored: `event ${kind} is not one Baton acts on` };
   const schema = dataSchemas[kind as keyof typeof dataSchemas];
-  if (!schema) return { ignored: `event ${kind} is not one Baton acts on` };
   const data = schema.safeParse(envelope.data.data);
   if (!data.success) return { invalid: describeIssues(data.error.issues, ['data']) };
-  const fields = data.data as {
-    name: string;
-    version?: string;
-    alias?: string;
-    key?: string;
-    value?: string;
+  // Only the fields this kind's schema checked: anything else in `data` is passed over unread.
+  const checked = Object.keys(schema.shape);
+  const field = (name: string) =>
+    checked.includes(name) ? (data.data as Record<string, string>)[name] : undefined;
+  const fields = {
+    name: data.data.name,
+    version: field('version'),
+    alias: field('alias'),
+    key: field('key'),
+    value: field('value'),
   };
   return {
     event: {

@@ -48,7 +48,9 @@ export function normaliseSlackInteraction(form: string, meta: { receivedAt: stri
   }
   const type = (payload as { type?: unknown })?.type;
   if (type !== 'block_actions')
-    return { ignored: `interaction type ${String(type)} is not one Baton acts on` };
+    return {
+      ignored: `interaction type ${typeof type === 'string' ? type : typeof type} is not one Baton acts on`,
+    };
   const parsed = slackBlockActionsSchema.safeParse(payload);
   if (!parsed.success) return { invalid: describeIssues(parsed.error.issues, ['payload']) };
   const action = parsed.data.actions[0]!;

@@ -9,8 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { normaliseDatabricksWebhook } from '../../events/databricksWebhook';
+import { describeIssues } from '../../events/issues';
 import { type Normalised, normaliseMlflowWebhook } from '../../events/mlflowWebhook';
-import type { RegistryEvent } from '../../events/promotionEvent';
+import { type PromotionEvent, promotionEventSchema, type RegistryEvent } from '../../events/promotionEvent';
 import { assertBodySize, assertJsonContentType, header } from '../http/apiGateway';
 import { BadRequestError, HttpError, UnauthorizedError } from '../http/errors';
 import { type SignatureVerdict, verifyDatabricksSignature, verifyMlflowSignature } from './signatures';
@@ -42,6 +43,21 @@ export interface RegistryVerdict {
   /** Set when the request is genuine but not an event Baton acts on. */
   ignored: string | null;
   error: HttpError | null;
+}
+
+/**
+ * The event exactly as the worker will parse it: whatever the ingress queues, the worker accepts
+ * (a delivery id over 200 characters, say, is refused here rather than dead-lettered there).
+ */
+export function queueable<T extends PromotionEvent>(event: T): T {
+  const checked = promotionEventSchema.safeParse(event);
+  if (!checked.success) {
+    throw new BadRequestError(
+      'invalid_payload',
+      `the event would not be accepted: ${describeIssues(checked.error.issues)}`,
+    );
+  }
+  return event;
 }
 
 function parseJson(body: Buffer): unknown {
@@ -97,7 +113,7 @@ export function judgeRegistryRequest(
     if ('ignored' in normalised) return { signature, event: null, ignored: normalised.ignored, error: null };
     const unused = notActedOn[normalised.event.kind];
     if (unused) return { signature, event: null, ignored: unused, error: null };
-    return { signature, event: normalised.event, ignored: null, error: null };
+    return { signature, event: queueable(normalised.event), ignored: null, error: null };
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     return { signature, event: null, ignored: null, error };

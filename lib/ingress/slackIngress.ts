@@ -9,6 +9,7 @@ import type { DecisionEvent } from '../../events/promotionEvent';
 import { normaliseSlackInteraction } from '../../events/slackInteraction';
 import { assertBodySize, header } from '../http/apiGateway';
 import { BadRequestError, HttpError, UnauthorizedError, UnsupportedMediaTypeError } from '../http/errors';
+import { queueable } from './registryIngress';
 import { type SignatureVerdict, verifySlackSignature } from './signatures';
 
 /** Slack's interaction payloads are small; anything near this is not from Slack. */
@@ -47,7 +48,7 @@ export function judgeSlackRequest(
     });
     if ('invalid' in normalised) throw new BadRequestError('invalid_payload', normalised.invalid);
     if ('ignored' in normalised) return { signature, event: null, ignored: normalised.ignored, error: null };
-    return { signature, event: normalised.event, ignored: null, error: null };
+    return { signature, event: queueable(normalised.event), ignored: null, error: null };
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     return { signature, event: null, ignored: null, error };
