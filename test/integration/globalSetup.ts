@@ -32,8 +32,8 @@ export function freePort(): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const stateDir = resolve('.baton');
-  // A folder per run, so two runs on one machine never share MLflow or moto state.
-  const testDir = resolve(stateDir, `test-${process.pid}`);
+  // A folder per run and project, so two runs (or projects) never share MLflow or moto state.
+  const testDir = resolve(stateDir, `test-${process.pid}-${project.name}`);
   const python = ensurePythonEnv({ stateDir });
   // Package once here, so parallel test files never run `serverless package` at the same time.
   loadTemplate({ stateDir, stage: 'local' });

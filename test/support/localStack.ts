@@ -16,6 +16,7 @@ const regions = [
   'ap-south-1',
   'ca-central-1',
   'sa-east-1',
+  'ap-northeast-1',
 ];
 
 export function uniqueName(prefix: string): string {

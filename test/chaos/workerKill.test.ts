@@ -1,0 +1,99 @@
+/**
+ * Fault injection: the worker's sandbox is SIGKILLed again and again while a burst of versions
+ * across several models is being validated — in the middle of batches, between registry writes,
+ * between applying effects and storing state. Every version must still get exactly one
+ * validation: its verdict in MLflow and one audit entry, nothing lost and nothing doubled.
+ */
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import { mlflowApi } from '../../local/mlflowApi';
+import { awsClientConfig } from '../../local/resources';
+import type { LocalStack } from '../../local/stack';
+import { testStack, uniqueName } from '../support/localStack';
+import { eventually, tagsOf } from '../support/registryWaits';
+
+let stack: LocalStack;
+let store: DynamoPromotionStore;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  stack = await testStack('ap-northeast-1', {
+    env: { POLICIES_DIR: resolve('test/fixtures/policies'), RECONCILER_MIN_AGE_SECONDS: '5' },
+    scheduleSeconds: 3,
+    retryDelaySeconds: 1,
+    log: (line) => logs.push(line),
+  });
+  store = new DynamoPromotionStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(stack.aws))),
+    stack.resources.resolveString({ Ref: 'BatonTable' }),
+  );
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('the worker killed (SIGKILL) in the middle of a burst', () => {
+  it('validates every version exactly once', async () => {
+    const api = mlflowApi(stack.mlflowUrl);
+    const models = [uniqueName('val-kill-a'), uniqueName('val-kill-b'), uniqueName('val-kill-c')];
+    for (const model of models) await api.ensureRegisteredModel(model);
+    const runs = {
+      pass: await api.createRun('baton-chaos', { val_auc: 0.9 }),
+      fail: await api.createRun('baton-chaos', { val_auc: 0.7 }),
+    };
+    const worker = stack.runtime.invokers.get('WorkerLambdaFunction')!;
+
+    // Register 8 versions per model at once while killing the worker every 700 ms.
+    let kills = 0;
+    const killer = setInterval(() => {
+      worker.kill();
+      kills += 1;
+    }, 700);
+    const created = await Promise.all(
+      models.flatMap((model) =>
+        Array.from({ length: 8 }, (_, i) => i).map(async (i) => {
+          const expected = i % 3 === 2 ? 'FAILED' : 'PASSED';
+          const v = await api.createModelVersion(model, expected === 'PASSED' ? runs.pass : runs.fail, {
+            description: 'chaos',
+            tags: { git_sha: 'c4a05' },
+          });
+          return { model, version: v.version, expected };
+        }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 6000));
+    clearInterval(killer);
+
+    const verdicts = await eventually(
+      async () => {
+        const seen = await Promise.all(
+          created.map(async (c) => tagsOf(await api.getModelVersion(c.model, c.version)).validation_status),
+        );
+        return seen.every((s) => s === 'PASSED' || s === 'FAILED') ? seen : undefined;
+      },
+      120_000,
+      'a verdict on every version',
+    );
+    // Let redeliveries and swept duplicates drain before counting.
+    await new Promise((r) => setTimeout(r, 8000));
+    const audits = (await Promise.all(models.map((m) => store.listAudit(m)))).flat();
+    const perVersion = created.map(
+      (c) =>
+        audits.filter(
+          (a) => a.model === c.model && a.version === c.version && a.kind.startsWith('validation.'),
+        ).length,
+    );
+    const lost = perVersion.filter((n) => n === 0).length;
+    const duplicated = perVersion.filter((n) => n > 1).length;
+    console.log(
+      `chaos: worker SIGKILL ×${kills} during a burst — events sent ${created.length}, verdicts seen ${verdicts.length}, lost ${lost}, duplicated ${duplicated}`,
+    );
+
+    expect(kills).toBeGreaterThanOrEqual(5);
+    expect(verdicts).toEqual(created.map((c) => c.expected));
+    expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+  }, 240_000);
+});
