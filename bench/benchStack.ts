@@ -11,8 +11,8 @@
  *   await bench.stop();
  */
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../local/ports';
 import { type AwsTarget, createStackResources } from '../local/resources';
 import { type LocalStack, startLocalStack } from '../local/stack';
 
@@ -37,18 +37,6 @@ export interface BenchStack {
   functionsLog: string;
   /** Stops the functions, MLflow and the emulator, and closes the log. */
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {

@@ -5,14 +5,11 @@
  * validation: its verdict in MLflow and one audit entry, nothing lost and nothing doubled.
  */
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
-import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
-import { testStack, uniqueName } from '../support/localStack';
+import { testStack, testStore, uniqueName } from '../support/localStack';
 import { eventually, tagsOf } from '../support/registryWaits';
 
 let stack: LocalStack;
@@ -26,10 +23,7 @@ beforeAll(async () => {
     retryDelaySeconds: 1,
     log: (line) => logs.push(line),
   });
-  store = new DynamoPromotionStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(stack.aws))),
-    stack.resources.resolveString({ Ref: 'BatonTable' }),
-  );
+  store = testStore(stack);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -5,17 +5,15 @@
  */
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
 import { championAt } from '../../lib/domain/history';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
-import { testStack, uniqueName } from '../support/localStack';
+import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
@@ -52,11 +50,8 @@ beforeAll(async () => {
     }),
   );
   api = mlflowApi(stack.mlflowUrl);
-  const config = awsClientConfig(stack.aws);
-  store = new DynamoPromotionStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient(config)),
-    stack.resources.resolveString({ Ref: 'BatonTable' }),
-  );
+  const _config = awsClientConfig(stack.aws);
+  store = testStore(stack);
   probe = await notificationProbe(stack);
 
   await api.ensureRegisteredModel(model);
@@ -134,15 +129,18 @@ describe('approval by Slack and by signed link', () => {
     const response = await slackClick(v1, 'U0APPROVER', 'approve');
 
     expect(response.status).toBe(200);
-    // The tags follow the champion alias: wait for the last of them.
-    await eventually(
-      async () =>
-        tagsOf(await api.getModelVersion(model, v1))['baton.phase'] === 'promoted' ? true : undefined,
+    // The tags follow the champion alias, written in parallel: wait until all of them are there.
+    const tags = await eventually(
+      async () => {
+        const t = tagsOf(await api.getModelVersion(model, v1));
+        return t['baton.phase'] === 'promoted' && t['baton.promoted_at'] && t['baton.approved_by']
+          ? t
+          : undefined;
+      },
       30_000,
       'v1 promoted',
     );
     expect(await aliasesOf(v1)).toEqual(['champion']);
-    const tags = tagsOf(await api.getModelVersion(model, v1));
     expect(tags).toMatchObject({ 'baton.phase': 'promoted', 'baton.approved_by': 'U0APPROVER' });
     const answer = await eventually(
       async () => slack.received.find((r) => r.path === `/actions/${v1}`),
@@ -185,7 +183,13 @@ describe('approval by Slack and by signed link', () => {
       'champion on v2',
     );
     expect(await aliasesOf(v1)).toEqual(['archive']);
-    expect(tagsOf(await api.getModelVersion(model, v1))['baton.phase']).toBe('archived');
+    // The previous champion's tags are written after the aliases move: wait for them.
+    await eventually(
+      async () =>
+        tagsOf(await api.getModelVersion(model, v1))['baton.phase'] === 'archived' ? true : undefined,
+      30_000,
+      'v1 tagged archived',
+    );
   });
 
   it('refuses a Slack click from someone who is not an approver, and tells them why', async () => {

@@ -4,9 +4,9 @@
  * files do not see each other's queues or tables.
  */
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../../local/ports';
 import { ensurePythonEnv } from '../../local/pythonEnv';
 import { startMlflow, startMoto } from '../../local/services';
 import { loadTemplate } from '../../local/template';
@@ -17,17 +17,6 @@ declare module 'vitest' {
     motoUrl: string;
     stateDir: string;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject) {

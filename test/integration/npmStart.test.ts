@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './globalSetup';
+import { freePort } from '../../local/ports';
 
 describe('npm start', () => {
   it('brings Baton up, validates a passing and a failing demo version, and stops cleanly', async () => {

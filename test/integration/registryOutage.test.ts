@@ -7,20 +7,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
+import { freePort } from '../../local/ports';
 import { ensurePythonEnv } from '../../local/pythonEnv';
 import { awsClientConfig } from '../../local/resources';
 import { type Service, startMlflow } from '../../local/services';
 import { type LocalStack, startLocalStack } from '../../local/stack';
-import { uniqueName } from '../support/localStack';
+import { testStore, uniqueName } from '../support/localStack';
 import { eventually, tagsOf } from '../support/registryWaits';
 import { mlflowHeaders, mlflowPayload } from '../support/signing';
-import { freePort } from './globalSetup';
 
 const passing = { val_auc: 0.91, val_logloss: 0.3 };
 const failing = { val_auc: 0.7 };
@@ -122,10 +120,7 @@ beforeAll(async () => {
     log: (line) => logs.push(`${new Date().toISOString()} ${line}`),
   });
   const config = awsClientConfig(stack.aws);
-  store = new DynamoPromotionStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient(config)),
-    stack.resources.resolveString({ Ref: 'BatonTable' }),
-  );
+  store = testStore(stack);
   sqs = new SQSClient(config);
 
   try {

@@ -4,15 +4,13 @@
  * and the verdict written back to MLflow as tags and the challenger alias.
  */
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
-import { testStack, uniqueName } from '../support/localStack';
+import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
@@ -30,10 +28,7 @@ beforeAll(async () => {
   stack = await testStack('eu-west-3', { env: { POLICIES_DIR: policies } });
   api = mlflowApi(stack.mlflowUrl);
   const config = awsClientConfig(stack.aws);
-  store = new DynamoPromotionStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient(config)),
-    stack.resources.resolveString({ Ref: 'BatonTable' }),
-  );
+  store = testStore(stack);
   probe = await notificationProbe(stack);
   mailer = await startReceiver();
   await new SNSClient(config).send(

@@ -3,7 +3,11 @@
  * region of its own so files never see each other's resources.
  */
 import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import { awsClientConfig } from '../../local/resources';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 
 const regions = [
@@ -37,4 +41,13 @@ export async function testStack(
     log: () => undefined,
     ...options,
   });
+}
+
+/** Baton's DynamoDB store of a test stack, read from the emulator as the functions read it. */
+export function testStore(stack: LocalStack): DynamoPromotionStore {
+  const db = new DynamoDBClient(awsClientConfig(stack.aws));
+  return new DynamoPromotionStore(
+    DynamoDBDocumentClient.from(db, { marshallOptions: { removeUndefinedValues: true } }),
+    stack.resources.resolveString({ Ref: 'BatonTable' }),
+  );
 }
