@@ -291,6 +291,7 @@ function decideRegistryEvent(
   // Passed, and the policy promotes without approval or rollout: record the intent, then promote.
   if (approval && !approval.required && !policy.rollout) {
     const champion = comparedWith ?? null;
+    // startPromotion advances the revision it is given; give it the one this decision read.
     return startPromotion(
       { ...validated, revision: validated.revision - 1 },
       [],
