@@ -28,6 +28,8 @@ const model = uniqueName('appr-fraud');
 beforeAll(async () => {
   slack = await startReceiver();
   stack = await testStack('us-west-2', {
+    // The tick (expiry, sweeps) every 2 s instead of every minute.
+    scheduleSeconds: 2,
     env: {
       POLICIES_DIR: resolve('test/fixtures/approval-policies'),
       SLACK_RESPONSE_HOSTS: '127.0.0.1',
@@ -234,6 +236,22 @@ describe('approval by Slack and by signed link', () => {
     expect(changes.map((a) => a.evidence)).toEqual([{ from: v2, to: v3, reverted: true }]);
     expect(await aliasesOf(v2)).toContain('champion');
     expect(await aliasesOf(v3)).not.toContain('champion');
+  });
+
+  it('closes a request nobody answered in time as expired, and says so', async () => {
+    const expiring = uniqueName('appr-expiring');
+    await api.ensureRegisteredModel(expiring);
+    const { version } = await api.createModelVersion(
+      expiring,
+      await api.createRun('baton-approval-tests', { val_auc: 0.9 }),
+    );
+
+    const notice = await probe.find((n) => n.kind === 'approval.expired' && n.model === expiring, 30_000);
+
+    expect(notice).toMatchObject({ version });
+    const expired = await api.getModelVersion(expiring, version);
+    expect(tagsOf(expired)['baton.phase']).toBe('expired');
+    expect(expired.aliases ?? []).toEqual([]);
   });
 
   it('answers which version was champion before, between and after the two promotions', async () => {
