@@ -9,8 +9,8 @@ import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore'
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
-import { eventually, tagsOf } from '../support/registryWaits';
 import { mlflowHeaders, mlflowPayload } from '../support/signing';
+import { validationTally, verdictsOf } from '../support/validationTally';
 
 let stack: LocalStack;
 let store: DynamoPromotionStore;
@@ -68,32 +68,16 @@ describe('webhooks delivered twice, out of order and concurrently', () => {
         }).then((r) => r.status),
       ),
     );
-    await eventually(
-      async () => {
-        const seen = await Promise.all(
-          versions.map(async (v) => tagsOf(await api.getModelVersion(v.model, v.version)).validation_status),
-        );
-        return seen.every((s) => s === 'PASSED') ? seen : undefined;
-      },
-      90_000,
-      'every verdict',
-    );
+    const verdicts = await verdictsOf(api, versions, 90_000);
     // Let every duplicate reach the worker before counting.
     await new Promise((r) => setTimeout(r, 6000));
-    const audits = (await Promise.all(models.map((m) => store.listAudit(m)))).flat();
-    const perVersion = versions.map(
-      (v) =>
-        audits.filter(
-          (a) => a.model === v.model && a.version === v.version && a.kind.startsWith('validation.'),
-        ).length,
-    );
-    const lost = perVersion.filter((n) => n === 0).length;
-    const duplicated = perVersion.filter((n) => n > 1).length;
+    const { lost, duplicated } = await validationTally(store, versions);
     console.log(
       `chaos: every webhook twice, shuffled, concurrent — events sent ${deliveries.length}, versions ${versions.length}, lost ${lost}, duplicated ${duplicated}`,
     );
 
     expect(statuses.every((s) => s === 202)).toBe(true);
+    expect(verdicts.every((s) => s === 'PASSED')).toBe(true);
     expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
   }, 180_000);
 });

@@ -10,7 +10,7 @@ import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore'
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
-import { eventually, tagsOf } from '../support/registryWaits';
+import { validationTally, verdictsOf } from '../support/validationTally';
 
 let stack: LocalStack;
 let store: DynamoPromotionStore;
@@ -61,27 +61,10 @@ describe('the worker killed (SIGKILL) in the middle of a burst', () => {
     await new Promise((r) => setTimeout(r, 6000));
     clearInterval(killer);
 
-    const verdicts = await eventually(
-      async () => {
-        const seen = await Promise.all(
-          created.map(async (c) => tagsOf(await api.getModelVersion(c.model, c.version)).validation_status),
-        );
-        return seen.every((s) => s === 'PASSED' || s === 'FAILED') ? seen : undefined;
-      },
-      120_000,
-      'a verdict on every version',
-    );
+    const verdicts = await verdictsOf(api, created, 120_000);
     // Let redeliveries and swept duplicates drain before counting.
     await new Promise((r) => setTimeout(r, 8000));
-    const audits = (await Promise.all(models.map((m) => store.listAudit(m)))).flat();
-    const perVersion = created.map(
-      (c) =>
-        audits.filter(
-          (a) => a.model === c.model && a.version === c.version && a.kind.startsWith('validation.'),
-        ).length,
-    );
-    const lost = perVersion.filter((n) => n === 0).length;
-    const duplicated = perVersion.filter((n) => n > 1).length;
+    const { lost, duplicated } = await validationTally(store, created);
     console.log(
       `chaos: worker SIGKILL ×${kills} during a burst — events sent ${created.length}, verdicts seen ${verdicts.length}, lost ${lost}, duplicated ${duplicated}`,
     );

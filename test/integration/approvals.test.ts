@@ -1,9 +1,3 @@
-/**
- * Approvals end to end on the real MLflow server and the emulator: a validated version waits for
- * approval; a signed Slack click (built exactly as Slack builds it) or a signed link makes it
- * champion, and the previous champion becomes archive — in MLflow.
- */
-import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +11,7 @@ import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
+import { slackHeaders } from '../support/signing';
 
 let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
@@ -89,15 +84,9 @@ function slackClick(version: string, actor: string, decision: 'approve' | 'rejec
     ],
   };
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', stack.secrets.slackSigningSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return fetch(`${stack.ingressUrl}/slack/interactions`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': signature,
-    },
+    headers: slackHeaders(stack.secrets.slackSigningSecret, body),
     body,
   });
 }

@@ -6,6 +6,7 @@
  *   const queue = new RecordingQueue();
  *   const response = await callJsonRoute('mlflow', post('mlflow', body, signFor('mlflow', body)), queue);
  */
+
 import { createHmac } from 'node:crypto';
 import { type PromotionEvent, promotionEventSchema } from '../../events/promotionEvent';
 import { type ApprovalsDeps, approvals } from '../../functions/approvals';
@@ -17,7 +18,7 @@ import { EnqueueError } from '../../lib/queue/errors';
 import type { EventQueue } from '../../lib/queue/eventQueue';
 import type { SecretStore } from '../../lib/secrets/secretStore';
 import type { TokenLedger } from '../../lib/store/tokenLedger';
-import { databricksHeaders, mlflowHeaders } from './signing';
+import { databricksHeaders, mlflowHeaders, slackHeaders as signSlack } from './signing';
 
 export const now = new Date('2026-11-22T12:00:00Z');
 export const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -78,13 +79,7 @@ export function httpEvent(request: HttpRequest): HttpEvent {
 }
 
 export function slackHeaders(body: string | Buffer, key = keys.slack!) {
-  const timestamp = String(nowSeconds);
-  const mac = createHmac('sha256', key).update(`v0:${timestamp}:`).update(body).digest('hex');
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': timestamp,
-    'x-slack-signature': `v0=${mac}`,
-  };
+  return signSlack(key, body, new Date(nowSeconds * 1000));
 }
 
 /** Headers that sign `body` correctly for the route, as its sender would. */

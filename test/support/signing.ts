@@ -27,6 +27,15 @@ export function databricksHeaders(secret: string, body: string | Buffer) {
   };
 }
 
+export function slackHeaders(secret: string, body: string | Buffer, now = new Date()) {
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': timestamp,
+    'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex')}`,
+  };
+}
+
 /** MLflow's webhook envelope. */
 export function mlflowPayload(entity: string, action: string, data: Record<string, unknown>): string {
   return JSON.stringify({ entity, action, timestamp: new Date().toISOString(), data });

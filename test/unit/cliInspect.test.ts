@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
 import { captureOutput } from '../support/captureOutput';
+import { slackHeaders } from '../support/signing';
 
 const sample = 'events/samples/mlflow-model-version-created.json';
 const signed = [
@@ -83,7 +84,6 @@ describe('baton inspect', () => {
 
 describe('baton inspect --source slack', () => {
   it('decodes a signed Approve click from its raw form body', async () => {
-    const { createHmac } = await import('node:crypto');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
@@ -101,7 +101,7 @@ describe('baton inspect --source slack', () => {
     const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const file = join(mkdtempSync(join(tmpdir(), 'baton-inspect-')), 'click.txt');
     writeFileSync(file, body);
-    const signature = `v0=${createHmac('sha256', 'signing').update(`v0:1795366000:${body}`).digest('hex')}`;
+    const signature = slackHeaders('signing', body, new Date(1795366000_000))['x-slack-signature'];
     const output = capture();
 
     const code = await main([

@@ -1,12 +1,10 @@
-/** Inputs the chaos fuzz found mishandled (B1–B5), now answered as they should be. */
-import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { registryWebhook } from '../../functions/registryWebhook';
 import { slackInteractions } from '../../functions/slackInteractions';
 import { errorResponse } from '../../lib/http/httpErrorResponses';
-import { databricksHeaders, mlflowHeaders, mlflowPayload } from '../support/signing';
+import { databricksHeaders, mlflowHeaders, mlflowPayload, slackHeaders } from '../support/signing';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const secret = 's';
@@ -70,14 +68,11 @@ describe('ingress regressions found by the fuzz', () => {
 
   it('B4: ignores a Slack payload whose type is an object, not a 500', async () => {
     const body = `payload=${encodeURIComponent(JSON.stringify({ type: { toString: 1 } }))}`;
-    const timestamp = String(Math.floor(now.getTime() / 1000));
-    const headers = {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`,
-    };
-
-    const { response, queued, json } = await post('/slack/interactions', body, headers);
+    const { response, queued, json } = await post(
+      '/slack/interactions',
+      body,
+      slackHeaders(secret, body, now),
+    );
 
     expect(response.statusCode).toBe(200);
     expect(json.ignored).toBe('interaction type object is not one Baton acts on');

@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { slackInteractions } from '../../functions/slackInteractions';
 import { errorResponse } from '../../lib/http/httpErrorResponses';
 import { verifySlackSignature } from '../../lib/ingress/signatures';
+import { slackHeaders } from '../support/signing';
 
 // Slack's published request-signing example (api.slack.com/authentication/verifying-requests-from-slack).
 const slackExample = {
@@ -62,14 +62,7 @@ function click(actionId: string, value: unknown, user = 'U024BE7LH') {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-function signed(body: string, at = now, key = secret) {
-  const timestamp = String(Math.floor(at.getTime() / 1000));
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': timestamp,
-    'x-slack-signature': `v0=${createHmac('sha256', key).update(`v0:${timestamp}:${body}`).digest('hex')}`,
-  };
-}
+const signed = (body: string, at = now, key = secret) => slackHeaders(key, body, at);
 
 async function post(body: string, headers: Record<string, string>) {
   const queued: PromotionEvent[] = [];
