@@ -16,7 +16,7 @@ import { SlackResponder } from '../notify/slackResponder';
 import { SnsNotifier } from '../notify/snsNotifier';
 import { loadPolicySetFromEnv, policyFor } from '../policy/policySet';
 import { createRegistry } from '../registry/createRegistry';
-import { SsmSecretStore } from '../secrets/secretStore';
+import { type SecretStore, SsmSecretStore } from '../secrets/secretStore';
 import { DynamoPromotionStore } from '../store/dynamoPromotionStore';
 import { type ApprovalLinks, noApprovalLinks, SignedApprovalLinks } from './approvalLinks';
 import type { PromotionDeps } from './processEvent';
@@ -38,27 +38,36 @@ export function documentClient(): DynamoDBDocumentClient {
   });
 }
 
-export async function registryFromEnv(config: z.infer<typeof configSchema>) {
-  const [token] = config.REGISTRY_TOKEN_PARAM
-    ? await new SsmSecretStore(new SSMClient({})).values(config.REGISTRY_TOKEN_PARAM)
-    : [];
+export async function registryFromEnv(
+  config: Pick<
+    z.infer<typeof configSchema>,
+    'REGISTRY_FLAVOR' | 'MLFLOW_TRACKING_URI' | 'REGISTRY_TOKEN_PARAM'
+  >,
+  secrets: SecretStore = new SsmSecretStore(new SSMClient({})),
+) {
+  const [token] = config.REGISTRY_TOKEN_PARAM ? await secrets.values(config.REGISTRY_TOKEN_PARAM) : [];
   return createRegistry({ flavor: config.REGISTRY_FLAVOR, trackingUri: config.MLFLOW_TRACKING_URI, token });
 }
 
-async function approvalLinksFromEnv(config: z.infer<typeof configSchema>): Promise<ApprovalLinks> {
+async function approvalLinksFromEnv(
+  config: z.infer<typeof configSchema>,
+  secrets: SecretStore,
+): Promise<ApprovalLinks> {
   if (!config.APPROVAL_LINK_KEY_PARAM || !config.APPROVALS_BASE_URL) return noApprovalLinks;
-  const [key] = await new SsmSecretStore(new SSMClient({})).values(config.APPROVAL_LINK_KEY_PARAM);
+  const [key] = await secrets.values(config.APPROVAL_LINK_KEY_PARAM);
   return key ? new SignedApprovalLinks(key, config.APPROVALS_BASE_URL) : noApprovalLinks;
 }
 
 export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
   const config = readConfig(configSchema);
   const policies = loadPolicySetFromEnv();
+  // One SSM client for every secret the worker reads at cold start.
+  const secrets = new SsmSecretStore(new SSMClient({}));
   return {
     config,
     responder: new SlackResponder(),
-    approvalLinks: await approvalLinksFromEnv(config),
-    registry: await registryFromEnv(config),
+    approvalLinks: await approvalLinksFromEnv(config, secrets),
+    registry: await registryFromEnv(config, secrets),
     store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
     notifier: new SnsNotifier(new SNSClient({}), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
     policyFor: (model) => policyFor(policies.policies, model),
