@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsTarget, awsClientConfig, localCredentials, type StackResources } from './resources';
 import { type Poller, queuePoller } from './sqsPoller';
 import { type CfnTemplate, repoRoot } from './template';
@@ -461,7 +461,6 @@ async function snsToLambda(
   retryDelaySeconds: number,
   log: (line: string) => void,
 ): Promise<Poller> {
-  const { CreateQueueCommand } = await import('@aws-sdk/client-sqs');
   const functionId = functionIdOf(properties.Endpoint)!;
   const topicArn = stack.resolveString(properties.TopicArn);
   const name = `${topicArn.split(':').pop()}-local-${functionId}`.slice(0, 80);
