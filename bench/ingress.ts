@@ -31,7 +31,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type RegistryWebhookDeps, registryWebhook } from '../functions/registryWebhook';
-import { fifoId, SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { fifoId } from '../lib/queue/fifoMessage';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type AwsTarget, awsClientConfig } from '../local/resources';
 import { repoRoot } from '../local/template';
 import { mlflowHeaders } from '../test/support/signing';

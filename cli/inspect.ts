@@ -2,14 +2,57 @@
  * `baton inspect`: debug an integration offline. Reads a raw body from FILE, judges it with the
  * ingress's own code (lib/ingress), and prints one JSON object:
  * `{"signature": "valid"|"invalid"|"absent", "event": …|null, "error": "…"|null}`.
+ * The alert sources print `events` (a list: one alert payload holds several alerts) instead of
+ * `event`. For `cloudwatch` and `sns`, FILE is the SQS message body the alarm function receives
+ * (the alarm message itself with raw delivery, or SNS's envelope); `signature` is `valid` for an
+ * envelope from an `--allow-topic`, `invalid` for another topic, `absent` without an envelope.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { judgeAlarmMessage } from '../lib/ingress/alarmIngress';
+import { judgeAlertRequest } from '../lib/ingress/alertIngress';
 import { judgeRegistryRequest, type RegistrySource } from '../lib/ingress/registryIngress';
 import { judgeSlackRequest } from '../lib/ingress/slackIngress';
 
-const sources = ['mlflow', 'databricks', 'slack'] as const;
+const sources = ['mlflow', 'databricks', 'slack', 'cloudwatch', 'sns', 'alertmanager', 'grafana'] as const;
 type Source = (typeof sources)[number];
+
+interface Judged {
+  signature: string;
+  event?: unknown;
+  events?: unknown[];
+  ignored?: string | null;
+  /** `"<status> <code>: <detail>"` for an HTTP route; `"<code>: <detail>"` for a dropped alarm. */
+  error: string | null;
+}
+
+type Request = { headers: Record<string, string>; body: Buffer };
+type Options = { secrets: string[]; tokens: string[]; allowTopics: string[]; now: Date };
+
+function judge(source: Source, request: Request, options: Options): Judged {
+  if (source === 'cloudwatch' || source === 'sns') {
+    const verdict = judgeAlarmMessage(request.body.toString('utf8'), {
+      allowedTopics: options.allowTopics,
+      now: options.now,
+    });
+    const error = verdict.dropped && `${verdict.dropped.code}: ${verdict.dropped.detail}`;
+    return { signature: verdict.signature, events: verdict.event ? [verdict.event] : [], error };
+  }
+  if (source === 'alertmanager' || source === 'grafana') {
+    const { tokens, now } = options;
+    const verdict = judgeAlertRequest(source, request, { tokens, grafanaSecrets: options.secrets, now });
+    return { signature: verdict.signature, events: verdict.events, error: httpError(verdict.error) };
+  }
+  const verdict =
+    source === 'slack'
+      ? judgeSlackRequest(request, options)
+      : judgeRegistryRequest(source satisfies RegistrySource, request, options);
+  return { ...verdict, error: httpError(verdict.error) };
+}
+
+function httpError(error: { statusCode: number; code: string; detail: string } | null): string | null {
+  return error ? `${error.statusCode} ${error.code}: ${error.detail}` : null;
+}
 
 export function parseHeaders(values: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -28,6 +71,8 @@ export async function inspectCommand(args: string[]): Promise<number> {
     options: {
       source: { type: 'string' },
       secret: { type: 'string', multiple: true, default: [] },
+      token: { type: 'string', multiple: true, default: [] },
+      'allow-topic': { type: 'string', multiple: true, default: [] },
       header: { type: 'string', multiple: true, default: [] },
       at: { type: 'string' },
     },
@@ -41,18 +86,13 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const headers = { 'content-type': contentType, ...parseHeaders(values.header) };
   const now = values.at === undefined ? new Date() : new Date(Number(values.at) * 1000);
   const request = { headers, body: readFileSync(positionals[0]!) };
-  const options = { secrets: values.secret, now };
-  const verdict =
-    source === 'slack'
-      ? judgeSlackRequest(request, options)
-      : judgeRegistryRequest(source satisfies RegistrySource, request, options);
+  const options = { secrets: values.secret, tokens: values.token, allowTopics: values['allow-topic'], now };
+  const verdict = judge(source, request, options);
   const output = {
     signature: verdict.signature,
-    event: verdict.event,
+    ...(verdict.events ? { events: verdict.events } : { event: verdict.event }),
     ...(verdict.ignored && { ignored: verdict.ignored }),
-    error: verdict.error
-      ? `${verdict.error.statusCode} ${verdict.error.code}: ${verdict.error.detail}`
-      : null,
+    error: verdict.error,
   };
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   return verdict.error ? 2 : 0;

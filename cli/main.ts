@@ -17,6 +17,13 @@ Usage:
   baton inspect --source <mlflow|databricks|slack> FILE [--secret S …] [--header 'Name: value' …] [--at UNIX-SECONDS]
       Judge a recorded request exactly as the ingress would. Prints
       {"signature", "event", "error"}; exit 0 if the ingress would accept it, 2 otherwise.
+  baton inspect --source <alertmanager|grafana> FILE [--token T …] [--secret S …] [--header 'Name: value' …] [--at UNIX-SECONDS]
+      An alert webhook: --token is a configured bearer token (send it with --header
+      'Authorization: Bearer …'); for grafana, --secret is the HMAC secret, which then requires
+      X-Grafana-Alerting-Signature. Prints {"signature", "events", "error"}, one event per alert.
+  baton inspect --source <cloudwatch|sns> FILE [--allow-topic ARN …]
+      A message of the alarm queue: for cloudwatch the alarm message itself (raw delivery), for
+      sns SNS's envelope, accepted only from an --allow-topic. Prints {"signature", "events", "error"}.
   baton policy validate [DIR]
       Check every policy file in DIR (default: policies) as the functions load them. Prints each
       problem as 'file: path: message', or 'N policies OK' and the model patterns in the order

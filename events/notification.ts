@@ -52,6 +52,58 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     previousChampion: z.nullable(z.string()),
     approvedBy: z.array(z.string()),
   }),
+  z.object({
+    kind: z.literal('rollout.started'),
+    ...base,
+    endpoint: z.string(),
+    champion: z.nullable(z.string()),
+    steps: z.array(z.number()),
+    weights: z.record(z.string(), z.number()),
+    approvedBy: z.array(z.string()),
+  }),
+  z.object({
+    kind: z.literal('rollout.paused'),
+    ...base,
+    endpoint: z.string(),
+    reason: z.string(),
+    by: z.string(),
+    weights: z.record(z.string(), z.number()),
+  }),
+  z.object({
+    kind: z.literal('rollout.aborted'),
+    ...base,
+    endpoint: z.string(),
+    reason: z.string(),
+    by: z.string(),
+    champion: z.nullable(z.string()),
+  }),
+  z.object({
+    kind: z.literal('rollback.completed'),
+    ...base,
+    /** The version that serves again. */
+    to: z.string(),
+    reason: z.string(),
+    by: z.string(),
+    alert: z.optional(z.object({ name: z.string(), source: z.string(), reason: z.optional(z.string()) })),
+  }),
+  z.object({
+    /** A rollback was asked for but no version is safe to return to: people must act. */
+    kind: z.literal('rollback.impossible'),
+    ...base,
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('alert.received'),
+    ...base,
+    alert: z.object({ name: z.string(), source: z.string(), reason: z.optional(z.string()) }),
+    action: z.string(),
+  }),
+  z.object({
+    kind: z.literal('retrain.requested'),
+    ...base,
+    reason: z.string(),
+    target: z.string(),
+  }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationKind = Notification['kind'];

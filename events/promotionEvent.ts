@@ -85,11 +85,100 @@ export const dueEventSchema = z.object({
 });
 export type DueEvent = z.infer<typeof dueEventSchema>;
 
+/** A person steers a rollout or rolls a champion back (CLI or Slack buttons). */
+export const ControlAction = {
+  Pause: 'pause',
+  Resume: 'resume',
+  Abort: 'abort',
+  /** Skip the remaining steps: the challenger takes all traffic and is promoted now. */
+  Promote: 'promote',
+  /** The champion goes back to the archive version (or `to`). */
+  Rollback: 'rollback',
+} as const;
+export type ControlAction = (typeof ControlAction)[keyof typeof ControlAction];
+
+export const controlEventSchema = z.object({
+  type: z.literal('control'),
+  model: nameSchema,
+  /** The rollout's version; for a rollback, the champion being demoted (the worker finds it when absent). */
+  version: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  action: z.enum(Object.values(ControlAction) as [ControlAction, ...ControlAction[]]),
+  /** A rollback's target version, when not the archive alias's. */
+  to: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  actor: z.string().check(z.minLength(1), z.maxLength(320)),
+  via: z.enum(['slack', 'cli']),
+  reason: z.optional(z.string().check(z.maxLength(2000))),
+  responseUrl: z.optional(z.url()),
+  deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
+  receivedAt: z.string(),
+});
+export type ControlEvent = z.infer<typeof controlEventSchema>;
+
+/** Where a monitoring alert came from. */
+export const AlertSource = { CloudWatch: 'cloudwatch', Alertmanager: 'alertmanager', Grafana: 'grafana' } as const;
+export type AlertSource = (typeof AlertSource)[keyof typeof AlertSource];
+
+/** One alert from any monitoring source, normalised (events/alerts/*.ts). */
+export const monitoringAlertSchema = z.object({
+  source: z.enum(['cloudwatch', 'alertmanager', 'grafana']),
+  /** CloudWatch AlarmName, or the alert's `alertname` label. */
+  name: nameSchema,
+  /** `resolved` never triggers an action. */
+  state: z.enum(['firing', 'resolved']),
+  labels: z.record(z.string(), z.string()),
+  /** The registered model, when the alert names one (label `model` or `registered_model`). */
+  model: z.optional(nameSchema),
+  /** The serving endpoint and variant (CloudWatch dimensions EndpointName/VariantName, or labels). */
+  endpoint: z.optional(nameSchema),
+  variant: z.optional(nameSchema),
+  /** Stable for one alert across repeats and states (Alertmanager's fingerprint; CloudWatch: the alarm ARN or name). */
+  fingerprint: z.string().check(z.minLength(1), z.maxLength(200)),
+  /** Why it fired (NewStateReason, annotations.summary…). */
+  reason: z.optional(z.string().check(z.maxLength(4000))),
+  /** When the source says the state began (ISO 8601). */
+  at: z.string(),
+});
+export type MonitoringAlert = z.infer<typeof monitoringAlertSchema>;
+
+/** The promotion-queue group of alerts not yet routed to a model (the worker routes them). */
+export const unroutedAlertsGroup = 'baton.alerts';
+
+/**
+ * A monitoring alert on the promotion queue. Ingress enqueues it unrouted (model =
+ * `unroutedAlertsGroup`, no `route`); the worker matches it against the policies' onAlert rules
+ * and enqueues one routed event per model it concerns, in that model's group.
+ */
+export const alertEventSchema = z.object({
+  type: z.literal('alert'),
+  model: nameSchema,
+  version: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  alert: monitoringAlertSchema,
+  route: z.optional(
+    z.object({ action: z.enum(['rollback', 'abort', 'retrain', 'notify']), rule: z.int() }),
+  ),
+  deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
+  receivedAt: z.string(),
+});
+export type AlertEvent = z.infer<typeof alertEventSchema>;
+
+/** The unrouted queue event for one normalised alert; its dedup id collapses repeats of one state. */
+export function unroutedAlertEvent(alert: MonitoringAlert, receivedAt: string): AlertEvent {
+  return {
+    type: 'alert',
+    model: unroutedAlertsGroup,
+    alert,
+    deliveryId: `${alert.source}:${alert.fingerprint}:${alert.state}:${alert.at}`.slice(0, 200),
+    receivedAt,
+  };
+}
+
 /** Every event the promotion queue carries. */
 export const promotionEventSchema = z.discriminatedUnion('type', [
   registryEventSchema,
   decisionEventSchema,
   dueEventSchema,
+  controlEventSchema,
+  alertEventSchema,
 ]);
 export type PromotionEvent = z.infer<typeof promotionEventSchema>;
 
@@ -101,6 +190,9 @@ export function businessKey(event: PromotionEvent): string {
   if (event.type === 'decision')
     return `decision:${event.model}:${event.version}:${event.actor}:${event.decision}`;
   if (event.type === 'due') return `due:${event.model}:${event.version}:${event.dueAt}`;
+  if (event.type === 'control') return `control:${event.model}:${event.version ?? ''}:${event.action}:${event.deliveryId}`;
+  if (event.type === 'alert')
+    return `alert:${event.model}:${event.alert.source}:${event.alert.fingerprint}:${event.alert.state}:${event.alert.at}`;
   const subject = [event.alias, event.version].filter(Boolean).join('@');
   const tag = event.tag ? `:${event.tag.key}=${event.tag.value ?? ''}` : '';
   return `${event.kind}:${event.model}:${subject}${tag}`;

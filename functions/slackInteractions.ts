@@ -1,7 +1,8 @@
 /**
- * POST /slack/interactions: Slack's Approve and Reject buttons. Verifies X-Slack-Signature over
- * the raw form body before parsing it, queues the decision, and answers within Slack's three
- * seconds; the worker decides and updates the original message through its response_url.
+ * POST /slack/interactions: Slack's Approve and Reject buttons, and the rollout buttons (Pause,
+ * Resume, Abort, Promote now). Verifies X-Slack-Signature over the raw form body before parsing
+ * it, queues the decision or control event, and answers within Slack's three seconds; the worker
+ * acts and updates the original message through its response_url.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -10,7 +11,7 @@ import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
 import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
 import { httpErrorResponses } from '../lib/http/httpErrorResponses';
-import { judgeSlackRequest } from '../lib/ingress/slackIngress';
+import { acknowledgement, judgeSlackRequest } from '../lib/ingress/slackIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
@@ -36,14 +37,13 @@ export async function slackInteractions(event: HttpEvent, deps: SlackInteraction
   );
   if (verdict.error) throw verdict.error;
   if (!verdict.event) return jsonResponse(200, { ignored: verdict.ignored });
-  await deps.queue.enqueue(verdict.event);
-  const { model, version, decision, actor } = verdict.event;
-  logger.info('queued Slack decision', { model, version, decision, actor });
-  // Slack shows this to the person who clicked while the worker decides.
-  return jsonResponse(200, {
-    response_type: 'ephemeral',
-    text: `Recording your ${decision} of ${model} v${version}…`,
-  });
+  const queued = verdict.event;
+  await deps.queue.enqueue(queued);
+  const { type, model, version, actor } = queued;
+  const what = queued.type === 'decision' ? { decision: queued.decision } : { action: queued.action };
+  logger.info(`queued Slack ${type}`, { model, version, ...what, actor });
+  // Slack shows this to the person who clicked while the worker acts.
+  return jsonResponse(200, { response_type: 'ephemeral', text: acknowledgement(queued) });
 }
 
 function defaultDeps(): SlackInteractionsDeps {

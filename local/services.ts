@@ -91,13 +91,16 @@ async function startService(spec: ServiceSpec): Promise<Service> {
   };
 }
 
-/** Starts moto's server mode; every AWS service it emulates is served from one port. */
+/**
+ * Starts moto's server mode; every AWS service it emulates is served from one port. It runs
+ * through motoServer.py, which adds the one SageMaker operation moto lacks (UpdateEndpoint).
+ */
 export function startMoto(options: { python: PythonEnv; stateDir: string; port: number }): Promise<Service> {
   const url = `http://127.0.0.1:${options.port}`;
   return startService({
     name: 'moto',
-    command: options.python.bin('moto_server'),
-    args: ['-H', '127.0.0.1', '-p', String(options.port)],
+    command: options.python.bin('python'),
+    args: [join(import.meta.dirname, 'motoServer.py'), '-H', '127.0.0.1', '-p', String(options.port)],
     url,
     readyPath: '/moto-api/data.json',
     stateDir: options.stateDir,

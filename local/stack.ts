@@ -61,6 +61,7 @@ export interface LocalSecrets {
   databricksWebhookSecret: string;
   slackSigningSecret: string;
   approvalLinkKey: string;
+  retrainSigningKey: string;
 }
 
 const secretNames: Array<keyof LocalSecrets> = [
@@ -68,6 +69,7 @@ const secretNames: Array<keyof LocalSecrets> = [
   'databricksWebhookSecret',
   'slackSigningSecret',
   'approvalLinkKey',
+  'retrainSigningKey',
 ];
 
 /** Secrets generated once per state folder, so a restarted stack keeps verifying the same webhooks. */
@@ -104,6 +106,7 @@ async function storeSecrets(template: CfnTemplate, aws: AwsTarget, secrets: Loca
     DATABRICKS_WEBHOOK_SECRETS_PARAM: secrets.databricksWebhookSecret,
     SLACK_SIGNING_SECRET_PARAM: secrets.slackSigningSecret,
     APPROVAL_LINK_KEY_PARAM: secrets.approvalLinkKey,
+    RETRAIN_SIGNING_KEY_PARAM: secrets.retrainSigningKey,
   };
   const ssm = new SSMClient(awsClientConfig(aws));
   for (const [variable, value] of Object.entries(values)) {

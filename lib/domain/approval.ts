@@ -8,9 +8,11 @@
 import type { DecisionEvent, DueEvent } from '../../events/promotionEvent';
 import { businessKey } from '../../events/promotionEvent';
 import type { Decision, Facts } from './decide';
+import { durationMs } from './duration';
 import type { Effect } from './effects';
 import { Phase } from './phases';
 import type { Policy } from './policy';
+import { decideRolloutDue, shiftsTraffic, startRollout } from './rollout';
 import type { AuditEntry, VersionState } from './state';
 
 const nothing: Decision = { next: null, effects: [], audit: [] };
@@ -103,7 +105,24 @@ export function finishPromotion(state: VersionState, policy: Policy, cause: stri
   const { previousChampion, approvedBy } = state.promotion!;
   const { aliases, tags } = policy;
   const at = now.toISOString();
+  const rollout = state.rollout;
+  // After a canary: the old variant stays for the termination wait, so a rollback is a weight change.
+  const cleanupAt =
+    rollout?.champion && policy.rollout
+      ? now.getTime() + durationMs(policy.rollout.terminationWait)
+      : undefined;
   const effects: Effect[] = [
+    // The endpoint serves the new champion alone before the alias says so.
+    ...(rollout
+      ? [
+          {
+            type: 'shiftTraffic',
+            endpoint: rollout.endpoint,
+            kind: rollout.kind,
+            weights: { [version]: 100 },
+          } as Effect,
+        ]
+      : []),
     // The rollback target first: a crash now leaves the old champion serving, never a gap.
     ...(previousChampion
       ? [{ type: 'setAlias', alias: aliases.archive, version: previousChampion } as Effect]
@@ -126,6 +145,7 @@ export function finishPromotion(state: VersionState, policy: Policy, cause: stri
           { type: 'recordPhase', version: previousChampion, phase: Phase.Archived },
         ] as Effect[])
       : []),
+    ...(rollout ? [{ type: 'releaseLease', version } as Effect] : []),
     {
       type: 'notify',
       notification: {
@@ -139,7 +159,11 @@ export function finishPromotion(state: VersionState, policy: Policy, cause: stri
     },
   ];
   return {
-    next: advance(state, now, { phase: Phase.Promoted, dueAt: undefined }),
+    next: advance(state, now, {
+      phase: Phase.Promoted,
+      dueAt: cleanupAt,
+      ...(rollout && { rollout: { ...rollout, weights: { [version]: 100 }, cleanupAt, paused: undefined } }),
+    }),
     effects,
     audit: [
       audit(state, 'promotion.completed', approvedBy.join(', ') || 'baton', cause, at, {
@@ -271,8 +295,29 @@ export function decideApproval(
     };
   }
 
-  // Quorum: record the promotion's intent, then finish it.
+  // Quorum with a canary policy: the rollout starts (or waits for the model's running one).
   const champion = facts.aliases?.champion ?? null;
+  const approvedBy = recorded.map((a) => a.by);
+  if (shiftsTraffic(policy)) {
+    return startRollout(
+      { ...state, approvals: recorded },
+      policy,
+      approvedBy,
+      champion === state.version ? null : champion,
+      facts,
+      cause,
+      now,
+      {
+        audit: [entry],
+        effects: respond(
+          `Approved by ${approvedBy.join(', ')}: rolling v${state.version} out in canary steps.`,
+          true,
+        ),
+      },
+    );
+  }
+
+  // Quorum: record the promotion's intent, then finish it.
   return startPromotion(
     { ...state, approvals: recorded },
     recorded.map((a) => a.by),
@@ -288,16 +333,19 @@ export function decideApproval(
   );
 }
 
-/** A deadline from the DueIndex: the approval request's expiry. */
+/** A deadline from the DueIndex: the approval request's expiry, or a rollout's next check. */
 export function decideDue(
   state: VersionState | null,
   event: DueEvent,
   policy: Policy | undefined,
+  facts: Facts,
   now: Date,
 ): Decision {
   // A stale sweep: the deadline moved or was cleared since the tick read it.
   if (!state || !policy || state.dueAt !== event.dueAt || now.getTime() < event.dueAt) return nothing;
   // Nobody decided in time.
   if (state.phase === Phase.AwaitingApproval) return expire(state, policy, businessKey(event), now);
+  // A rollout's bake time, lease retry, deadline or cleanup.
+  if (state.rollout) return decideRolloutDue(state, policy, facts, businessKey(event), now);
   return nothing;
 }

@@ -13,6 +13,7 @@ import {
   type RegistryEvent,
   RegistryEventKind,
 } from '../../events/promotionEvent';
+import { type AlertFacts, decideAlert, decideRollback } from './alerts';
 import { decideApproval, decideDue, finishPromotion, startPromotion } from './approval';
 import { type CheckResult, runChecks, type ValidationFacts } from './checks';
 import { durationMs } from './duration';
@@ -20,9 +21,10 @@ import type { Effect, Notification } from './effects';
 import { Phase, ValidationStatus } from './phases';
 import type { Policy } from './policy';
 import { type ChampionFacts, decideChampionChange } from './protectedChampion';
+import { decideRolloutControl, type RolloutFacts, shiftsTraffic, startRollout } from './rollout';
 import type { AuditEntry, VersionState } from './state';
 
-export interface Facts {
+export interface Facts extends RolloutFacts, AlertFacts {
   /** Read for a version that is to be validated; null when it no longer exists in the registry. */
   validation?: ValidationFacts | null;
   /** Which versions hold the champion and challenger aliases now (read for decisions). */
@@ -130,7 +132,13 @@ export function decide(
   if (state?.phase === Phase.Promoting && policy)
     return finishPromotion(state, policy, businessKey(event), now);
   if (event.type === 'decision') return decideApproval(state, event, policy, facts, now);
-  if (event.type === 'due') return decideDue(state, event, policy, now);
+  if (event.type === 'due') return decideDue(state, event, policy, facts, now);
+  if (event.type === 'alert') return decideAlert(state, event, policy, facts, now);
+  if (event.type === 'control') {
+    return event.action === 'rollback'
+      ? decideRollback(state, event, policy, facts, now)
+      : decideRolloutControl(state, event, policy, facts, now);
+  }
   return decideRegistryEvent(state, event, policy, facts, now);
 }
 
@@ -288,9 +296,23 @@ function decideRegistryEvent(
   );
   const validated: VersionState = { ...base, phase: Phase.Validated };
 
-  // Passed, and the policy promotes without approval or rollout: record the intent, then promote.
-  if (approval && !approval.required && !policy.rollout) {
-    const champion = comparedWith ?? null;
+  // Passed, and the policy needs no approval: the canary starts (when the policy shifts traffic)…
+  const champion = comparedWith ?? null;
+  if (approval && !approval.required && shiftsTraffic(policy)) {
+    return startRollout(
+      { ...validated, revision: validated.revision - 1 },
+      policy,
+      [],
+      champion === version ? null : champion,
+      facts,
+      cause,
+      now,
+      { effects, audit: [verdict] },
+    );
+  }
+
+  // …or the intent is recorded, then the aliases move.
+  if (approval && !approval.required) {
     // startPromotion advances the revision it is given; give it the one this decision read.
     return startPromotion(
       { ...validated, revision: validated.revision - 1 },

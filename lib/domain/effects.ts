@@ -3,7 +3,11 @@
  * (after a crash and redelivery) converges on the same registry, endpoint and notifications.
  */
 import type { Notification } from '../../events/notification';
+import type { PromotionEvent } from '../../events/promotionEvent';
 import type { Phase } from './phases';
+import type { AuditEntry } from './state';
+
+export type EndpointKind = 'sagemaker' | 'databricks' | 'none';
 
 export type { Notification };
 
@@ -26,5 +30,36 @@ export type Effect =
       replace: boolean;
     }
   | { type: 'notify'; notification: Notification }
+  /** Take the model's rollout lease for `version` (conditional write; fails while another version holds it). */
+  | { type: 'takeLease'; version: string }
+  /** Release the model's rollout lease if `version` holds it. */
+  | { type: 'releaseLease'; version: string }
+  /** Serve these versions on the endpoint with these weights (percent), verified by reading it back. */
+  | { type: 'shiftTraffic'; endpoint: string; kind: EndpointKind; weights: Record<string, number> }
+  /** Leave only `version`'s variant on the endpoint (after the termination wait). */
+  | { type: 'finaliseEndpoint'; endpoint: string; kind: EndpointKind; version: string }
+  /** Call the policy's retraining target. */
+  | {
+      type: 'retrain';
+      reason: string;
+      alert?: { name: string; source: string; fingerprint: string };
+      idempotencyKey: string;
+    }
+  /**
+   * Remember a firing alert for the model: seen now (for "N of M windows"), acted on (so repeats
+   * of the episode act once), and when retraining was requested (the cooldown).
+   */
+  | {
+      type: 'recordAlert';
+      fingerprint: string;
+      episode: string;
+      action: string;
+      acted: boolean;
+      retrainedAt?: string;
+    }
+  /** An audit entry about the model that changes no version's state (e.g. an alert with nothing to act on). */
+  | { type: 'audit'; entry: AuditEntry }
+  /** Put an event on the promotion queue (e.g. an alert routed to the model it concerns). */
+  | { type: 'enqueue'; event: PromotionEvent }
   /** The version is not ready yet: leave the event to be delivered again later. */
   | { type: 'retryLater'; reason: string };

@@ -50,10 +50,38 @@ const approvalSchema = z.strictObject({
 });
 
 const rolloutSchema = z.strictObject({
-  endpoint: z.strictObject({ kind: z.enum(['sagemaker', 'databricks', 'none']), name: z.optional(name) }),
-  steps: z.array(z.int().check(z.gte(1), z.lte(100))).check(z.minLength(1)),
+  endpoint: z
+    .strictObject({
+      kind: z.enum(['sagemaker', 'databricks', 'none']),
+      /** The serving endpoint; required unless kind is `none`. */
+      name: z.optional(name),
+      /** SageMaker: the inference image (a version's `sagemaker.image` tag overrides it). */
+      image: z.optional(name),
+      /** SageMaker: the execution role of the models Baton creates. */
+      executionRoleArn: z.optional(name),
+      /** SageMaker instance type or Databricks workload size. */
+      instanceType: z.optional(name),
+      instanceCount: z.optional(z.int().check(z.gte(1))),
+    })
+    .check(
+      z.refine((e) => e.kind === 'none' || e.name !== undefined, 'name the endpoint (or use kind: none)'),
+    ),
+  /** The challenger's share of traffic at each step, in percent, increasing, ending at 100. */
+  steps: z.array(z.int().check(z.gte(1), z.lte(100))).check(
+    z.minLength(1),
+    z.refine((s) => s.every((w, i) => i === 0 || w > s[i - 1]!), 'steps must increase'),
+    z.refine((s) => s.length === 0 || s[s.length - 1] === 100, 'the last step must be 100'),
+  ),
+  /** How long each step must stay healthy before the next. */
   bakeTime: z._default(duration, '30m'),
+  /** CloudWatch alarms read before each step: ALARM aborts, no data pauses. */
   abortOnAlarms: z._default(z.array(name), []),
+  /** A rollout not finished this long after it started is aborted (default: 3 × steps × bakeTime). */
+  deadline: z.optional(duration),
+  /** How long the previous champion's variant stays on the endpoint after promotion (fast rollback). */
+  terminationWait: z._default(duration, '1h'),
+  /** An approved version while another rollout of the model runs: wait for it, or abort it. */
+  whileBusy: z._default(z.enum(['wait', 'supersede']), 'wait'),
 });
 
 const alertRuleSchema = z.strictObject({
@@ -72,7 +100,16 @@ const retrainSchema = z.strictObject({
     z.strictObject({ kind: z.literal('sqs'), queueUrl: z.url() }),
     z.strictObject({ kind: z.literal('databricks-job'), jobId: z.union([z.string(), z.int()]) }),
   ]),
+  /** At most one retraining request per model in this window. */
   cooldown: z._default(duration, '6h'),
+  /** Only when the alert fired in at least `firing` of the last `windows` windows of `window` (drift that persists). */
+  require: z.optional(
+    z.strictObject({
+      firing: z.int().check(z.gte(1)),
+      windows: z.int().check(z.gte(1)),
+      window: duration,
+    }),
+  ),
 });
 
 export const policySchema = z.strictObject({

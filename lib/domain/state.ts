@@ -34,6 +34,31 @@ export const versionStateSchema = z.object({
       startedAt: z.string(),
     }),
   ),
+  /** A canary rollout of this version (lib/domain/rollout.ts), kept after it ends as its record. */
+  rollout: z.optional(
+    z.object({
+      endpoint: z.string(),
+      kind: z.enum(['sagemaker', 'databricks', 'none']),
+      /** The champion sharing the endpoint (null: the first version of the model). */
+      champion: z.nullable(z.string()),
+      approvedBy: z.array(z.string()),
+      startedAt: z.string(),
+      /** The index into the policy's steps that is live; -1 before the first step. */
+      step: z.int(),
+      /** The weights the live step set, by version. */
+      weights: z.record(z.string(), z.number()),
+      stepAt: z.optional(z.string()),
+      /** A rollout still running then is aborted (ms since the epoch). */
+      deadline: z.number(),
+      alarms: z.array(z.string()),
+      /** Set while paused: no step moves until someone resumes (or the deadline aborts). */
+      paused: z.optional(z.object({ reason: z.string(), by: z.string(), at: z.string() })),
+      /** Another version holds the model's rollout lease; this one starts when it is free. */
+      waitingFor: z.optional(z.string()),
+      /** After promotion: when the previous champion's variant is removed (ms since the epoch). */
+      cleanupAt: z.optional(z.number()),
+    }),
+  ),
   /** Who rejected the version, when rejected. */
   rejectedBy: z.optional(z.string()),
   updatedAt: z.string(),

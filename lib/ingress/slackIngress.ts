@@ -1,11 +1,14 @@
 /**
  * How the Slack interactivity route judges a request, with no I/O: size, content type, the
- * signature over the raw form body, then the payload. Shared by the handler and `baton inspect`.
+ * signature over the raw form body, then the payload. A click on Approve/Reject becomes a
+ * decision, a click on a rollout button (Pause, Resume, Abort, Promote now) a control event.
+ * Shared by the handler and `baton inspect`.
  *
  * @example
  *   const verdict = judgeSlackRequest({ headers, body }, { secrets, now });
+ *   if (verdict.event) await queue.enqueue(verdict.event);
  */
-import type { DecisionEvent } from '../../events/promotionEvent';
+import type { ControlAction, ControlEvent, DecisionEvent } from '../../events/promotionEvent';
 import { normaliseSlackInteraction } from '../../events/slackInteraction';
 import { assertBodySize, header } from '../http/apiGateway';
 import { BadRequestError, HttpError, UnauthorizedError, UnsupportedMediaTypeError } from '../http/errors';
@@ -17,7 +20,7 @@ export const maxSlackBodyBytes = 64 * 1024;
 
 export interface SlackVerdict {
   signature: SignatureVerdict['status'];
-  event: DecisionEvent | null;
+  event: DecisionEvent | ControlEvent | null;
   ignored: string | null;
   error: HttpError | null;
 }
@@ -53,4 +56,24 @@ export function judgeSlackRequest(
     if (!(error instanceof HttpError)) throw error;
     return { signature, event: null, ignored: null, error };
   }
+}
+
+const controlAcknowledgements: Record<ControlAction, (subject: string) => string> = {
+  pause: (subject) => `Pausing the rollout of ${subject}…`,
+  resume: (subject) => `Resuming the rollout of ${subject}…`,
+  abort: (subject) => `Aborting the rollout of ${subject}…`,
+  promote: (subject) => `Promoting ${subject} now…`,
+  rollback: (subject) => `Rolling back ${subject}…`,
+};
+
+/**
+ * What Slack shows the person who clicked while the worker acts.
+ *
+ * @example
+ *   acknowledgement(event); // 'Pausing the rollout of fraud v7…'
+ */
+export function acknowledgement(event: DecisionEvent | ControlEvent): string {
+  const subject = `${event.model}${event.version ? ` v${event.version}` : ''}`;
+  if (event.type === 'decision') return `Recording your ${event.decision} of ${subject}…`;
+  return controlAcknowledgements[event.action](subject);
 }

@@ -1,6 +1,7 @@
 /**
  * Slack Block Kit and plain-text renderings of every notification. Pure: the same notification
- * always gives the same message. Every piece is cut to Block Kit's limits, so a long model name
+ * always gives the same message. Approval requests carry Approve/Reject buttons; rollout
+ * messages carry Pause or Resume, Abort and Promote now (events/slackInteraction parses them). Every piece is cut to Block Kit's limits, so a long model name
  * or a policy with many checks still posts. Signed approval links are never rendered: they act on
  * behalf of one approver, and a channel message or a log line would hand them to everyone.
  *
@@ -10,6 +11,7 @@
  */
 import * as z from 'zod/mini';
 import type { Notification, NotificationKind } from '../../events/notification';
+import { type RolloutButtonValue, SlackAction } from '../../events/slackInteraction';
 import { formatNumber } from '../domain/checks';
 
 /** Block Kit's limits, in characters (we count UTF-16 units, which is never fewer). */
@@ -29,6 +31,14 @@ export const slackLimits = {
 } as const;
 
 export const approvalActionIds = { approve: 'baton.approve', reject: 'baton.reject' } as const;
+
+/** The rollout buttons' action ids; their value is `{"model","version"}` like Approve/Reject's. */
+export const rolloutActionIds = {
+  pause: SlackAction.Pause,
+  resume: SlackAction.Resume,
+  abort: SlackAction.Abort,
+  promote: SlackAction.Promote,
+} as const;
 
 /** The `value` of the Approve and Reject buttons; the interactions handler parses it with this. */
 export const approvalButtonValueSchema = z.object({
@@ -110,6 +120,19 @@ const context = (parts: string[]): Block[] =>
 /** Slack user ids become mentions; anything else (an email, a name) stays as written. */
 const person = (who: string) => (/^[UW][A-Z0-9]{2,}$/.test(who) ? `<@${who}>` : escapeMrkdwn(who));
 const people = (who: string[]) => (who.length ? who.map(person).join(', ') : '—');
+/** A block quote: each line of `text` set off with `>`. */
+const quote = (text: string) => `>${escapeMrkdwn(text).replace(/\n/g, '\n>')}`;
+
+type Weights = Record<string, number>;
+/** Traffic per version, the version in question first: `v7 10 % · v6 90 %`. */
+function trafficOf(weights: Weights, first: string): string {
+  const versions = Object.keys(weights).sort(
+    (a, b) => Number(b === first) - Number(a === first) || weights[b]! - weights[a]! || b.localeCompare(a),
+  );
+  return versions.length
+    ? versions.map((v) => `v${v} ${formatNumber(weights[v]!)} %`).join(' · ')
+    : 'no traffic';
+}
 
 /** A link when the URL is http(s) and short enough to survive the field limit; else the label. */
 function link(url: string | undefined, label: string): string {
@@ -198,7 +221,15 @@ const about = (n: Notification): Block[] =>
     ...(n.runId || n.runLink ? [`run ${link(n.runLink, n.runId ?? 'in the registry')}`] : []),
   ]);
 
-function approvalActions(n: Extract<Notification, { kind: 'approval.requested' }>): Block[] {
+/** A Slack confirm dialog: the click only counts once the reader confirms. */
+const confirmation = (title: string, text: string, yes: string): NonNullable<Button['confirm']> => ({
+  title: plain(title, slackLimits.confirmTitle),
+  text: { type: 'mrkdwn', text: clip(text, slackLimits.confirmText) },
+  confirm: plain(yes, 30),
+  deny: plain('Cancel', 30),
+});
+
+function approvalActions(n: Of<'approval.requested'>): Block[] {
   const value = (decision: ApprovalButtonValue['decision']) =>
     JSON.stringify({ model: n.model, version: n.version, decision } satisfies ApprovalButtonValue);
   // A cut value would name another model; without buttons the approvers still have their links.
@@ -216,18 +247,11 @@ function approvalActions(n: Extract<Notification, { kind: 'approval.requested' }
           text: plain('Approve', 75),
           style: 'primary',
           value: value('approve'),
-          confirm: {
-            title: plain(`Approve ${name}?`, slackLimits.confirmTitle),
-            text: {
-              type: 'mrkdwn',
-              text: clip(
-                `${escapeMrkdwn(name)} will be promoted as its policy says.`,
-                slackLimits.confirmText,
-              ),
-            },
-            confirm: plain('Approve', 30),
-            deny: plain('Cancel', 30),
-          },
+          confirm: confirmation(
+            `Approve ${name}?`,
+            `${escapeMrkdwn(name)} will be promoted as its policy says.`,
+            'Approve',
+          ),
         },
         {
           type: 'button',
@@ -236,6 +260,56 @@ function approvalActions(n: Extract<Notification, { kind: 'approval.requested' }
           style: 'danger',
           value: value('reject'),
         },
+      ],
+    },
+  ];
+}
+
+/**
+ * The buttons of a running rollout: Pause (or Resume, once paused), Abort and Promote now, the
+ * last two behind a confirm dialog because neither can be undone from Slack.
+ */
+function rolloutActions(n: Of<'rollout.started'> | Of<'rollout.paused'>): Block[] {
+  const value = JSON.stringify({ model: n.model, version: n.version } satisfies RolloutButtonValue);
+  // A cut value would name another model.
+  if (value.length > slackLimits.buttonValue)
+    return context(['The model name is too long for buttons: steer the rollout from the baton CLI.']);
+  const name = `${n.model} v${n.version}`;
+  const on = escapeMrkdwn(n.endpoint);
+  const button = (
+    action: keyof typeof rolloutActionIds,
+    label: string,
+    more: Partial<Button> = {},
+  ): Button => ({
+    type: 'button',
+    action_id: rolloutActionIds[action],
+    text: plain(label, 75),
+    value,
+    ...more,
+  });
+  return [
+    {
+      type: 'actions',
+      block_id: clip(`baton.rollout:v${n.version}:${n.model}`, slackLimits.blockId),
+      elements: [
+        n.kind === 'rollout.started'
+          ? button('pause', 'Pause')
+          : button('resume', 'Resume', { style: 'primary' }),
+        button('abort', 'Abort', {
+          style: 'danger',
+          confirm: confirmation(
+            `Abort the rollout of ${name}?`,
+            `All traffic on ${on} goes back to the champion; ${escapeMrkdwn(name)} is not promoted.`,
+            'Abort',
+          ),
+        }),
+        button('promote', 'Promote now', {
+          confirm: confirmation(
+            `Promote ${name} now?`,
+            `${escapeMrkdwn(name)} skips the remaining steps, takes all traffic on ${on} and becomes the champion.`,
+            'Promote',
+          ),
+        }),
       ],
     },
   ];
@@ -260,6 +334,19 @@ const summaries: Renderers<string> = {
     `${n.model} v${n.version} is the new champion${n.previousChampion ? ` (v${n.previousChampion} → archive)` : ''}`,
   'champion.changed': (n) =>
     `${n.model} v${n.version} took the champion alias outside Baton (Baton's champion: ${n.expected ? `v${n.expected}` : 'none'})${n.reverted ? '; Baton put it back' : ''}`,
+  'rollout.started': (n) =>
+    `${n.model} v${n.version} rollout started on ${n.endpoint}: ${trafficOf(n.weights, n.version)}`,
+  'rollout.paused': (n) =>
+    `${n.model} v${n.version} rollout paused on ${n.endpoint} by ${n.by}: ${n.reason} (${trafficOf(n.weights, n.version)})`,
+  'rollout.aborted': (n) =>
+    `${n.model} v${n.version} rollout aborted on ${n.endpoint} by ${n.by}: ${n.reason}${n.champion ? ` (v${n.champion} takes all traffic)` : ''}`,
+  'rollback.completed': (n) =>
+    `${n.model} v${n.version} rolled back to v${n.to} by ${n.by}${n.alert ? ` after alert ${n.alert.name}` : ''}: ${n.reason}`,
+  'rollback.impossible': (n) =>
+    `${n.model} v${n.version} cannot be rolled back: no safe version to roll back to — act now (${n.reason})`,
+  'alert.received': (n) =>
+    `${n.model} v${n.version} alert ${n.alert.name} (${n.alert.source})${n.alert.reason ? `: ${n.alert.reason}` : ''}; Baton will ${alertActions[n.action] ?? n.action}`,
+  'retrain.requested': (n) => `${n.model} v${n.version} retrain requested from ${n.target}: ${n.reason}`,
 };
 
 const blockRenderers: Renderers<Block[]> = {
@@ -297,9 +384,7 @@ const blockRenderers: Renderers<Block[]> = {
   ],
   'approval.rejected': (n) => [
     header(`🚫 ${n.model} v${n.version} was rejected`),
-    section(
-      `*Rejected by* ${person(n.by)}${n.reason ? `\n>${escapeMrkdwn(n.reason).replace(/\n/g, '\n>')}` : ''}`,
-    ),
+    section(`*Rejected by* ${person(n.by)}${n.reason ? `\n${quote(n.reason)}` : ''}`),
     ...about(n),
   ],
   'approval.expired': (n) => [
@@ -321,7 +406,85 @@ const blockRenderers: Renderers<Block[]> = {
     ...about(n),
   ],
   'champion.changed': (n) => championChanged(n),
+  'rollout.started': (n) => [
+    header(`🚦 Rollout started: ${n.model} v${n.version}`),
+    fields([
+      ['Endpoint', escapeMrkdwn(n.endpoint)],
+      ['Traffic', escapeMrkdwn(trafficOf(n.weights, n.version))],
+      ['Steps', n.steps.map((step) => `${formatNumber(step)} %`).join(' → ')],
+      ['Champion', n.champion ? `v${escapeMrkdwn(n.champion)}` : 'none: this is the first'],
+      ['Approved by', n.approvedBy.length ? people(n.approvedBy) : 'no approval required'],
+    ]),
+    ...about(n),
+    ...rolloutActions(n),
+  ],
+  'rollout.paused': (n) => [
+    header(`⏸️ Rollout paused: ${n.model} v${n.version}`),
+    section(`*Paused by* ${person(n.by)}\n${quote(n.reason)}`),
+    fields([
+      ['Endpoint', escapeMrkdwn(n.endpoint)],
+      ['Traffic (held)', escapeMrkdwn(trafficOf(n.weights, n.version))],
+    ]),
+    ...about(n),
+    ...rolloutActions(n),
+  ],
+  'rollout.aborted': (n) => [
+    header(`🛑 Rollout aborted: ${n.model} v${n.version}`),
+    section(`*Aborted by* ${person(n.by)}\n${quote(n.reason)}`),
+    fields([
+      ['Endpoint', escapeMrkdwn(n.endpoint)],
+      ['Traffic', n.champion ? `v${escapeMrkdwn(n.champion)} 100 % (champion)` : 'no champion to return to'],
+    ]),
+    section(`*${escapeMrkdwn(n.model)}* v${escapeMrkdwn(n.version)} was not promoted.`),
+    ...about(n),
+  ],
+  'rollback.completed': (n) => [
+    header(`↩️ Rolled back: ${n.model} v${n.version} → v${n.to}`),
+    fields([
+      ['From', `v${escapeMrkdwn(n.version)} (demoted)`],
+      ['To', `v${escapeMrkdwn(n.to)} (serves again)`],
+      ['Rolled back by', person(n.by)],
+      ['Alert', n.alert ? alertName(n.alert) : 'none'],
+    ]),
+    section(`*Reason*\n${quote(n.reason)}`),
+    ...(n.alert?.reason ? [section(`*Alert evidence*\n${quote(n.alert.reason)}`)] : []),
+    ...about(n),
+  ],
+  'rollback.impossible': (n) => [
+    header(`🚨 Act now: ${n.model} v${n.version} cannot be rolled back`),
+    // Nobody is steering: this message is the page.
+    section(
+      `<!here> *No safe version to roll back to — act now.*\n*${escapeMrkdwn(n.model)}* v${escapeMrkdwn(n.version)} is still the champion and Baton cannot roll it back on its own.`,
+    ),
+    section(`*Why*\n${quote(n.reason)}`),
+    ...about(n),
+  ],
+  'alert.received': (n) => [
+    header(`🔔 Alert on ${n.model} v${n.version}: ${n.alert.name}`),
+    fields([
+      ['Alert', alertName(n.alert)],
+      ['Baton will', escapeMrkdwn(alertActions[n.action] ?? n.action)],
+    ]),
+    ...(n.alert.reason ? [section(`*Evidence*\n${quote(n.alert.reason)}`)] : []),
+    ...about(n),
+  ],
+  'retrain.requested': (n) => [
+    header(`🔁 Retrain requested: ${n.model} v${n.version}`),
+    fields([['Sent to', escapeMrkdwn(n.target)]]),
+    section(`*Why*\n${quote(n.reason)}`),
+    ...about(n),
+  ],
 };
+
+/** What an alert makes Baton do, as the rest of a sentence starting "Baton will". */
+const alertActions: Record<string, string> = {
+  rollback: 'roll back the champion',
+  abort: 'abort the rollout',
+  retrain: 'request a retrain',
+  notify: 'only notify',
+};
+const alertName = (alert: { name: string; source: string }) =>
+  `${escapeMrkdwn(alert.name)} (${escapeMrkdwn(alert.source)})`;
 
 const championChanged = (n: Of<'champion.changed'>): Block[] => [
   header(`⚠️ ${n.model}: champion changed outside Baton`),
@@ -350,6 +513,29 @@ const detailRenderers: Renderers<string[]> = {
   'champion.changed': (n) => [
     `Baton's champion: ${n.expected ? `v${n.expected}` : 'none'}; reverted: ${n.reverted ? 'yes' : 'no'}`,
   ],
+  'rollout.started': (n) => [
+    `Endpoint: ${n.endpoint}`,
+    `Traffic: ${trafficOf(n.weights, n.version)}`,
+    `Steps: ${n.steps.map((step) => `${formatNumber(step)} %`).join(' → ')}`,
+    `Champion: ${n.champion ? `v${n.champion}` : 'none'}`,
+    `Approved by: ${n.approvedBy.join(', ') || 'no approval required'}`,
+  ],
+  'rollout.paused': (n) => [`Endpoint: ${n.endpoint}`, `Traffic (held): ${trafficOf(n.weights, n.version)}`],
+  'rollout.aborted': (n) => [
+    `Endpoint: ${n.endpoint}`,
+    `Traffic: ${n.champion ? `v${n.champion} 100 % (champion)` : 'no champion to return to'}`,
+  ],
+  'rollback.completed': (n) => [
+    `From v${n.version} to v${n.to}`,
+    ...(n.alert
+      ? [`Alert: ${n.alert.name} (${n.alert.source})${n.alert.reason ? `: ${n.alert.reason}` : ''}`]
+      : []),
+  ],
+  'rollback.impossible': (n) => [
+    `v${n.version} is still the champion; Baton cannot roll it back on its own.`,
+  ],
+  'alert.received': (n) => [`Action: ${n.action}`],
+  'retrain.requested': () => [],
 };
 
 function dispatch<T>(renderers: Renderers<T>, n: Notification): T {

@@ -27,10 +27,27 @@ const what: Record<Notification['kind'], string> = {
   'approval.expired': 'approval request expired',
   'promotion.completed': 'is the new champion',
   'champion.changed': 'took the champion alias outside Baton',
+  'rollout.started': 'rollout started',
+  'rollout.paused': 'rollout paused',
+  'rollout.aborted': 'rollout aborted',
+  'rollback.completed': 'was rolled back',
+  'rollback.impossible': 'cannot be rolled back: no safe version',
+  'alert.received': 'alert received',
+  'retrain.requested': 'retrain requested',
 };
 
+/** A page leads with the call to act, so a long model name cannot cut it off. */
+const urgent: ReadonlySet<Notification['kind']> = new Set(['rollback.impossible']);
+
+/**
+ * The SNS subject (what e-mail subscribers see first): printable ASCII, at most 100 characters.
+ *
+ * @example
+ *   subjectOf(n); // 'Baton: fraud v7 rollout paused'
+ */
 export function subjectOf(n: Notification): string {
-  return `Baton: ${n.model} v${n.version} ${what[n.kind]}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+  const prefix = urgent.has(n.kind) ? 'Baton ACT NOW:' : 'Baton:';
+  return `${prefix} ${n.model} v${n.version} ${what[n.kind]}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
 export class SnsNotifier implements Notifier {

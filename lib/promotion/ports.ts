@@ -106,3 +106,31 @@ export interface Notifier {
 export interface Responder {
   respond(url: string, text: string, replace: boolean): Promise<void>;
 }
+
+/**
+ * Records about a model rather than one version: the rollout lease (at most one rollout per
+ * model), the alerts seen and acted on, when retraining was last requested, and audit entries
+ * that change no version's state.
+ */
+export interface ModelLedger {
+  /** The version holding the model's rollout lease, or null when it is free. */
+  leaseHolder(model: string): Promise<string | null>;
+  /** Takes the lease for `version` when it is free or already its own; throws LeaseBusyError otherwise. */
+  takeLease(model: string, version: string, at: string): Promise<void>;
+  /** Releases the lease if `version` holds it. */
+  releaseLease(model: string, version: string): Promise<void>;
+  /** Whether this alert episode was acted on, and when this alert was seen firing lately (ms). */
+  alertHistory(
+    model: string,
+    fingerprint: string,
+    episode: string,
+  ): Promise<{ acted: boolean; firings: number[] }>;
+  recordAlert(
+    model: string,
+    record: { fingerprint: string; episode: string; action: string; acted: boolean; at: string },
+  ): Promise<void>;
+  /** When retraining was last requested for the model (ISO 8601), or null. */
+  lastRetrain(model: string): Promise<string | null>;
+  recordRetrain(model: string, at: string): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+}

@@ -8,14 +8,22 @@
  *   const outcome = await processEvent(event, { registry, store, notifier, policyFor, now: () => new Date() });
  *   outcome.phase; // 'validated'
  */
-import type { PromotionEvent } from '../../events/promotionEvent';
+import { type AlertEvent, type PromotionEvent, unroutedAlertsGroup } from '../../events/promotionEvent';
+import { episodeKey, routeAlert } from '../domain/alerts';
 import type { ValidationFacts } from '../domain/checks';
 import { decide, type Facts, isChampionAliasEvent, needsValidationFacts } from '../domain/decide';
-import type { Effect } from '../domain/effects';
+import type { Effect, EndpointKind } from '../domain/effects';
 import { Phase } from '../domain/phases';
 import type { Policy } from '../domain/policy';
+import { shiftsTraffic } from '../domain/rollout';
+import type { VersionState } from '../domain/state';
+import type { AlarmReader } from '../monitoring/ports';
+import type { EventQueue } from '../queue/eventQueue';
+import type { RetrainTrigger } from '../retrain/ports';
+import type { ServingEndpoint } from '../serving/ports';
 import type { ApprovalLinks } from './approvalLinks';
-import type { ModelRegistry, Notifier, PromotionStore, Responder } from './ports';
+import type { ModelLedger, ModelRegistry, Notifier, PromotionStore, Responder } from './ports';
+import { finaliseEndpoint, shiftTraffic } from './traffic';
 
 export interface PromotionDeps {
   registry: ModelRegistry;
@@ -27,6 +35,29 @@ export interface PromotionDeps {
   approvalLinks?: ApprovalLinks;
   policyFor(model: string): Policy | undefined;
   now(): Date;
+  /** Model-level records: rollout lease, alerts, retraining, model audit. */
+  ledger?: ModelLedger;
+  /** The serving adapter for an endpoint kind (a `none` adapter where nothing is served). */
+  serving?(kind: EndpointKind): ServingEndpoint;
+  alarms?: AlarmReader;
+  /** The retraining target a policy names. */
+  retrain?(policy: Policy): RetrainTrigger;
+  /** The promotion queue, for events a decision hands on (routed alerts, superseding aborts). */
+  queue?: EventQueue;
+  /** Models alerts may concern: Baton's champions and the policies' exact model names. */
+  knownModels?(): Promise<string[]>;
+}
+
+export class NotConfiguredError extends Error {
+  constructor(what: string) {
+    super(`the worker has no ${what} configured`);
+    this.name = 'NotConfiguredError';
+  }
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new NotConfiguredError(what);
+  return value;
 }
 
 /** The version is not ready in the registry yet; the message is retried later. */
@@ -71,7 +102,39 @@ export async function gatherValidationFacts(
 }
 
 async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps): Promise<void> {
+  const policy = deps.policyFor(event.model);
+  const traffic = () => ({ registry: deps.registry, serving: need(deps.serving, 'serving adapter') });
   switch (effect.type) {
+    case 'takeLease':
+      return need(deps.ledger, 'ledger').takeLease(event.model, effect.version, deps.now().toISOString());
+    case 'releaseLease':
+      return need(deps.ledger, 'ledger').releaseLease(event.model, effect.version);
+    case 'shiftTraffic':
+      return shiftTraffic(traffic(), event.model, need(policy, 'policy'), effect);
+    case 'finaliseEndpoint':
+      return finaliseEndpoint(traffic(), event.model, need(policy, 'policy'), effect);
+    case 'retrain': {
+      const trigger = need(deps.retrain, 'retraining target')(need(policy, 'policy'));
+      await trigger.trigger({
+        model: event.model,
+        ...(event.version !== undefined && { version: event.version }),
+        reason: effect.reason,
+        ...(effect.alert && { alert: effect.alert }),
+        requestedAt: deps.now().toISOString(),
+        idempotencyKey: effect.idempotencyKey,
+      });
+      return;
+    }
+    case 'recordAlert': {
+      const ledger = need(deps.ledger, 'ledger');
+      await ledger.recordAlert(event.model, { ...effect, at: deps.now().toISOString() });
+      if (effect.retrainedAt) await ledger.recordRetrain(event.model, effect.retrainedAt);
+      return;
+    }
+    case 'audit':
+      return need(deps.ledger, 'ledger').appendAudit(effect.entry);
+    case 'enqueue':
+      return need(deps.queue, 'queue').enqueue(effect.event);
     case 'setTag':
       return deps.registry.setModelVersionTag(event.model, effect.version, effect.key, effect.value);
     case 'setTags':
@@ -134,11 +197,94 @@ async function aliasFacts(registry: ModelRegistry, model: string, policy: Policy
   return { champion: champion?.version ?? null, challenger: challenger?.version ?? null };
 }
 
+/** Hands an unrouted alert to every model it concerns (their own queue groups), or records it as unmatched. */
+async function routeUnrouted(event: AlertEvent, deps: PromotionDeps): Promise<Outcome> {
+  const models = deps.knownModels ? await deps.knownModels() : [];
+  const routes = routeAlert(event.alert, models, deps.policyFor);
+  for (const route of routes) {
+    await need(deps.queue, 'queue').enqueue({
+      ...event,
+      model: route.model,
+      route: { action: route.action, rule: route.rule },
+      deliveryId: `${event.deliveryId}>${route.model}`.slice(0, 200),
+    });
+  }
+  if (routes.length === 0) {
+    await need(deps.ledger, 'ledger').appendAudit({
+      at: deps.now().toISOString(),
+      model: unroutedAlertsGroup,
+      kind: 'alert.unmatched',
+      actor: `alert:${event.alert.source}`,
+      cause: event.deliveryId,
+      evidence: { alert: event.alert },
+    });
+  }
+  return { phase: null, effects: routes.length };
+}
+
+/** The version an alert or a person's control concerns when it names none: the running rollout's, else the champion. */
+async function subjectVersion(event: PromotionEvent, deps: PromotionDeps): Promise<string | undefined> {
+  if (event.version !== undefined) return event.version;
+  if (event.type !== 'alert' && event.type !== 'control') return undefined;
+  const rolling = deps.ledger ? await deps.ledger.leaseHolder(event.model) : null;
+  return rolling ?? (await deps.store.getChampion(event.model)) ?? undefined;
+}
+
+/** Reads what the decision needs about rollouts, alarms, alerts and rollback targets. */
+async function gatherOperationalFacts(
+  event: PromotionEvent,
+  state: VersionState | null,
+  policy: Policy,
+  deps: PromotionDeps,
+  facts: Facts,
+): Promise<void> {
+  const rollout = state?.rollout;
+  if (shiftsTraffic(policy) && deps.ledger && (event.type !== 'alert' || rollout)) {
+    facts.lease = await deps.ledger.leaseHolder(event.model);
+  }
+  const checksStep =
+    state?.phase === Phase.RollingOut &&
+    (event.type === 'due' || (event.type === 'control' && event.action === 'resume'));
+  if (checksStep && rollout && rollout.alarms.length > 0 && deps.alarms) {
+    facts.alarms = await deps.alarms.states(rollout.alarms);
+  }
+  if (event.type === 'alert' && event.route && deps.ledger) {
+    const alert = event.alert;
+    const history = await deps.ledger.alertHistory(
+      event.model,
+      `${alert.source}:${alert.fingerprint}`,
+      episodeKey(alert),
+    );
+    facts.alertActed = history.acted;
+    facts.recentFirings = history.firings;
+    if (event.route.action === 'retrain') facts.lastRetrainAt = await deps.ledger.lastRetrain(event.model);
+  }
+  const rollsBack =
+    state?.phase === Phase.Promoted &&
+    ((event.type === 'alert' && event.route?.action === 'rollback') ||
+      (event.type === 'control' && event.action === 'rollback'));
+  if (rollsBack) {
+    const to =
+      (event.type === 'control' ? event.to : undefined) ??
+      (await deps.registry.getModelVersionByAlias(event.model, policy.aliases.archive))?.version;
+    facts.rollbackTarget = to ? { version: to, state: await deps.store.getVersion(event.model, to) } : null;
+  }
+}
+
 export async function processEvent(event: PromotionEvent, deps: PromotionDeps): Promise<Outcome> {
+  if (event.type === 'alert' && !event.route) return routeUnrouted(event, deps);
   const policy = deps.policyFor(event.model);
-  const version = event.version;
+  const version = await subjectVersion(event, deps);
+  if (
+    version !== undefined &&
+    event.version === undefined &&
+    (event.type === 'alert' || event.type === 'control')
+  ) {
+    event = { ...event, version };
+  }
   let state = version === undefined ? null : await deps.store.getVersion(event.model, version);
   const facts: Facts = {};
+  if (policy) await gatherOperationalFacts(event, state, policy, deps, facts);
   if (needsValidationFacts(state, event, policy)) {
     facts.validation = await gatherValidationFacts(deps.registry, event.model, version!, policy!);
   }

@@ -12,11 +12,22 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { readConfig } from '../config';
+import type { EndpointKind } from '../domain/effects';
+import { CloudWatchAlarmReader, cloudWatchClient } from '../monitoring/cloudwatchAlarms';
 import { SlackResponder } from '../notify/slackResponder';
 import { SnsNotifier } from '../notify/snsNotifier';
 import { loadPolicySetFromEnv, policyFor } from '../policy/policySet';
+import { JsonSqsEventQueue } from '../queue/jsonSqsEventQueue';
 import { createRegistry } from '../registry/createRegistry';
+import { HttpClient } from '../registry/httpClient';
+import { createRetrain } from '../retrain/createRetrain';
+import { sqsJsonClient } from '../retrain/sqsRetrain';
 import { type SecretStore, SsmSecretStore } from '../secrets/secretStore';
+import { DatabricksEndpoint } from '../serving/databricksEndpoint';
+import { NoneEndpoint } from '../serving/noneEndpoint';
+import type { ServingEndpoint } from '../serving/ports';
+import { SageMakerEndpoint, sageMakerClient } from '../serving/sagemakerEndpoint';
+import { DynamoModelLedger } from '../store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../store/dynamoPromotionStore';
 import { type ApprovalLinks, noApprovalLinks, SignedApprovalLinks } from './approvalLinks';
 import type { PromotionDeps } from './processEvent';
@@ -30,12 +41,45 @@ const configSchema = z.object({
   APPROVAL_LINK_KEY_PARAM: z.optional(z.string()),
   /** The API's public URL, for signed approval links. */
   APPROVALS_BASE_URL: z.optional(z.string()),
+  /** Where routed alerts and superseding aborts are handed on. */
+  PROMOTION_QUEUE_URL: z.optional(z.string()),
+  SAGEMAKER_EXECUTION_ROLE_ARN: z.optional(z.string()),
+  /** Signs the bodies Baton posts to HTTP retraining targets. */
+  RETRAIN_SIGNING_KEY_PARAM: z.optional(z.string()),
 });
 
-export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+export function documentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/** Region and credentials for the small signed clients, from an SDK client's resolved default chain. */
+function signingFrom(client: DynamoDBClient) {
+  return { region: () => client.config.region(), credentials: () => client.config.credentials() };
+}
+
+/** The serving adapters by endpoint kind, built on first use. */
+function servingAdapters(
+  config: z.infer<typeof configSchema>,
+  signing: ReturnType<typeof signingFrom>,
+  databricks: () => HttpClient,
+): (kind: EndpointKind) => ServingEndpoint {
+  const built = new Map<EndpointKind, ServingEndpoint>();
+  const build = (kind: EndpointKind): ServingEndpoint => {
+    if (kind === 'sagemaker') {
+      return new SageMakerEndpoint({
+        client: sageMakerClient(signing),
+        executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN,
+      });
+    }
+    if (kind === 'databricks') return new DatabricksEndpoint({ http: databricks() });
+    return new NoneEndpoint();
+  };
+  return (kind) => {
+    if (!built.has(kind)) built.set(kind, build(kind));
+    return built.get(kind)!;
+  };
 }
 
 export async function registryFromEnv(
@@ -63,14 +107,49 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
   const policies = loadPolicySetFromEnv();
   // One SSM client for every secret the worker reads at cold start.
   const secrets = new SsmSecretStore(new SSMClient({}));
+  const dynamo = new DynamoDBClient({});
+  const db = documentClient(dynamo);
+  const signing = signingFrom(dynamo);
+  const store = new DynamoPromotionStore(db, config.TABLE_NAME);
+  const [registryToken] = config.REGISTRY_TOKEN_PARAM
+    ? await secrets.values(config.REGISTRY_TOKEN_PARAM)
+    : [];
+  const [retrainKey] = config.RETRAIN_SIGNING_KEY_PARAM
+    ? await secrets.values(config.RETRAIN_SIGNING_KEY_PARAM)
+    : [];
+  const databricks = () =>
+    new HttpClient({
+      baseUrl: config.MLFLOW_TRACKING_URI,
+      ...(registryToken && { auth: { token: registryToken } }),
+    });
+  const exactModels = policies.policies.map((p) => p.policy.model).filter((m) => !m.includes('*'));
+  const sqs = sqsJsonClient(signing);
   return {
     config,
     responder: new SlackResponder(),
     approvalLinks: await approvalLinksFromEnv(config, secrets),
-    registry: await registryFromEnv(config, secrets),
-    store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
+    registry: createRegistry({
+      flavor: config.REGISTRY_FLAVOR,
+      trackingUri: config.MLFLOW_TRACKING_URI,
+      token: registryToken,
+    }),
+    store,
     notifier: new SnsNotifier(new SNSClient({}), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
     policyFor: (model) => policyFor(policies.policies, model),
     now: () => new Date(),
+    ledger: new DynamoModelLedger(db, config.TABLE_NAME),
+    serving: servingAdapters(config, signing, databricks),
+    alarms: new CloudWatchAlarmReader(cloudWatchClient(signing)),
+    retrain: (policy) =>
+      createRetrain(policy.retrain!.target, {
+        httpSecret: retrainKey,
+        databricksHost: config.MLFLOW_TRACKING_URI,
+        databricksToken: registryToken,
+        sqsClient: sqs,
+      }),
+    ...(config.PROMOTION_QUEUE_URL && { queue: new JsonSqsEventQueue(sqs, config.PROMOTION_QUEUE_URL) }),
+    knownModels: async () => [
+      ...new Set([...exactModels, ...(await store.listChampions()).map((c) => c.model)]),
+    ],
   };
 }

@@ -12,7 +12,7 @@
  */
 import { RegistryRequestError, RegistryResponseError, RegistryUnavailableError } from './errors';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PATCH';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type HttpAuth = { token: string } | { username: string; password: string };
 export type Query = Record<string, string | number | readonly string[] | undefined>;
 

@@ -15,3 +15,11 @@ export class StaleStateError extends StoreError {
     this.name = 'StaleStateError';
   }
 }
+
+/** Another version of the model holds the rollout lease; the event is retried and then waits. */
+export class LeaseBusyError extends StoreError {
+  constructor(model: string, version: string, cause?: unknown) {
+    super(`another version of ${model} holds the rollout lease; v${version} waits`, { cause });
+    this.name = 'LeaseBusyError';
+  }
+}

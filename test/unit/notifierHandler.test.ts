@@ -132,6 +132,32 @@ describe('the notifier', () => {
     ]);
   });
 
+  it('posts a started rollout with its weights and the Pause, Abort and Promote now buttons', async () => {
+    const { posted, deliver } = setup();
+    const started: Notification = {
+      kind: 'rollout.started',
+      model: 'fraud',
+      version: '7',
+      idempotencyKey: 'rollout.started:fraud:7',
+      endpoint: 'fraud-prod',
+      champion: '6',
+      steps: [10, 50, 100],
+      weights: { '6': 90, '7': 10 },
+      approvedBy: ['U024BE7LH'],
+    };
+
+    await deliver(JSON.stringify(started));
+
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.body.text).toBe('fraud v7 rollout started on fraud-prod: v7 10 % · v6 90 %');
+    const actions = posted[0]!.body.blocks.find((b: { type: string }) => b.type === 'actions');
+    expect(actions.elements.map((b: { action_id: string }) => b.action_id)).toEqual([
+      'rollout_pause',
+      'rollout_abort',
+      'rollout_promote',
+    ]);
+  });
+
   it('posts a redelivered message only once', async () => {
     const { posted, deliver } = setup();
 

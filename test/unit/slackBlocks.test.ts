@@ -8,6 +8,7 @@ import {
   renderText,
   slackLimits,
 } from '../../lib/notify/slackBlocks';
+import { subjectOf } from '../../lib/notify/snsNotifier';
 
 const checks = [
   { id: 'tag.git_sha', passed: true, reason: 'tag git_sha is set' },
@@ -55,8 +56,59 @@ const notifications: Record<Notification['kind'], Notification> = {
     approvedBy: ['U024BE7LH'],
   },
   'champion.changed': { kind: 'champion.changed', ...base, expected: '6', reverted: true },
+  'rollout.started': {
+    kind: 'rollout.started',
+    ...base,
+    endpoint: 'fraud-prod',
+    champion: '6',
+    steps: [10, 50, 100],
+    weights: { '6': 90, '7': 10 },
+    approvedBy: ['U024BE7LH'],
+  },
+  'rollout.paused': {
+    kind: 'rollout.paused',
+    ...base,
+    endpoint: 'fraud-prod',
+    reason: 'alarm fraud-p99-latency has no data',
+    by: 'baton',
+    weights: { '6': 50, '7': 50 },
+  },
+  'rollout.aborted': {
+    kind: 'rollout.aborted',
+    ...base,
+    endpoint: 'fraud-prod',
+    reason: 'error rate 4% > 1%',
+    by: 'U024BE7LH',
+    champion: '6',
+  },
+  'rollback.completed': {
+    kind: 'rollback.completed',
+    ...base,
+    to: '6',
+    reason: 'alert rule 0: rollback',
+    by: 'baton',
+    alert: { name: 'FraudHighErrorRate', source: 'alertmanager', reason: '5xx rate 7% for 10m' },
+  },
+  'rollback.impossible': {
+    kind: 'rollback.impossible',
+    ...base,
+    reason: 'no archive alias and no earlier champion in the history',
+  },
+  'alert.received': {
+    kind: 'alert.received',
+    ...base,
+    alert: { name: 'FraudDrift', source: 'cloudwatch', reason: 'Threshold Crossed: psi 0.31 > 0.2' },
+    action: 'retrain',
+  },
+  'retrain.requested': {
+    kind: 'retrain.requested',
+    ...base,
+    reason: 'alert FraudDrift (cloudwatch)',
+    target: 'https://ci.example.com/hooks/retrain-fraud',
+  },
 };
 const approval = notifications['approval.requested'] as Extract<Notification, { kind: 'approval.requested' }>;
+const started = notifications['rollout.started'] as Extract<Notification, { kind: 'rollout.started' }>;
 
 /** Everything a reader sees in the message, as one string. */
 function visible(blocks: Block[]): string {
@@ -168,6 +220,166 @@ describe('the Slack message of each kind', () => {
   });
 });
 
+describe('the Slack messages of a rollout', () => {
+  const buttons = (blocks: Block[]) =>
+    actionsOf(blocks).elements.map((b) => [b.action_id, b.text.text, b.style, JSON.parse(b.value)]);
+  const fraud7 = { model: 'fraud', version: '7' };
+
+  it('announces a started rollout with its endpoint, weights, steps and approvers', () => {
+    const { blocks, text } = renderSlackMessage(started);
+
+    expect(visible(blocks)).toContain('🚦 Rollout started: fraud v7');
+    expect(visible(blocks)).toContain('*Endpoint*\\nfraud-prod');
+    expect(visible(blocks)).toContain('*Traffic*\\nv7 10 % · v6 90 %');
+    expect(visible(blocks)).toContain('*Steps*\\n10 % → 50 % → 100 %');
+    expect(visible(blocks)).toContain('*Champion*\\nv6');
+    expect(visible(blocks)).toContain('*Approved by*\\n<@U024BE7LH>');
+    expect(text).toBe('fraud v7 rollout started on fraud-prod: v7 10 % · v6 90 %');
+  });
+
+  it('offers Pause, Abort and Promote now on a started rollout, naming the model and version', () => {
+    const { blocks } = renderSlackMessage(started);
+
+    expect(actionsOf(blocks).block_id).toBe('baton.rollout:v7:fraud');
+    expect(buttons(blocks)).toEqual([
+      ['rollout_pause', 'Pause', undefined, fraud7],
+      ['rollout_abort', 'Abort', 'danger', fraud7],
+      ['rollout_promote', 'Promote now', undefined, fraud7],
+    ]);
+  });
+
+  it('offers Resume, Abort and Promote now on a paused rollout, with who paused it and why', () => {
+    const { blocks, text } = renderSlackMessage(notifications['rollout.paused']);
+
+    expect(visible(blocks)).toContain('⏸️ Rollout paused: fraud v7');
+    expect(visible(blocks)).toContain('*Paused by* baton\\n>alarm fraud-p99-latency has no data');
+    expect(visible(blocks)).toContain('*Traffic (held)*\\nv7 50 % · v6 50 %');
+    expect(text).toContain('rollout paused on fraud-prod by baton');
+    expect(buttons(blocks)).toEqual([
+      ['rollout_resume', 'Resume', 'primary', fraud7],
+      ['rollout_abort', 'Abort', 'danger', fraud7],
+      ['rollout_promote', 'Promote now', undefined, fraud7],
+    ]);
+  });
+
+  it.each(['rollout.started', 'rollout.paused'] as const)(
+    'asks for confirmation before Abort and Promote now on %s',
+    (kind) => {
+      const { elements } = actionsOf(renderSlackMessage(notifications[kind]).blocks);
+
+      const confirms = Object.fromEntries(elements.map((b) => [b.action_id, b.confirm]));
+      expect(confirms.rollout_pause).toBeUndefined();
+      expect(confirms.rollout_resume).toBeUndefined();
+      expect(confirms.rollout_abort).toEqual({
+        title: { type: 'plain_text', text: 'Abort the rollout of fraud v7?', emoji: true },
+        text: {
+          type: 'mrkdwn',
+          text: 'All traffic on fraud-prod goes back to the champion; fraud v7 is not promoted.',
+        },
+        confirm: { type: 'plain_text', text: 'Abort', emoji: true },
+        deny: { type: 'plain_text', text: 'Cancel', emoji: true },
+      });
+      expect(confirms.rollout_promote?.title.text).toBe('Promote fraud v7 now?');
+      expect(confirms.rollout_promote?.text.text).toBe(
+        'fraud v7 skips the remaining steps, takes all traffic on fraud-prod and becomes the champion.',
+      );
+    },
+  );
+
+  it.each([
+    'rollout.aborted',
+    'rollback.completed',
+    'rollback.impossible',
+    'alert.received',
+    'retrain.requested',
+  ] as const)('has no buttons on %s: there is nothing left to steer', (kind) => {
+    expect(actionsOf(renderSlackMessage(notifications[kind]).blocks)).toBeUndefined();
+  });
+
+  it('says who aborted a rollout, why, and that the champion takes the traffic back', () => {
+    const { blocks, text } = renderSlackMessage(notifications['rollout.aborted']);
+
+    expect(visible(blocks)).toContain('🛑 Rollout aborted: fraud v7');
+    expect(visible(blocks)).toContain('*Aborted by* <@U024BE7LH>\\n>error rate 4% &gt; 1%');
+    expect(visible(blocks)).toContain('*Traffic*\\nv6 100 % (champion)');
+    expect(visible(blocks)).toContain('was not promoted');
+    expect(text).toBe(
+      'fraud v7 rollout aborted on fraud-prod by U024BE7LH: error rate 4% &gt; 1% (v6 takes all traffic)',
+    );
+  });
+
+  it('names the versions of a rollback, from and to, and the alert that caused it with its evidence', () => {
+    const { blocks, text } = renderSlackMessage(notifications['rollback.completed']);
+
+    expect(visible(blocks)).toContain('↩️ Rolled back: fraud v7 → v6');
+    expect(visible(blocks)).toContain('*From*\\nv7 (demoted)');
+    expect(visible(blocks)).toContain('*To*\\nv6 (serves again)');
+    expect(visible(blocks)).toContain('*Rolled back by*\\nbaton');
+    expect(visible(blocks)).toContain('*Alert*\\nFraudHighErrorRate (alertmanager)');
+    expect(visible(blocks)).toContain('*Alert evidence*\\n>5xx rate 7% for 10m');
+    expect(text).toBe(
+      'fraud v7 rolled back to v6 by baton after alert FraudHighErrorRate: alert rule 0: rollback',
+    );
+  });
+
+  it('pages the channel when no version is safe to roll back to', () => {
+    const { blocks, text } = renderSlackMessage(notifications['rollback.impossible']);
+
+    expect((blocks[0] as Extract<Block, { type: 'header' }>).text.text).toBe(
+      '🚨 Act now: fraud v7 cannot be rolled back',
+    );
+    expect(visible(blocks)).toContain('<!here> *No safe version to roll back to — act now.*');
+    expect(visible(blocks)).toContain('>no archive alias and no earlier champion in the history');
+    expect(text).toBe(
+      'fraud v7 cannot be rolled back: no safe version to roll back to — act now (no archive alias and no earlier champion in the history)',
+    );
+    expect(subjectOf(notifications['rollback.impossible'])).toBe(
+      'Baton ACT NOW: fraud v7 cannot be rolled back: no safe version',
+    );
+  });
+
+  it('shows an alert with its source, its evidence and what Baton does about it', () => {
+    const { blocks, text } = renderSlackMessage(notifications['alert.received']);
+
+    expect(visible(blocks)).toContain('🔔 Alert on fraud v7: FraudDrift');
+    expect(visible(blocks)).toContain('*Alert*\\nFraudDrift (cloudwatch)');
+    expect(visible(blocks)).toContain('*Baton will*\\nrequest a retrain');
+    expect(visible(blocks)).toContain('*Evidence*\\n>Threshold Crossed: psi 0.31 &gt; 0.2');
+    expect(text).toBe(
+      'fraud v7 alert FraudDrift (cloudwatch): Threshold Crossed: psi 0.31 &gt; 0.2; Baton will request a retrain',
+    );
+  });
+
+  it('says where a retrain request went and why', () => {
+    const { blocks } = renderSlackMessage(notifications['retrain.requested']);
+
+    expect(visible(blocks)).toContain('🔁 Retrain requested: fraud v7');
+    expect(visible(blocks)).toContain('*Sent to*\\nhttps://ci.example.com/hooks/retrain-fraud');
+    expect(visible(blocks)).toContain('*Why*\\n>alert FraudDrift (cloudwatch)');
+  });
+
+  it('drops the rollout buttons rather than cut a value beyond 2000 characters', () => {
+    const { blocks } = renderSlackMessage({ ...started, model: 'm'.repeat(2000) });
+
+    expect(actionsOf(blocks)).toBeUndefined();
+    expect(visible(blocks)).toContain('steer the rollout from the baton CLI');
+  });
+});
+
+describe('the SNS subject', () => {
+  it.each(Object.values(notifications))('of $kind names Baton, the model and the version', (n) => {
+    const subject = subjectOf(n);
+
+    expect(subject).toMatch(/^Baton( ACT NOW)?: fraud v7 \S/);
+    expect(subject).toMatch(/^[\x20-\x7e]{1,100}$/);
+  });
+
+  it('reads as what happened', () => {
+    expect(subjectOf(started)).toBe('Baton: fraud v7 rollout started');
+    expect(subjectOf(notifications['rollback.completed'])).toBe('Baton: fraud v7 was rolled back');
+  });
+});
+
 describe('Block Kit limits', () => {
   const longName = `model-${'x'.repeat(400)}`;
 
@@ -243,6 +455,25 @@ describe('the plain-text rendering', () => {
         'Registered by: alice@example.com',
         'Run: https://mlflow.example.com/#/experiments/1/runs/run-7',
       ].join('\n'),
+    );
+  });
+
+  it('gives a rollout its endpoint, weights and steps', () => {
+    expect(renderText(started)).toContain(
+      [
+        'fraud v7 rollout started on fraud-prod: v7 10 % · v6 90 %',
+        'Endpoint: fraud-prod',
+        'Traffic: v7 10 % · v6 90 %',
+        'Steps: 10 % → 50 % → 100 %',
+        'Champion: v6',
+        'Approved by: U024BE7LH',
+      ].join('\n'),
+    );
+  });
+
+  it('gives a rollback its versions and the alert with its evidence', () => {
+    expect(renderText(notifications['rollback.completed'])).toContain(
+      'From v7 to v6\nAlert: FraudHighErrorRate (alertmanager): 5xx rate 7% for 10m',
     );
   });
 

@@ -1,9 +1,13 @@
+import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { Notification } from '../../events/notification';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { slackInteractions } from '../../functions/slackInteractions';
 import { errorResponse } from '../../lib/http/httpErrorResponses';
 import { verifySlackSignature } from '../../lib/ingress/signatures';
+import { renderSlackMessage } from '../../lib/notify/slackBlocks';
+import { SqsEventQueue } from '../../lib/queue/sqsEventQueue';
 import { slackHeaders } from '../support/signing';
 
 // Slack's published request-signing example (api.slack.com/authentication/verifying-requests-from-slack).
@@ -44,6 +48,10 @@ const secret = 'slack-signing-secret';
 const now = new Date('2026-11-22T12:00:00Z');
 
 function click(actionId: string, value: unknown, user = 'U024BE7LH') {
+  return clickRaw(actionId, JSON.stringify(value), user);
+}
+
+function clickRaw(actionId: string, value: string, user = 'U024BE7LH') {
   const payload = {
     type: 'block_actions',
     user: { id: user, username: 'bob' },
@@ -53,7 +61,7 @@ function click(actionId: string, value: unknown, user = 'U024BE7LH') {
       {
         action_id: actionId,
         block_id: 'b',
-        value: JSON.stringify(value),
+        value,
         type: 'button',
         action_ts: '1795366000.1',
       },
@@ -64,10 +72,27 @@ function click(actionId: string, value: unknown, user = 'U024BE7LH') {
 
 const signed = (body: string, at = now, key = secret) => slackHeaders(key, body, at);
 
+/** The promotion queue as SQS sees it: each message's body, group and deduplication id. */
+function fakeSqs() {
+  const sent: Array<{ event: PromotionEvent; group: string; dedup: string }> = [];
+  const sqs = {
+    send: async (command: SendMessageCommand) => {
+      const input = command.input;
+      sent.push({
+        event: JSON.parse(input.MessageBody!),
+        group: input.MessageGroupId!,
+        dedup: input.MessageDeduplicationId!,
+      });
+      return {};
+    },
+  } as unknown as SQSClient;
+  return { sent, queue: new SqsEventQueue(sqs, 'https://sqs.test/promotions.fifo') };
+}
+
 async function post(body: string, headers: Record<string, string>) {
-  const queued: PromotionEvent[] = [];
+  const { sent, queue } = fakeSqs();
   const deps = {
-    queue: { enqueue: async (e: PromotionEvent) => void queued.push(e) },
+    queue,
     secrets: { values: async () => [secret] },
     signingSecretName: 'param',
     now: () => now,
@@ -79,7 +104,7 @@ async function post(body: string, headers: Record<string, string>) {
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2;
   const response = await slackInteractions(event, deps).catch(errorResponse);
-  return { response, queued };
+  return { response, queued: sent.map((message) => message.event), sent };
 }
 
 describe('POST /slack/interactions', () => {
@@ -134,6 +159,116 @@ describe('POST /slack/interactions', () => {
 
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body!).detail).toMatch(/decision does not match baton.approve/);
+    expect(queued).toEqual([]);
+  });
+});
+
+describe('POST /slack/interactions: the rollout buttons', () => {
+  const rollout = {
+    model: 'fraud',
+    version: '7',
+    idempotencyKey: 'rollout:fraud:7',
+    endpoint: 'fraud-prod',
+    weights: { '6': 90, '7': 10 },
+  };
+  const messages = {
+    'rollout.started': {
+      kind: 'rollout.started',
+      ...rollout,
+      champion: '6',
+      steps: [10, 100],
+      approvedBy: ['U024BE7LH'],
+    },
+    'rollout.paused': {
+      kind: 'rollout.paused',
+      ...rollout,
+      reason: 'no data from fraud-p99-latency',
+      by: 'baton',
+    },
+  } satisfies Record<string, Notification>;
+
+  /** The button a reader sees on the message, clicked as Slack would post it. */
+  function clickOn(n: Notification, label: string) {
+    const actions = renderSlackMessage(n).blocks.find((b) => b.type === 'actions');
+    const button =
+      actions?.type === 'actions' ? actions.elements.find((b) => b.text.text === label) : undefined;
+    if (!button) throw new Error(`no ${label} button on ${n.kind}`);
+    return clickRaw(button.action_id, button.value);
+  }
+
+  it.each([
+    ['rollout.started', 'Pause', 'pause', 'Pausing the rollout of fraud v7…'],
+    ['rollout.paused', 'Resume', 'resume', 'Resuming the rollout of fraud v7…'],
+    ['rollout.started', 'Abort', 'abort', 'Aborting the rollout of fraud v7…'],
+    ['rollout.paused', 'Abort', 'abort', 'Aborting the rollout of fraud v7…'],
+    ['rollout.started', 'Promote now', 'promote', 'Promoting fraud v7 now…'],
+    ['rollout.paused', 'Promote now', 'promote', 'Promoting fraud v7 now…'],
+  ] as const)(
+    'queues %s → %s as a %s control event in the model’s group',
+    async (kind, label, action, ack) => {
+      const body = clickOn(messages[kind], label);
+
+      const { response, sent } = await post(body, signed(body));
+
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body!)).toEqual({ response_type: 'ephemeral', text: ack });
+      expect(sent).toEqual([
+        {
+          event: {
+            type: 'control',
+            model: 'fraud',
+            version: '7',
+            action,
+            actor: 'U024BE7LH',
+            via: 'slack',
+            responseUrl: 'https://hooks.slack.com/actions/T1/123/abc',
+            deliveryId: 'slack:1234.5678.abcd',
+            receivedAt: now.toISOString(),
+          },
+          group: 'fraud',
+          dedup: 'control:slack:1234.5678.abcd',
+        },
+      ]);
+    },
+  );
+
+  it('gives a retried Slack delivery of one click the same deduplication id', async () => {
+    const body = clickOn(messages['rollout.started'], 'Abort');
+
+    const first = await post(body, signed(body));
+    const retry = await post(body, signed(body, new Date(now.getTime() + 5_000)));
+
+    expect(retry.sent[0]!.dedup).toBe(first.sent[0]!.dedup);
+  });
+
+  it('refuses a forged click on Abort and queues nothing', async () => {
+    const body = clickOn(messages['rollout.started'], 'Abort');
+
+    const { response, queued } = await post(body, signed(body, now, 'forged-secret'));
+
+    expect(response.statusCode).toBe(401);
+    expect(queued).toEqual([]);
+  });
+
+  it('refuses a rollout button whose value does not name a version', async () => {
+    const body = click('rollout_pause', { model: 'fraud', version: 'latest' });
+
+    const { response, queued } = await post(body, signed(body));
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body!).detail).toMatch(/payload\.actions\.0\.value\.version/);
+    expect(queued).toEqual([]);
+  });
+
+  it('still ignores a button that is not one of Baton’s', async () => {
+    const body = click('rollout_rewind', { model: 'fraud', version: '7' });
+
+    const { response, queued } = await post(body, signed(body));
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body!)).toEqual({
+      ignored: "action rollout_rewind is not one of Baton's buttons",
+    });
     expect(queued).toEqual([]);
   });
 });

@@ -1,0 +1,511 @@
+/**
+ * Canary rollouts in the pure core: an approved challenger is served beside the champion and
+ * takes the policy's steps of traffic (10 % → 50 % → 100 %), each step baking for the policy's
+ * bake time; before each step the watched alarms decide: any ALARM aborts, no data pauses (a
+ * canary with no traffic proves nothing), all OK moves on. After the last step has baked, the
+ * promotion is finished exactly as an approval without rollout would (approval.ts).
+ *
+ * One state per step: each decision moves at most one step, and its effects state the end result
+ * (these weights), so a crash and redelivery converge without skipping or repeating a step.
+ * There is one abort path (`abortRollout`), used by alarms, deadlines, alerts and people.
+ *
+ * @example
+ *   const started = startRollout(state, policy, ['ana@example.com'], '6', { lease: null }, now);
+ *   started.effects; // takeLease, shiftTraffic { '6': 90, '7': 10 }, tags, rollout.started notice
+ */
+import { businessKey, type ControlEvent } from '../../events/promotionEvent';
+import type { Decision } from './decide';
+import { durationMs } from './duration';
+import type { Effect } from './effects';
+import { Phase } from './phases';
+import type { Policy } from './policy';
+import type { AuditEntry, VersionState } from './state';
+
+type Rollout = NonNullable<VersionState['rollout']>;
+type RolloutPolicy = NonNullable<Policy['rollout']>;
+
+/** What a rollout decision reads from the world before deciding. */
+export interface RolloutFacts {
+  /** The version holding the model's rollout lease (null: free). */
+  lease?: string | null;
+  /** The watched alarms' states, read just before the step decision. */
+  alarms?: Array<{ name: string; state: string; reason?: string }>;
+}
+
+const nothing: Decision = { next: null, effects: [], audit: [] };
+/** How often a version waiting for the model's lease looks again. */
+export const leaseRetryMs = 30_000;
+
+function entry(state: VersionState, kind: string, actor: string, cause: string, at: string, evidence = {}) {
+  return { at, model: state.model, version: state.version, kind, actor, cause, evidence } as AuditEntry;
+}
+
+function advance(state: VersionState, now: Date, fields: Partial<VersionState>): VersionState {
+  return { ...state, revision: state.revision + 1, updatedAt: now.toISOString(), ...fields };
+}
+
+/** The weights of step `index`: the challenger's share, the champion the rest (alone when there is none). */
+export function weightsAt(rollout: Rollout, version: string, steps: number[], index: number) {
+  if (!rollout.champion) return { [version]: 100 };
+  const share = steps[index]!;
+  return { [rollout.champion]: 100 - share, [version]: share };
+}
+
+/** The index of the last step; a first version (no champion) has one step, straight to 100 %. */
+export function lastStep(rollout: Rollout, steps: number[]): number {
+  return rollout.champion ? steps.length - 1 : 0;
+}
+
+function describeWeights(weights: Record<string, number>): string {
+  return Object.entries(weights)
+    .map(([v, w]) => `v${v} ${w}%`)
+    .join(' · ');
+}
+
+/** Whether the policy shifts traffic (a `none` endpoint has nothing to shift). */
+export function shiftsTraffic(policy: Policy): policy is Policy & { rollout: RolloutPolicy } {
+  return policy.rollout !== undefined && policy.rollout.endpoint.kind !== 'none';
+}
+
+function deadlineOf(policy: RolloutPolicy, now: Date): number {
+  const span = policy.deadline
+    ? durationMs(policy.deadline)
+    : 3 * policy.steps.length * durationMs(policy.bakeTime);
+  return now.getTime() + span;
+}
+
+/** Moves the live step to `index`: weights, tags, the next check after the bake time. */
+function enterStep(
+  state: VersionState,
+  policy: Policy & { rollout: RolloutPolicy },
+  rollout: Rollout,
+  index: number,
+  cause: string,
+  now: Date,
+  extra: { effects?: Effect[]; audit?: AuditEntry[]; evidence?: object } = {},
+): Decision {
+  const at = now.toISOString();
+  const { steps, bakeTime, endpoint } = policy.rollout;
+  const weights = weightsAt(rollout, state.version, steps, index);
+  const last = lastStep(rollout, steps);
+  const dueAt = Math.min(now.getTime() + durationMs(bakeTime), rollout.deadline);
+  return {
+    next: advance(state, now, {
+      phase: Phase.RollingOut,
+      dueAt,
+      rollout: { ...rollout, step: index, weights, stepAt: at, paused: undefined, waitingFor: undefined },
+    }),
+    effects: [
+      ...(extra.effects ?? []),
+      { type: 'shiftTraffic', endpoint: endpoint.name!, kind: endpoint.kind, weights },
+      {
+        type: 'setTags',
+        version: state.version,
+        tags: {
+          [policy.tags.phase]: Phase.RollingOut,
+          'baton.rollout': `step ${index + 1} of ${last + 1}: ${describeWeights(weights)}`,
+        },
+      },
+    ],
+    audit: [
+      ...(extra.audit ?? []),
+      entry(state, 'rollout.step', 'baton', cause, at, {
+        step: index + 1,
+        of: last + 1,
+        weights,
+        nextCheckAt: new Date(dueAt).toISOString(),
+        ...extra.evidence,
+      }),
+    ],
+  };
+}
+
+/**
+ * Starts the rollout of an approved version, or queues it behind the version that holds the
+ * model's rollout lease (and, with `whileBusy: supersede`, asks that one to abort).
+ */
+export function startRollout(
+  state: VersionState,
+  policy: Policy & { rollout: RolloutPolicy },
+  approvedBy: string[],
+  champion: string | null,
+  facts: RolloutFacts,
+  cause: string,
+  now: Date,
+  extra: { effects?: Effect[]; audit?: AuditEntry[] } = {},
+): Decision {
+  const at = now.toISOString();
+  const { model, version } = state;
+  const rollout: Rollout = state.rollout ?? {
+    endpoint: policy.rollout.endpoint.name!,
+    kind: policy.rollout.endpoint.kind,
+    champion,
+    approvedBy,
+    startedAt: at,
+    step: -1,
+    weights: {},
+    deadline: deadlineOf(policy.rollout, now),
+    alarms: policy.rollout.abortOnAlarms,
+  };
+  const holder = facts.lease ?? null;
+
+  // Another version of the model is rolling out: wait for its lease (superseding it if the policy says so).
+  if (holder !== null && holder !== version) {
+    const supersede: Effect[] =
+      policy.rollout.whileBusy === 'supersede' && rollout.waitingFor !== holder
+        ? [
+            {
+              type: 'enqueue',
+              event: {
+                type: 'control',
+                model,
+                version: holder,
+                action: 'abort',
+                actor: 'baton',
+                via: 'cli',
+                reason: `superseded by v${version}`,
+                deliveryId: `supersede:${model}:${holder}:${version}`,
+                receivedAt: at,
+              },
+            },
+          ]
+        : [];
+    const first = rollout.waitingFor !== holder;
+    return {
+      next: advance(state, now, {
+        phase: Phase.RollingOut,
+        dueAt: now.getTime() + leaseRetryMs,
+        rollout: { ...rollout, waitingFor: holder },
+      }),
+      effects: [...(extra.effects ?? []), ...supersede],
+      audit: [
+        ...(extra.audit ?? []),
+        ...(first ? [entry(state, 'rollout.waiting', 'baton', cause, at, { for: holder })] : []),
+      ],
+    };
+  }
+
+  const started = entry(state, 'rollout.started', approvedBy.join(', ') || 'baton', cause, at, {
+    endpoint: rollout.endpoint,
+    champion,
+    steps: policy.rollout.steps,
+    bakeTime: policy.rollout.bakeTime,
+    alarms: rollout.alarms,
+    deadline: new Date(rollout.deadline).toISOString(),
+  });
+  const decision = enterStep(state, policy, rollout, 0, cause, now, {
+    effects: [...(extra.effects ?? []), { type: 'takeLease', version }],
+    audit: [...(extra.audit ?? []), started],
+  });
+  decision.effects.push({
+    type: 'notify',
+    notification: {
+      kind: 'rollout.started',
+      model,
+      version,
+      endpoint: rollout.endpoint,
+      champion,
+      steps: policy.rollout.steps,
+      weights: decision.next!.rollout!.weights,
+      approvedBy,
+      idempotencyKey: `rollout:${model}:${version}`,
+    },
+  });
+  return decision;
+}
+
+/** The single abort path: traffic back on the champion, challenger alias removed, tagged, told. */
+export function abortRollout(
+  state: VersionState,
+  policy: Policy,
+  reason: string,
+  actor: string,
+  cause: string,
+  now: Date,
+  extra: { effects?: Effect[] } = {},
+): Decision {
+  const at = now.toISOString();
+  const { model, version } = state;
+  const rollout = state.rollout!;
+  const restored = rollout.champion ? { [rollout.champion]: 100 } : rollout.weights;
+  const touchedEndpoint = rollout.step >= 0 && rollout.champion !== null;
+  return {
+    next: advance(state, now, {
+      phase: Phase.Aborted,
+      dueAt: undefined,
+      rollout: { ...rollout, weights: restored, paused: undefined, waitingFor: undefined },
+    }),
+    effects: [
+      // Traffic first: the champion serves again before anything else is written.
+      ...(touchedEndpoint
+        ? [
+            {
+              type: 'shiftTraffic',
+              endpoint: rollout.endpoint,
+              kind: rollout.kind,
+              weights: restored,
+            } as Effect,
+          ]
+        : []),
+      { type: 'deleteAlias', alias: policy.aliases.challenger, version },
+      {
+        type: 'setTags',
+        version,
+        tags: {
+          [policy.tags.phase]: Phase.Aborted,
+          'baton.abort_reason': reason,
+          'baton.aborted_by': actor,
+          'baton.aborted_at': at,
+        },
+      },
+      { type: 'releaseLease', version },
+      {
+        type: 'notify',
+        notification: {
+          kind: 'rollout.aborted',
+          model,
+          version,
+          endpoint: rollout.endpoint,
+          reason,
+          by: actor,
+          champion: rollout.champion,
+          idempotencyKey: `aborted:${model}:${version}`,
+        },
+      },
+      ...(extra.effects ?? []),
+    ],
+    audit: [
+      entry(state, 'rollout.aborted', actor, cause, at, {
+        reason,
+        step: rollout.step + 1,
+        weightsBefore: rollout.weights,
+        weightsAfter: restored,
+      }),
+    ],
+  };
+}
+
+function pause(
+  state: VersionState,
+  reason: string,
+  by: string,
+  cause: string,
+  now: Date,
+  effects: Effect[] = [],
+): Decision {
+  const rollout = state.rollout!;
+  const at = now.toISOString();
+  return {
+    // Paused, the only deadline left is the rollout's own: a stalled rollout is aborted.
+    next: advance(state, now, {
+      dueAt: rollout.deadline,
+      rollout: { ...rollout, paused: { reason, by, at } },
+    }),
+    effects: [
+      ...effects,
+      {
+        type: 'notify',
+        notification: {
+          kind: 'rollout.paused',
+          model: state.model,
+          version: state.version,
+          endpoint: rollout.endpoint,
+          reason,
+          by,
+          weights: rollout.weights,
+          idempotencyKey: `paused:${state.model}:${state.version}:${at}`,
+        },
+      },
+    ],
+    audit: [entry(state, 'rollout.paused', by, cause, at, { reason, step: rollout.step + 1 })],
+  };
+}
+
+/** Finishes the rollout: the promotion intent is recorded and approval.ts's finishPromotion completes it. */
+function promote(
+  state: VersionState,
+  cause: string,
+  actor: string,
+  now: Date,
+  extra: { effects?: Effect[]; evidence?: object } = {},
+): Decision {
+  const rollout = state.rollout!;
+  const at = now.toISOString();
+  return {
+    next: advance(state, now, {
+      phase: Phase.Promoting,
+      dueAt: undefined,
+      promotion: { previousChampion: rollout.champion, approvedBy: rollout.approvedBy, startedAt: at },
+    }),
+    effects: extra.effects ?? [],
+    audit: [
+      entry(state, 'rollout.completed', actor, cause, at, {
+        steps: rollout.step + 1,
+        weights: rollout.weights,
+        ...extra.evidence,
+      }),
+    ],
+    again: true,
+  };
+}
+
+/**
+ * The check before the next step: alarms first (ALARM aborts; no data pauses unless a person
+ * vouched for it by resuming), then the next step, or the promotion after the last one.
+ */
+function check(
+  state: VersionState,
+  policy: Policy & { rollout: RolloutPolicy },
+  facts: RolloutFacts,
+  cause: string,
+  now: Date,
+  vouchedBy?: string,
+  effects: Effect[] = [],
+): Decision {
+  const rollout = state.rollout!;
+  const alarms = facts.alarms ?? [];
+  const alarmed = alarms.filter((a) => a.state === 'ALARM');
+  const evidence = { alarms: alarms.map((a) => ({ name: a.name, state: a.state })) };
+
+  // A watched alarm fires: abort.
+  if (alarmed.length > 0) {
+    const reason = alarmed
+      .map((a) => `alarm ${a.name} is ALARM${a.reason ? ` (${a.reason})` : ''}`)
+      .join('; ');
+    return abortRollout(state, policy, reason, 'baton', cause, now, { effects });
+  }
+
+  // No data: a canary with no traffic proves nothing; pause and ask people, unless one just vouched.
+  const silent = alarms.filter((a) => a.state !== 'OK');
+  if (silent.length > 0 && vouchedBy === undefined) {
+    const names = silent.map((a) => `${a.name} (${a.state})`).join(', ');
+    return pause(
+      state,
+      `no data from ${names}: the step is not proven healthy`,
+      'baton',
+      cause,
+      now,
+      effects,
+    );
+  }
+
+  // The last step baked cleanly: promote.
+  if (rollout.step >= lastStep(rollout, policy.rollout.steps)) {
+    return promote(state, cause, vouchedBy ?? 'baton', now, { effects, evidence });
+  }
+
+  // Healthy: the next step.
+  return enterStep(state, policy, rollout, rollout.step + 1, cause, now, {
+    effects,
+    evidence: { ...evidence, ...(vouchedBy && silent.length > 0 && { noDataAcceptedBy: vouchedBy }) },
+  });
+}
+
+/** A deadline from the DueIndex for a rollout: the next check, a lease retry, the deadline, the cleanup. */
+export function decideRolloutDue(
+  state: VersionState,
+  policy: Policy,
+  facts: RolloutFacts,
+  cause: string,
+  now: Date,
+): Decision {
+  const rollout = state.rollout;
+  if (!rollout || !shiftsTraffic(policy)) return nothing;
+
+  // After promotion: the previous champion's variant has served its termination wait.
+  if (state.phase === Phase.Promoted && rollout.cleanupAt !== undefined) {
+    return {
+      next: advance(state, now, { dueAt: undefined, rollout: { ...rollout, cleanupAt: undefined } }),
+      effects: [
+        { type: 'finaliseEndpoint', endpoint: rollout.endpoint, kind: rollout.kind, version: state.version },
+      ],
+      audit: [
+        entry(state, 'rollout.finalised', 'baton', cause, now.toISOString(), { endpoint: rollout.endpoint }),
+      ],
+    };
+  }
+  if (state.phase !== Phase.RollingOut) return nothing;
+
+  // Stalled past its deadline (paused, waiting or stuck): abort.
+  if (now.getTime() >= rollout.deadline) {
+    return abortRollout(state, policy, 'the rollout passed its deadline', 'baton', cause, now);
+  }
+
+  // Waiting for another version's rollout: try the lease again.
+  if (rollout.waitingFor !== undefined) {
+    return startRollout(state, policy, rollout.approvedBy, rollout.champion, facts, cause, now);
+  }
+
+  // Paused: only a person moves it on.
+  if (rollout.paused) return nothing;
+
+  return check(state, policy, facts, cause, now);
+}
+
+function isApprover(policy: Policy, actor: string): boolean {
+  const a = actor.trim().toLowerCase();
+  return (policy.approval?.approvers ?? []).some((p) => p.trim().toLowerCase() === a);
+}
+
+/**
+ * A person steers a rollout. Whatever lowers risk (pause, abort) anyone authenticated may do;
+ * whatever raises exposure (resume, promote now) needs one of the policy's approvers.
+ */
+export function decideRolloutControl(
+  state: VersionState | null,
+  event: ControlEvent,
+  policy: Policy | undefined,
+  facts: RolloutFacts,
+  now: Date,
+): Decision {
+  const cause = businessKey(event);
+  const answer = (text: string, replace = false): Effect[] =>
+    event.responseUrl ? [{ type: 'respond', url: event.responseUrl, text, replace }] : [];
+  const refuse = (text: string): Decision => ({
+    next: null,
+    effects: answer(`Not done: ${text}`),
+    audit: [],
+  });
+
+  // Only a running rollout can be steered.
+  if (!state || !policy || !shiftsTraffic(policy) || state.phase !== Phase.RollingOut || !state.rollout) {
+    return refuse(
+      `${event.model} v${event.version ?? '?'} is not rolling out (it is ${state?.phase ?? 'unknown to Baton'})`,
+    );
+  }
+  const rollout = state.rollout;
+  const reason = event.reason ?? `${event.action} by ${event.actor}`;
+
+  // Resuming or promoting now raises exposure: approvers only.
+  if ((event.action === 'resume' || event.action === 'promote') && !isApprover(policy, event.actor)) {
+    return refuse(`${event.actor} is not an approver for ${state.model}`);
+  }
+
+  switch (event.action) {
+    case 'abort':
+      return abortRollout(state, policy, reason, event.actor, cause, now, {
+        effects: answer(`Aborted by ${event.actor}: v${rollout.champion ?? '?'} serves 100 % again.`, true),
+      });
+    case 'pause':
+      if (rollout.paused) return refuse(`the rollout of v${state.version} is already paused`);
+      return pause(state, reason, event.actor, cause, now, answer(`Paused by ${event.actor}.`));
+    case 'resume':
+      if (!rollout.paused) return refuse(`the rollout of v${state.version} is not paused`);
+      return check(state, policy, facts, cause, now, event.actor, answer(`Resumed by ${event.actor}.`));
+    case 'promote':
+      return promote(state, cause, event.actor, now, {
+        effects: [
+          {
+            type: 'shiftTraffic',
+            endpoint: rollout.endpoint,
+            kind: rollout.kind,
+            weights: { [state.version]: 100 },
+          },
+          ...answer(`Promoted now by ${event.actor}: v${state.version} takes all traffic.`, true),
+        ],
+        evidence: { skippedSteps: true, reason },
+      });
+    default:
+      return refuse(`${event.action} does not apply to a rollout`);
+  }
+}

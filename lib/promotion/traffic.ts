@@ -1,0 +1,81 @@
+/**
+ * Applies the traffic effects of a decision through the serving port: `shiftTraffic` makes sure
+ * every version named is served by a variant (reading the versions back from the registry only
+ * when a variant is missing), sets the weights, and checks what the endpoint reports afterwards.
+ * An endpoint that is still updating is not an error of the decision: the event is retried.
+ *
+ * @example
+ *   await shiftTraffic(deps, 'fraud-detector', policy, { endpoint: 'fraud-prod', kind: 'sagemaker', weights: { '6': 90, '7': 10 } });
+ */
+
+import type { EndpointKind } from '../domain/effects';
+import type { Policy } from '../domain/policy';
+import type { ServedModel, ServingEndpoint, Weights } from '../serving/ports';
+import { weightsOf } from '../serving/ports';
+import type { ModelRegistry } from './ports';
+
+export class EndpointNotReadyError extends Error {
+  constructor(endpoint: string, status: string) {
+    super(`endpoint ${endpoint} is ${status}, not ready for a weight change; will retry`);
+    this.name = 'EndpointNotReadyError';
+  }
+}
+
+export class TrafficMismatchError extends Error {
+  constructor(endpoint: string, wanted: Weights, live: Weights) {
+    super(`endpoint ${endpoint} reports ${JSON.stringify(live)} after asking for ${JSON.stringify(wanted)}`);
+    this.name = 'TrafficMismatchError';
+  }
+}
+
+export interface TrafficDeps {
+  registry: ModelRegistry;
+  serving(kind: EndpointKind): ServingEndpoint;
+}
+
+async function servedModel(
+  registry: ModelRegistry,
+  model: string,
+  version: string,
+  policy: Policy,
+): Promise<ServedModel> {
+  const info = await registry.getModelVersion(model, version);
+  const { kind: _kind, name: _name, ...settings } = policy.rollout?.endpoint ?? { kind: 'none' };
+  return { model, version, source: info?.source, tags: info?.tags ?? {}, settings };
+}
+
+export async function shiftTraffic(
+  deps: TrafficDeps,
+  model: string,
+  policy: Policy,
+  effect: { endpoint: string; kind: EndpointKind; weights: Weights },
+): Promise<void> {
+  const serving = deps.serving(effect.kind);
+  const live = await serving.describe(effect.endpoint);
+  const wanted = Object.keys(effect.weights);
+  const served = new Set(live?.variants.map((v) => v.version));
+  if (!live || wanted.some((v) => !served.has(v))) {
+    // The version with the largest share first: a new endpoint is created serving it alone.
+    const order = [...wanted].sort((a, b) => effect.weights[b]! - effect.weights[a]!);
+    const models = await Promise.all(order.map((v) => servedModel(deps.registry, model, v, policy)));
+    const prepared = await serving.prepare(effect.endpoint, models);
+    if (!prepared.ready) throw new EndpointNotReadyError(effect.endpoint, prepared.status);
+  } else if (!live.ready) {
+    throw new EndpointNotReadyError(effect.endpoint, live.status);
+  }
+  const after = await serving.setWeights(effect.endpoint, effect.weights);
+  const reported = weightsOf(after);
+  const differs = wanted.some((v) => (reported[v] ?? 0) !== effect.weights[v]);
+  if (differs) throw new TrafficMismatchError(effect.endpoint, effect.weights, reported);
+}
+
+export async function finaliseEndpoint(
+  deps: TrafficDeps,
+  model: string,
+  policy: Policy,
+  effect: { endpoint: string; kind: EndpointKind; version: string },
+): Promise<void> {
+  await deps
+    .serving(effect.kind)
+    .finalise(effect.endpoint, await servedModel(deps.registry, model, effect.version, policy));
+}

@@ -1,0 +1,370 @@
+/**
+ * The SageMaker serving adapter: one production variant per model version on a real-time
+ * endpoint, traffic shifted with UpdateEndpointWeightsAndCapacities, variants added and removed
+ * by moving the endpoint to a new endpoint config (UpdateEndpoint).
+ *
+ * Naming, so that a repeated call finds what an earlier one made:
+ * - model per version: `<endpoint>-v<version>`; characters outside [A-Za-z0-9-] become `-`, and a
+ *   name over 63 characters keeps its first 54 and ends in `-<8 hex digits of its sha256>`.
+ * - variant: `v<version>`; a variant Baton did not create reports its own name as the version.
+ * - endpoint config: `<endpoint>-v3-v4-<8 hex>`: the variants, then a hash of the whole variant
+ *   list (models, weights, instances). The same desired config always gets the same name, so
+ *   creating it again after a crash is harmless ("already exists" counts as success).
+ *
+ * Deployment conventions per version (a version's tags override the policy's rollout.endpoint):
+ * - image: tag `sagemaker.image`, else `image`
+ * - model data: tag `sagemaker.model_data_url`, else the version's source when it is an s3:// URL
+ * - execution role: `executionRoleArn`, else the adapter's default role
+ * - instance type: tag `sagemaker.instance_type`, else `instanceType`, else ml.m5.large
+ * - instance count: tag `sagemaker.instance_count`, else `instanceCount`, else 1
+ *
+ * Models stay after finalise: the archive may need them to roll back.
+ *
+ * @example
+ *   const serving = new SageMakerEndpoint({ client: sageMakerClient({ region, credentials }),
+ *     executionRoleArn: 'arn:aws:iam::123456789012:role/baton-models' });
+ *   await serving.prepare('fraud-prod', [champion, challenger]);
+ *   await serving.setWeights('fraud-prod', { '3': 90, '4': 10 });
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
+import { AwsRequestError } from '../aws/errors';
+import { SignedJsonClient, type SignedJsonClientOptions } from '../aws/signedJsonClient';
+import {
+  EndpointNotFoundError,
+  ServingConfigurationError,
+  ServingError,
+  ServingUnavailableError,
+  UnknownVariantError,
+  WeightsMismatchError,
+} from './errors';
+import {
+  asPercentages,
+  type EndpointTraffic,
+  type ServedModel,
+  type ServingEndpoint,
+  type Weights,
+} from './ports';
+
+export interface SageMakerEndpointOptions {
+  client: SignedJsonClient;
+  /** The role models run as when the policy names none. */
+  executionRoleArn?: string;
+  /** How long prepare, setWeights and finalise wait for the endpoint to be InService; default 20000 ms. */
+  readyWaitMs?: number;
+  /** Between DescribeEndpoint polls while waiting; default 1000 ms. */
+  pollMs?: number;
+}
+
+/**
+ * A SignedJsonClient for SageMaker's API (awsJson1_1); AWS_ENDPOINT_URL_SAGEMAKER redirects it.
+ *
+ * @example
+ *   const ssm = new SSMClient({});
+ *   const client = sageMakerClient({ region: ssm.config.region, credentials: ssm.config.credentials });
+ */
+export function sageMakerClient(
+  options: Pick<
+    SignedJsonClientOptions,
+    'region' | 'credentials' | 'env' | 'fetch' | 'timeoutMs' | 'retries'
+  >,
+): SignedJsonClient {
+  return new SignedJsonClient({
+    ...options,
+    service: 'sagemaker',
+    endpointPrefix: 'api.sagemaker',
+    target: 'SageMaker',
+    version: '1.1',
+    endpointEnvName: 'SAGEMAKER',
+  });
+}
+
+const hash8 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+
+/** A SageMaker resource name: [A-Za-z0-9-], at most 63 characters. */
+function resourceName(wanted: string): string {
+  const name = wanted.replace(/[^A-Za-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
+  return name.length <= 63 ? name : `${name.slice(0, 54).replace(/-+$/, '')}-${hash8(wanted)}`;
+}
+
+/**
+ * The SageMaker model Baton creates for a version of the model served on `endpoint`.
+ *
+ * @example
+ *   sageMakerModelName('fraud-prod', '7'); // 'fraud-prod-v7'
+ */
+export function sageMakerModelName(endpoint: string, version: string): string {
+  return resourceName(`${endpoint}-v${version}`);
+}
+
+const variantName = (version: string) => `v${version}`;
+const versionOf = (variant: string) => /^v(.+)$/.exec(variant)?.[1] ?? variant;
+
+const describeEndpointOutput = z.looseObject({
+  EndpointName: z.string(),
+  EndpointConfigName: z.optional(z.string()),
+  EndpointStatus: z.string(),
+  FailureReason: z.optional(z.string()),
+  ProductionVariants: z.optional(
+    z.array(
+      z.looseObject({
+        VariantName: z.string(),
+        CurrentWeight: z.optional(z.number()),
+        DesiredWeight: z.optional(z.number()),
+      }),
+    ),
+  ),
+});
+type LiveEndpoint = z.infer<typeof describeEndpointOutput>;
+
+/** A production variant as CreateEndpointConfig takes it; fields AWS reports beyond these are kept. */
+const productionVariant = z.looseObject({
+  VariantName: z.string(),
+  ModelName: z.string(),
+  InitialVariantWeight: z.optional(z.number()),
+});
+type Variant = z.infer<typeof productionVariant>;
+const describeEndpointConfigOutput = z.looseObject({ ProductionVariants: z.array(productionVariant) });
+
+function parse<T extends z.ZodMiniType>(schema: T, output: unknown, operation: string): z.output<T> {
+  const result = z.safeParse(schema, output);
+  if (!result.success) throw new ServingError(`SageMaker ${operation} answered in an unexpected shape`);
+  return result.data;
+}
+
+/** Endpoints in these states will not become InService by waiting. */
+const stuck = new Set(['Failed', 'OutOfService', 'UpdateRollbackFailed', 'Deleting']);
+
+const liveWeight = (v: { CurrentWeight?: number; DesiredWeight?: number }) =>
+  v.CurrentWeight ?? v.DesiredWeight ?? 0; // moto omits a weight of 0 on CreateEndpoint
+
+function trafficOf(live: LiveEndpoint): EndpointTraffic {
+  const variants = live.ProductionVariants ?? [];
+  const percent = asPercentages(variants.map((v) => ({ key: v.VariantName, weight: liveWeight(v) })));
+  return {
+    endpoint: live.EndpointName,
+    status: live.EndpointStatus,
+    ready: live.EndpointStatus === 'InService',
+    variants: variants.map((v) => ({
+      variant: v.VariantName,
+      version: versionOf(v.VariantName),
+      weight: percent[v.VariantName] ?? 0,
+    })),
+  };
+}
+
+function positiveInt(value: string | number | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ServingConfigurationError(`${what} must be a whole number ≥ 1`);
+  return n;
+}
+
+/** The new variant for a version (its model must exist), from its tags and the policy's settings. */
+function variantOf(endpoint: string, m: ServedModel, weight: number): Variant {
+  const count = m.tags['sagemaker.instance_count'];
+  return {
+    VariantName: variantName(m.version),
+    ModelName: sageMakerModelName(endpoint, m.version),
+    InitialVariantWeight: weight,
+    InstanceType: m.tags['sagemaker.instance_type'] ?? m.settings?.instanceType ?? 'ml.m5.large',
+    InitialInstanceCount:
+      positiveInt(count, `${m.model} v${m.version}'s tag sagemaker.instance_count ("${count}")`) ??
+      m.settings?.instanceCount ??
+      1,
+  };
+}
+
+export class SageMakerEndpoint implements ServingEndpoint {
+  readonly kind = 'sagemaker';
+
+  constructor(private readonly options: SageMakerEndpointOptions) {}
+
+  async describe(endpoint: string): Promise<EndpointTraffic | null> {
+    const live = await this.live(endpoint);
+    return live && trafficOf(live);
+  }
+
+  async prepare(endpoint: string, versions: ServedModel[]): Promise<EndpointTraffic> {
+    if (versions.length === 0) throw new ServingError(`prepare ${endpoint}: no versions to serve`);
+    const live = await this.settled(endpoint);
+    // Busy after the bounded wait: the caller asks again later (nothing can be changed now).
+    if (live && live.EndpointStatus !== 'InService') return trafficOf(live);
+    const served = new Set(live?.ProductionVariants?.map((v) => v.VariantName));
+    const joining = versions.filter(
+      (m, i) =>
+        !served.has(variantName(m.version)) && versions.findIndex((o) => o.version === m.version) === i,
+    );
+    if (live && joining.length === 0) return trafficOf(live);
+    const variants = live ? await this.currentVariants(live) : [];
+    // A new endpoint starts with the first version at 100 % (SageMaker refuses all-zero weights).
+    for (const m of joining) variants.push(variantOf(endpoint, m, !live && variants.length === 0 ? 100 : 0));
+    for (const m of joining) await this.ensureModel(endpoint, m);
+    const config = await this.createConfig(endpoint, variants);
+    const target = { EndpointName: endpoint, EndpointConfigName: config };
+    // Already exists: a concurrent invocation created it; what it serves is read below.
+    await (live ? this.send('UpdateEndpoint', target) : this.send('CreateEndpoint', target, /already exist/));
+    return trafficOf(await this.settledOrThrow(endpoint));
+  }
+
+  async setWeights(endpoint: string, weights: Weights): Promise<EndpointTraffic> {
+    const live = await this.live(endpoint);
+    if (!live) throw new EndpointNotFoundError(endpoint);
+    const variants = live.ProductionVariants ?? [];
+    for (const version of Object.keys(weights)) {
+      if (!variants.some((v) => v.VariantName === variantName(version))) {
+        throw new UnknownVariantError(endpoint, version);
+      }
+    }
+    const values = Object.values(weights);
+    if (values.some((w) => !Number.isFinite(w) || w < 0) || !values.some((w) => w > 0)) {
+      throw new ServingError(
+        `weights for ${endpoint} must be ≥ 0 with at least one above 0: ${JSON.stringify(weights)}`,
+      );
+    }
+    const desired = variants.map((v) => ({
+      VariantName: v.VariantName,
+      DesiredWeight: weights[versionOf(v.VariantName)] ?? 0,
+    }));
+    await this.send('UpdateEndpointWeightsAndCapacities', {
+      EndpointName: endpoint,
+      DesiredWeightsAndCapacities: desired,
+    });
+    const after = await this.settledOrThrow(endpoint);
+    const asked = asPercentages(
+      desired.map((d) => ({ key: versionOf(d.VariantName), weight: d.DesiredWeight })),
+    );
+    // Still updating after the wait: the desired weights must be the ones asked; live ones follow.
+    const reported = asPercentages(
+      (after.ProductionVariants ?? []).map((v) => ({
+        key: versionOf(v.VariantName),
+        weight: after.EndpointStatus === 'InService' ? liveWeight(v) : (v.DesiredWeight ?? 0),
+      })),
+    );
+    const keys = new Set([...Object.keys(asked), ...Object.keys(reported)]);
+    if ([...keys].some((k) => (asked[k] ?? 0) !== (reported[k] ?? 0))) {
+      throw new WeightsMismatchError(endpoint, asked, reported);
+    }
+    return trafficOf(after);
+  }
+
+  async finalise(endpoint: string, keep: ServedModel): Promise<EndpointTraffic> {
+    const live = await this.settled(endpoint);
+    if (!live) throw new EndpointNotFoundError(endpoint);
+    if (live.EndpointStatus !== 'InService') return trafficOf(live);
+    const kept = variantName(keep.version);
+    const served = live.ProductionVariants ?? [];
+    if (served.length === 1 && served[0]!.VariantName === kept) return trafficOf(live);
+    let variant = (await this.currentVariants(live)).find((v) => v.VariantName === kept);
+    if (!variant) {
+      variant = variantOf(endpoint, keep, 100);
+      await this.ensureModel(endpoint, keep);
+    }
+    const config = await this.createConfig(endpoint, [{ ...variant, InitialVariantWeight: 100 }]);
+    await this.send('UpdateEndpoint', { EndpointName: endpoint, EndpointConfigName: config });
+    return trafficOf(await this.settledOrThrow(endpoint));
+  }
+
+  /** The endpoint as DescribeEndpoint reports it; null when it does not exist. */
+  private async live(endpoint: string): Promise<LiveEndpoint | null> {
+    const output = await this.send('DescribeEndpoint', { EndpointName: endpoint }, /Could not find endpoint/);
+    return output === undefined ? null : parse(describeEndpointOutput, output, 'DescribeEndpoint');
+  }
+
+  /** Polls until the endpoint is InService (or gone) or readyWaitMs has passed. */
+  private async settled(endpoint: string): Promise<LiveEndpoint | null> {
+    const deadline = Date.now() + (this.options.readyWaitMs ?? 20_000);
+    for (;;) {
+      const live = await this.live(endpoint);
+      if (!live || live.EndpointStatus === 'InService' || Date.now() >= deadline) return live;
+      if (stuck.has(live.EndpointStatus)) {
+        throw new ServingError(
+          `endpoint ${endpoint} is ${live.EndpointStatus}${live.FailureReason ? `: ${live.FailureReason}` : ''}`,
+        );
+      }
+      await new Promise((done) => setTimeout(done, this.options.pollMs ?? 1000));
+    }
+  }
+
+  private async settledOrThrow(endpoint: string): Promise<LiveEndpoint> {
+    const live = await this.settled(endpoint);
+    if (!live) throw new EndpointNotFoundError(endpoint);
+    return live;
+  }
+
+  /** The endpoint's variants as its config defines them, at the weights they serve now. */
+  private async currentVariants(live: LiveEndpoint): Promise<Variant[]> {
+    const output = await this.send('DescribeEndpointConfig', { EndpointConfigName: live.EndpointConfigName });
+    const config = parse(describeEndpointConfigOutput, output, 'DescribeEndpointConfig');
+    return (live.ProductionVariants ?? []).flatMap((served) => {
+      const variant = config.ProductionVariants.find((v) => v.VariantName === served.VariantName);
+      return variant ? [{ ...variant, InitialVariantWeight: liveWeight(served) }] : [];
+    });
+  }
+
+  /** Creates the version's SageMaker model unless it exists (models are immutable: an existing one is kept). */
+  private async ensureModel(endpoint: string, m: ServedModel): Promise<void> {
+    const name = sageMakerModelName(endpoint, m.version);
+    if ((await this.send('DescribeModel', { ModelName: name }, /Could not find model/)) !== undefined) return;
+    const image = m.tags['sagemaker.image'] ?? m.settings?.image;
+    if (!image) {
+      throw new ServingConfigurationError(
+        `${m.model} v${m.version} has no inference image: set the version tag sagemaker.image or rollout.endpoint.image in the policy`,
+      );
+    }
+    const role = m.settings?.executionRoleArn ?? this.options.executionRoleArn;
+    if (!role) {
+      throw new ServingConfigurationError(
+        `${m.model} v${m.version} has no execution role: set rollout.endpoint.executionRoleArn in the policy or Baton's default SageMaker role`,
+      );
+    }
+    const modelData =
+      m.tags['sagemaker.model_data_url'] ?? (m.source?.startsWith('s3://') ? m.source : undefined);
+    const tag = (value: string) => value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
+    await this.send(
+      'CreateModel',
+      {
+        ModelName: name,
+        ExecutionRoleArn: role,
+        PrimaryContainer: { Image: image, ...(modelData ? { ModelDataUrl: modelData } : {}) },
+        Tags: [
+          { Key: 'baton:model', Value: tag(m.model) },
+          { Key: 'baton:version', Value: tag(m.version) },
+        ],
+      },
+      /already exist/,
+    );
+  }
+
+  /** Creates the endpoint config for these variants under its content-derived name; returns the name. */
+  private async createConfig(endpoint: string, variants: Variant[]): Promise<string> {
+    const name = resourceName(
+      `${endpoint}-${variants.map((v) => v.VariantName).join('-')}-${hash8(JSON.stringify(variants))}`,
+    );
+    await this.send(
+      'CreateEndpointConfig',
+      { EndpointConfigName: name, ProductionVariants: variants },
+      /already exist/,
+    );
+    return name;
+  }
+
+  /**
+   * One SageMaker call with its failures translated; resolves undefined when the call fails with a
+   * ValidationException whose message matches `tolerate` (not found, already exists).
+   */
+  private async send(operation: string, input: object, tolerate?: RegExp): Promise<unknown> {
+    try {
+      return await this.options.client.call(operation, input);
+    } catch (error) {
+      if (!(error instanceof AwsRequestError)) throw error;
+      if (tolerate && error.code === 'ValidationException' && tolerate.test(error.message)) return undefined;
+      // An endpoint busy with an update refuses changes ("Cannot update in-progress endpoint").
+      if (error.retryable || /in-progress|in progress/i.test(error.message)) {
+        throw new ServingUnavailableError(error.message, { cause: error });
+      }
+      throw new ServingError(error.message, { cause: error });
+    }
+  }
+}
