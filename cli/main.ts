@@ -5,6 +5,7 @@
  *   npx baton inspect --source mlflow payload.json --secret s3cret --header 'X-MLflow-Signature: v1,…'
  */
 
+import { rollbackCommand, rolloutCommand } from './controls';
 import { decisionCommand } from './decisions';
 import { championCommand, historyCommand } from './history';
 import { inspectCommand } from './inspect';
@@ -33,6 +34,12 @@ Usage:
       most recent event failures. Reads TABLE_NAME and MLFLOW_TRACKING_URI, or the local stack.
   baton approve|reject MODEL VERSION --as WHO [--reason …]
       Queue a decision, judged by the same rules as Slack clicks and links.
+  baton rollout pause|resume|abort|promote MODEL --as WHO [--version V] [--reason …]
+      Steer the running canary of MODEL (the same rules as the Slack buttons: resume and promote
+      need an approver; pause and abort anyone). promote skips the remaining steps.
+  baton rollback MODEL --as WHO [--to VERSION] --reason …
+      Roll the champion back to the archive version (or VERSION): traffic first, then aliases;
+      refused when the target failed validation or was itself rolled back.
   baton history MODEL
       Every decision with its actor and evidence, oldest first.
   baton champion MODEL [--at ISO-TIME]
@@ -47,6 +54,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   approve: decisionCommand('approve'),
   reject: decisionCommand('reject'),
   history: historyCommand,
+  rollout: rolloutCommand,
+  rollback: rollbackCommand,
   champion: championCommand,
 };
 

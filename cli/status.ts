@@ -2,6 +2,8 @@
  * `baton status MODEL`: every version of a model with Baton's phase, the registry's
  * validation_status and aliases, and the failed checks; then the last recorded event failures.
  */
+import type { Policy } from '../lib/domain/policy';
+import type { VersionState } from '../lib/domain/state';
 import { loadPolicySet, policyFor } from '../lib/policy/policySet';
 import type { ModelRegistry, ModelVersionInfo, PromotionStore } from '../lib/promotion/ports';
 import { cliContext } from './context';
@@ -58,11 +60,35 @@ export async function renderStatus(
     '',
     versions.length ? table(rows) : '(no versions in the registry)',
   ];
+  for (const state of states.filter((s) => s.rollout && (s.phase === 'rolling_out' || s.rollout.cleanupAt))) {
+    lines.push('', ...describeRollout(state, policy));
+  }
   if (failures.length) {
     lines.push('', 'Recent failures (retried; after the last retry the message is in the DLQ):');
     for (const f of failures) lines.push(`  ${f.at}  ${f.event}  attempt ${f.receiveCount}: ${f.error}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function describeRollout(state: VersionState, policy: Policy | undefined): string[] {
+  const r = state.rollout!;
+  const steps = policy?.rollout?.steps ?? [];
+  const weights = Object.entries(r.weights)
+    .map(([v, w]) => `v${v} ${w}%`)
+    .join(' · ');
+  const next = state.dueAt ? new Date(state.dueAt).toISOString() : '-';
+  if (state.phase !== 'rolling_out') {
+    return [`Rollout of v${state.version} on ${r.endpoint}: promoted; v${r.champion}'s variant is removed at ${next}`];
+  }
+  const lines = [
+    `Rollout of v${state.version} on ${r.endpoint} (${r.kind}), champion ${r.champion ? `v${r.champion}` : 'none'}:`,
+    r.waitingFor
+      ? `  waiting for v${r.waitingFor}'s rollout to finish; next look ${next}`
+      : `  step ${r.step + 1} of ${r.champion ? steps.length : 1} (${steps.join(' → ')} %): ${weights || '-'}`,
+    `  ${r.paused ? `PAUSED by ${r.paused.by}: ${r.paused.reason}` : `next check ${next}`}; deadline ${new Date(r.deadline).toISOString()}`,
+    `  watching alarms: ${r.alarms.join(', ') || '(none)'}`,
+  ];
+  return lines;
 }
 
 export async function statusCommand(args: string[]): Promise<number> {

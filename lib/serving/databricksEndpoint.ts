@@ -13,7 +13,9 @@
  * So each operation waits at most `readyWaitMs` in all; when the endpoint is still busy it
  * returns `ready: false` and the caller checks again later. `describe` reports the live config;
  * the other operations report the config the endpoint is moving to (`pending_config` while an
- * update is in progress).
+ * update is in progress). A 409 on a PUT (an update started since the read) is reported the same
+ * way. prepare creates a missing endpoint; setWeights and finalise throw EndpointNotFoundError.
+ * Endpoints that list only the deprecated `served_models` are not read.
  *
  * @example
  *   const http = new HttpClient({ baseUrl: 'https://dbc-1234.cloud.databricks.com', auth: { token } });
@@ -182,8 +184,9 @@ export class DatabricksEndpoint implements ServingEndpoint {
     if (versions.length === 0) throw new ServingError(`prepare ${endpoint}: no versions given`);
     const deadline = this.now() + this.readyWaitMs;
     const found = await this.get(endpoint);
-    if (!found && (await this.create(endpoint, versions)))
+    if (!found && (await this.create(endpoint, versions))) {
       return trafficOf(await this.poll(endpoint, deadline, isReady), 'target');
+    }
     const e = await this.poll(endpoint, deadline, (x) => !inProgress(x), found ?? undefined);
     if (inProgress(e)) return busy(e);
     const entities = e.config?.served_entities ?? [];

@@ -347,6 +347,8 @@ describe('an endpoint busy with another update', () => {
     const traffic = await adapter.setWeights('fraud-busy', { '3': 90, '4': 10 });
     const prepared = await adapter.prepare('fraud-busy', [v3, fraud('5')]);
 
+    // Each call waited for the update (300 ms), and no longer.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
     expect(Date.now() - started).toBeLessThan(2500);
     expect(traffic).toMatchObject({ endpoint: 'fraud-busy', status: 'IN_PROGRESS', ready: false });
     expect(prepared).toMatchObject({ status: 'IN_PROGRESS', ready: false });

@@ -1,5 +1,11 @@
-/** Small builders for domain tests: a version, a run, a policy, a registry event. */
-import type { RegistryEvent } from '../../events/promotionEvent';
+/** Small builders for domain tests: a version, a run, a policy, and the events the worker consumes. */
+import type {
+  AlertEvent,
+  ControlEvent,
+  DueEvent,
+  MonitoringAlert,
+  RegistryEvent,
+} from '../../events/promotionEvent';
 import { type Policy, policySchema } from '../../lib/domain/policy';
 import type { ModelVersionInfo, RunInfo } from '../../lib/promotion/ports';
 
@@ -46,6 +52,64 @@ export function aCreatedEvent(overrides: Partial<RegistryEvent> = {}): RegistryE
     version: '2',
     deliveryId: 'd-1',
     occurredAt: '2026-11-22T12:00:00.000Z',
+    receivedAt: '2026-11-22T12:00:00.100Z',
+    ...overrides,
+  };
+}
+
+export function aDueEvent(dueAt: number, overrides: Partial<DueEvent> = {}): DueEvent {
+  return {
+    type: 'due',
+    model: 'fraud',
+    version: '7',
+    dueAt,
+    deliveryId: `due-${dueAt}`,
+    receivedAt: new Date(dueAt).toISOString(),
+    ...overrides,
+  };
+}
+
+export function aControlEvent(
+  action: ControlEvent['action'],
+  actor: string,
+  overrides: Partial<ControlEvent> = {},
+): ControlEvent {
+  return {
+    type: 'control',
+    model: 'fraud',
+    version: '7',
+    action,
+    actor,
+    via: 'cli',
+    deliveryId: `${action}-${actor}`,
+    receivedAt: '2026-11-22T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function anAlert(overrides: Partial<MonitoringAlert> = {}): MonitoringAlert {
+  return {
+    source: 'cloudwatch',
+    name: 'fraud-prod-5xx',
+    state: 'firing',
+    labels: {},
+    fingerprint: 'arn:aws:cloudwatch:eu-west-1:000000000000:alarm:fraud-prod-5xx',
+    at: '2026-11-22T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function anAlertEvent(
+  route: AlertEvent['route'],
+  alert: Partial<MonitoringAlert> = {},
+  overrides: Partial<AlertEvent> = {},
+): AlertEvent {
+  return {
+    type: 'alert',
+    model: 'fraud',
+    alert: anAlert(alert),
+    route,
+    deliveryId: 'alert-1',
     receivedAt: '2026-11-22T12:00:00.100Z',
     ...overrides,
   };

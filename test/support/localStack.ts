@@ -21,6 +21,7 @@ const regions = [
   'ca-central-1',
   'sa-east-1',
   'ap-northeast-1',
+  'eu-south-1',
 ];
 
 export function uniqueName(prefix: string): string {

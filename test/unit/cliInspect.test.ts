@@ -134,3 +134,120 @@ describe('baton inspect --source slack', () => {
     });
   });
 });
+
+describe('baton inspect, alert sources', () => {
+  const alertsTopic = 'arn:aws:sns:eu-west-1:123456789012:baton-prod-alerts';
+
+  it('shows the unrouted event of a CloudWatch alarm message, as raw delivery hands it over', async () => {
+    const output = capture();
+
+    const code = await main(['inspect', '--source', 'cloudwatch', 'events/samples/cloudwatch-alarm.json']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(output())).toMatchObject({
+      signature: 'absent',
+      events: [
+        {
+          type: 'alert',
+          model: 'baton.alerts',
+          alert: { source: 'cloudwatch', name: 'fraud-prod-5xx', state: 'firing', endpoint: 'fraud-prod' },
+        },
+      ],
+      error: null,
+    });
+  });
+
+  it('accepts an SNS envelope from an --allow-topic', async () => {
+    const output = capture();
+
+    const code = await main([
+      'inspect',
+      '--source',
+      'sns',
+      'events/samples/sns-cloudwatch-alarm.json',
+      '--allow-topic',
+      'arn:aws:sns:eu-west-1:123456789012:other',
+      '--allow-topic',
+      alertsTopic,
+    ]);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(output())).toMatchObject({ signature: 'valid', events: [{ alert: { name: 'fraud-prod-5xx' } }] });
+  });
+
+  it('reports an SNS envelope from a topic not allowed as dropped, and exits 2', async () => {
+    const output = capture();
+
+    const code = await main(['inspect', '--source', 'sns', 'events/samples/sns-cloudwatch-alarm.json']);
+
+    expect(code).toBe(2);
+    expect(JSON.parse(output())).toEqual({
+      signature: 'invalid',
+      events: [],
+      error: `topic_not_allowed: TopicArn ${alertsTopic} is not one of the allowed alarm topics`,
+    });
+  });
+
+  it('judges an Alertmanager payload with its bearer token, one event per alert', async () => {
+    const output = capture();
+
+    const code = await main([
+      'inspect',
+      '--source',
+      'alertmanager',
+      'events/samples/alertmanager.json',
+      '--token',
+      'am-token',
+      '--header',
+      'Authorization: Bearer am-token',
+    ]);
+
+    expect(code).toBe(0);
+    const result = JSON.parse(output());
+    expect(result).toMatchObject({ signature: 'valid', error: null });
+    expect(result.events.map((e: any) => e.alert.name)).toEqual(['HighErrorRate', 'FeatureDrift']);
+  });
+
+  it('reports an Alertmanager payload without a token as the ingress would answer it', async () => {
+    const output = capture();
+
+    const code = await main(['inspect', '--source', 'alertmanager', 'events/samples/alertmanager.json']);
+
+    expect(code).toBe(2);
+    expect(JSON.parse(output())).toEqual({
+      signature: 'absent',
+      events: [],
+      error: '401 absent_token: Authorization header is missing',
+    });
+  });
+
+  it('checks a Grafana HMAC signature when given --secret', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { readFileSync } = await import('node:fs');
+    const body = readFileSync('events/samples/grafana.json');
+    const signature = createHmac('sha256', 'grafana-secret').update('1795366000:').update(body).digest('hex');
+    const output = capture();
+
+    const code = await main([
+      'inspect',
+      '--source',
+      'grafana',
+      'events/samples/grafana.json',
+      '--secret',
+      'grafana-secret',
+      '--header',
+      `X-Grafana-Alerting-Signature: ${signature}`,
+      '--header',
+      'X-Grafana-Alerting-Timestamp: 1795366000',
+      '--at',
+      '1795366010',
+    ]);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(output())).toMatchObject({
+      signature: 'valid',
+      events: [{ alert: { source: 'grafana', model: 'fraud-detector', variant: 'AllTraffic' } }],
+      error: null,
+    });
+  });
+});
