@@ -47,11 +47,18 @@ export async function rolloutCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options });
   const [action, model] = positionals;
   const usage = 'usage: baton rollout pause|resume|abort|promote MODEL --as WHO [--version V] [--reason …]';
-  if (!rolloutActions.includes(action as (typeof rolloutActions)[number]) || !model || positionals.length !== 2 || !values.as) {
+  if (
+    !rolloutActions.includes(action as (typeof rolloutActions)[number]) ||
+    !model ||
+    positionals.length !== 2 ||
+    !values.as
+  ) {
     throw new Error(usage);
   }
   await queueControl(action as ControlAction, model, values);
-  process.stdout.write(`Queued: ${values.as} asks to ${action} the rollout of ${model}. See \`baton status ${model}\`.\n`);
+  process.stdout.write(
+    `Queued: ${values.as} asks to ${action} the rollout of ${model}. See \`baton status ${model}\`.\n`,
+  );
   return 0;
 }
 
@@ -63,6 +70,8 @@ export async function rollbackCommand(args: string[]): Promise<number> {
   }
   await queueControl('rollback', model, values);
   const target = values.to ? `v${values.to}` : 'the archive version';
-  process.stdout.write(`Queued: ${values.as} rolls ${model} back to ${target}. See \`baton history ${model}\`.\n`);
+  process.stdout.write(
+    `Queued: ${values.as} rolls ${model} back to ${target}. See \`baton history ${model}\`.\n`,
+  );
   return 0;
 }

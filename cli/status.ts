@@ -78,7 +78,9 @@ function describeRollout(state: VersionState, policy: Policy | undefined): strin
     .join(' · ');
   const next = state.dueAt ? new Date(state.dueAt).toISOString() : '-';
   if (state.phase !== 'rolling_out') {
-    return [`Rollout of v${state.version} on ${r.endpoint}: promoted; v${r.champion}'s variant is removed at ${next}`];
+    return [
+      `Rollout of v${state.version} on ${r.endpoint}: promoted; v${r.champion}'s variant is removed at ${next}`,
+    ];
   }
   const lines = [
     `Rollout of v${state.version} on ${r.endpoint} (${r.kind}), champion ${r.champion ? `v${r.champion}` : 'none'}:`,

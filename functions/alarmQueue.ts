@@ -38,7 +38,11 @@ export async function handleAlarmRecord(record: SQSRecord, deps: AlarmQueueDeps)
   logger.info('queued alarm', { ...context, name, state, fingerprint });
 }
 
-export function alarmQueue(event: SQSEvent, context: Context, deps: AlarmQueueDeps): Promise<SQSBatchResponse> {
+export function alarmQueue(
+  event: SQSEvent,
+  context: Context,
+  deps: AlarmQueueDeps,
+): Promise<SQSBatchResponse> {
   return processPartialResponse(
     event,
     (record: SQSRecord) => handleAlarmRecord(record, deps),

@@ -54,7 +54,10 @@ function defaultDeps(): AlertWebhookDeps {
   return {
     queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
     secrets: new SsmSecretStore(new SSMClient({})),
-    secretNames: { token: config.ALERT_WEBHOOK_TOKEN_PARAM, grafana: config.GRAFANA_WEBHOOK_SECRET_PARAM || undefined },
+    secretNames: {
+      token: config.ALERT_WEBHOOK_TOKEN_PARAM,
+      grafana: config.GRAFANA_WEBHOOK_SECRET_PARAM || undefined,
+    },
     now: () => new Date(),
   };
 }

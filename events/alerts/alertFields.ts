@@ -23,9 +23,14 @@ export function isZeroTime(iso: string): boolean {
   return iso.startsWith('0001-01-01T');
 }
 
-const maxFingerprint = 200;
+/**
+ * The schema allows 200, but unroutedAlertEvent cuts its delivery id
+ * (`source:fingerprint:state:at`) at 200 characters: a longer fingerprint would cut off the state
+ * and time, and a resolve would share its firing's dedup id. 128 keeps the id whole.
+ */
+const maxFingerprint = 128;
 
-/** The sender's fingerprint when it fits the schema, else a stable digest of it. */
+/** The sender's fingerprint when it is short enough, else a stable digest of it. */
 export function boundedFingerprint(value: string): string {
   return value.length <= maxFingerprint
     ? value

@@ -19,7 +19,7 @@ import { durationMs } from './duration';
 import type { Effect } from './effects';
 import { Phase } from './phases';
 import type { Policy } from './policy';
-import { abortRollout, shiftsTraffic } from './rollout';
+import { abortRollout, isApprover, shiftsTraffic } from './rollout';
 import type { AuditEntry, VersionState } from './state';
 
 export type AlertAction = 'rollback' | 'abort' | 'retrain' | 'notify';
@@ -40,6 +40,8 @@ const unsafeTargets: ReadonlySet<string> = new Set([
   Phase.Registered,
   Phase.FailedValidation,
   Phase.RolledBack,
+  Phase.Rejected,
+  Phase.Aborted,
   Phase.Unmanaged,
 ]);
 
@@ -60,7 +62,10 @@ export function matchRule(policy: Policy, alert: MonitoringAlert): number {
       match.variant === undefined || match.variant === alert.variant,
       match.labels === undefined || Object.entries(match.labels).every(([k, v]) => alert.labels[k] === v),
     ];
-    const anyGiven = Object.values(match).some((v) => v !== undefined);
+    // Fix: `labels: {}` states no criterion; counted as one, it made the rule match every alert.
+    const anyGiven =
+      [match.alarm, match.endpoint, match.variant].some((v) => v !== undefined) ||
+      Object.keys(match.labels ?? {}).length > 0;
     return anyGiven && criteria.every(Boolean);
   });
 }
@@ -118,7 +123,8 @@ function retrainAllowed(policy: Policy, facts: AlertFacts, now: Date): string | 
     const since = now.getTime() - retrain.require.windows * window;
     const windows = new Set(
       [...(facts.recentFirings ?? []), now.getTime()]
-        .filter((t) => t >= since)
+        // Fix: strictly after `since`; a firing exactly `windows` windows ago fell in window number `windows`.
+        .filter((t) => t > since)
         .map((t) => Math.floor((now.getTime() - t) / window)),
     );
     if (windows.size < retrain.require.firing) {
@@ -184,8 +190,11 @@ export function decideAlert(
     },
   });
 
-  if (action === 'notify')
-    return { ...recordOnly('alert.notified'), effects: [acted, notice('alert.received')] };
+  if (action === 'notify') {
+    // Fix: keep recordOnly's effects, the model-level audit entry when there is no version state.
+    const notified = recordOnly('alert.notified');
+    return { ...notified, effects: [...notified.effects, acted, notice('alert.received')] };
+  }
 
   if (action === 'retrain') {
     if (!policy.retrain)
@@ -200,6 +209,8 @@ export function decideAlert(
     return {
       ...decision,
       effects: [
+        // Fix: keep recordOnly's effects, the model-level audit entry when there is no version state.
+        ...decision.effects,
         {
           type: 'retrain',
           reason,
@@ -260,6 +271,16 @@ export function decideRollback(
       effects: respond(`Aborted by ${event.actor}.`, true),
     });
   }
+  // Choosing the version to serve (--to) is a promotion decision: approvers only.
+  if (event.to !== undefined && policy && !isApprover(policy, event.actor)) {
+    return {
+      next: null,
+      effects: respond(
+        `Not done: ${event.actor} is not an approver for ${event.model}, so cannot choose --to`,
+      ),
+      audit: [],
+    };
+  }
   if (!state || !policy || state.phase !== Phase.Promoted) {
     return {
       next: null,
@@ -269,9 +290,13 @@ export function decideRollback(
       audit: [],
     };
   }
-  return rollback(state, policy, facts, reason, event.actor, cause, now, {
-    effects: respond(`Rolled back by ${event.actor}.`, true),
-  });
+  // Fix: answer after deciding; a rollback refused for want of a safe target must not read "Rolled back".
+  const decided = rollback(state, policy, facts, reason, event.actor, cause, now, {});
+  const answer =
+    decided.next?.phase === Phase.RolledBack
+      ? respond(`Rolled back by ${event.actor}.`, true)
+      : respond(`Not done: ${String(decided.audit[0]?.evidence.why)}`);
+  return { ...decided, effects: [...decided.effects, ...answer] };
 }
 
 /**

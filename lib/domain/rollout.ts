@@ -28,6 +28,8 @@ type RolloutPolicy = NonNullable<Policy['rollout']>;
 export interface RolloutFacts {
   /** The version holding the model's rollout lease (null: free). */
   lease?: string | null;
+  /** The version holding the champion alias now (read when a waiting rollout may start). */
+  currentChampion?: string | null;
   /** The watched alarms' states, read just before the step decision. */
   alarms?: Array<{ name: string; state: string; reason?: string }>;
 }
@@ -193,7 +195,9 @@ export function startRollout(
     alarms: rollout.alarms,
     deadline: new Date(rollout.deadline).toISOString(),
   });
-  const decision = enterStep(state, policy, rollout, 0, cause, now, {
+  // Starting now (perhaps after waiting): against the champion of now, with the full deadline ahead.
+  const live: Rollout = { ...rollout, champion, deadline: deadlineOf(policy.rollout, now) };
+  const decision = enterStep(state, policy, live, 0, cause, now, {
     effects: [...(extra.effects ?? []), { type: 'takeLease', version }],
     audit: [...(extra.audit ?? []), started],
   });
@@ -363,7 +367,9 @@ function check(
   effects: Effect[] = [],
 ): Decision {
   const rollout = state.rollout!;
-  const alarms = facts.alarms ?? [];
+  // Every watched alarm must be reported; one that is not counts as no data (fail safe).
+  const reported = new Map((facts.alarms ?? []).map((a) => [a.name, a]));
+  const alarms = rollout.alarms.map((name) => reported.get(name) ?? { name, state: 'MISSING' });
   const alarmed = alarms.filter((a) => a.state === 'ALARM');
   const evidence = { alarms: alarms.map((a) => ({ name: a.name, state: a.state })) };
 
@@ -431,9 +437,18 @@ export function decideRolloutDue(
     return abortRollout(state, policy, 'the rollout passed its deadline', 'baton', cause, now);
   }
 
-  // Waiting for another version's rollout: try the lease again.
+  // Waiting for another version's rollout: try the lease again (the champion may have changed meanwhile).
   if (rollout.waitingFor !== undefined) {
-    return startRollout(state, policy, rollout.approvedBy, rollout.champion, facts, cause, now);
+    const champion = facts.currentChampion === undefined ? rollout.champion : facts.currentChampion;
+    return startRollout(
+      state,
+      policy,
+      rollout.approvedBy,
+      champion === state.version ? null : champion,
+      facts,
+      cause,
+      now,
+    );
   }
 
   // Paused: only a person moves it on.
@@ -442,7 +457,7 @@ export function decideRolloutDue(
   return check(state, policy, facts, cause, now);
 }
 
-function isApprover(policy: Policy, actor: string): boolean {
+export function isApprover(policy: Policy, actor: string): boolean {
   const a = actor.trim().toLowerCase();
   return (policy.approval?.approvers ?? []).some((p) => p.trim().toLowerCase() === a);
 }
@@ -491,8 +506,31 @@ export function decideRolloutControl(
       return pause(state, reason, event.actor, cause, now, answer(`Paused by ${event.actor}.`));
     case 'resume':
       if (!rollout.paused) return refuse(`the rollout of v${state.version} is not paused`);
+      // Fix: paused while waiting for the lease, it goes back to waiting; stepping here would shift
+      // traffic on an endpoint another version's canary holds (only startRollout takes the lease).
+      if (rollout.waitingFor !== undefined) {
+        return startRollout(
+          { ...state, rollout: { ...rollout, paused: undefined } },
+          policy,
+          rollout.approvedBy,
+          rollout.champion,
+          facts,
+          cause,
+          now,
+          {
+            effects: answer(`Resumed by ${event.actor}.`),
+            audit: [entry(state, 'rollout.resumed', event.actor, cause, now.toISOString())],
+          },
+        );
+      }
       return check(state, policy, facts, cause, now, event.actor, answer(`Resumed by ${event.actor}.`));
     case 'promote':
+      // Fix: a rollout still waiting for the lease has not started; the endpoint is another canary's.
+      if (rollout.step < 0) {
+        return refuse(
+          `the rollout of v${state.version} has not started: it waits for v${rollout.waitingFor ?? '?'}`,
+        );
+      }
       return promote(state, cause, event.actor, now, {
         effects: [
           {

@@ -34,7 +34,8 @@ export function judgeAlarmMessage(
 ): AlarmVerdict {
   const unwrapped = unwrapSnsMessage(body, options.allowedTopics);
   if ('dropped' in unwrapped) {
-    const signature = unwrapped.dropped.code === 'topic_not_allowed' ? 'invalid' : 'absent';
+    const { code } = unwrapped.dropped;
+    const signature = code === 'topic_not_allowed' ? 'invalid' : unwrapped.topicArn ? 'valid' : 'absent';
     return { signature, event: null, dropped: unwrapped.dropped, topicArn: unwrapped.topicArn };
   }
   const signature = unwrapped.delivery === 'envelope' ? 'valid' : 'absent';

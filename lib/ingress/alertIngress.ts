@@ -62,7 +62,10 @@ function matchesAny(provided: Buffer, expected: readonly Buffer[]): boolean {
  * `Authorization: Bearer <token>` against every configured token. Both sides are hashed first, so
  * the comparison takes the same time whatever the token's length.
  */
-export function verifyBearerToken(authorization: string | undefined, tokens: readonly string[]): SignatureVerdict {
+export function verifyBearerToken(
+  authorization: string | undefined,
+  tokens: readonly string[],
+): SignatureVerdict {
   if (!authorization) return { status: 'absent', reason: 'Authorization header is missing' };
   const match = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i.exec(authorization);
   if (!match) return { status: 'invalid', reason: "Authorization is not of the form 'Bearer <token>'" };

@@ -242,9 +242,14 @@ async function gatherOperationalFacts(
   if (shiftsTraffic(policy) && deps.ledger && (event.type !== 'alert' || rollout)) {
     facts.lease = await deps.ledger.leaseHolder(event.model);
   }
+  if (event.type === 'due' && rollout?.waitingFor !== undefined) {
+    facts.currentChampion =
+      (await deps.registry.getModelVersionByAlias(event.model, policy.aliases.champion))?.version ?? null;
+  }
   const checksStep =
     state?.phase === Phase.RollingOut &&
     (event.type === 'due' || (event.type === 'control' && event.action === 'resume'));
+  // Without an alarm reader nothing is reported, which the core treats as no data (a pause).
   if (checksStep && rollout && rollout.alarms.length > 0 && deps.alarms) {
     facts.alarms = await deps.alarms.states(rollout.alarms);
   }

@@ -39,7 +39,8 @@ const routeOf = (m: Mode): AlertRoute => (m === 'alertmanager' ? 'alertmanager' 
 
 function secretsFor(m: Mode): SecretStore {
   return {
-    values: async (name) => (name === 'token' ? [token] : name === 'grafana' && m === 'grafana-hmac' ? [grafanaSecret] : []),
+    values: async (name) =>
+      name === 'token' ? [token] : name === 'grafana' && m === 'grafana-hmac' ? [grafanaSecret] : [],
   };
 }
 
@@ -58,7 +59,13 @@ function credentialsFor(m: Mode, body: string | Buffer, timestamped = false): Re
   };
 }
 
-async function call(m: Mode, body: string | Buffer, headers: Record<string, string>, queue: RecordingQueue, base64 = false) {
+async function call(
+  m: Mode,
+  body: string | Buffer,
+  headers: Record<string, string>,
+  queue: RecordingQueue,
+  base64 = false,
+) {
   const path = `/alerts/${routeOf(m)}`;
   const text = base64 ? Buffer.from(body).toString('base64') : body.toString();
   const event = httpEvent({ method: 'POST', path, headers, body: text, isBase64Encoded: base64 });
@@ -75,7 +82,8 @@ async function call(m: Mode, body: string | Buffer, headers: Record<string, stri
 }
 
 /** Nearly always the good value: an alert group is refused whole, so each field must rarely spoil it. */
-const rarely = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 30, arbitrary: good }, { weight: 1, arbitrary: odd });
+const rarely = <T>(good: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 30, arbitrary: good }, { weight: 1, arbitrary: odd });
 
 const fingerprintValue = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16, maxLength: 16 }),
@@ -88,7 +96,16 @@ const timeValue = fc.oneof(
   fc.constantFrom('yesterday', '2026-11-22', '+275760-09-13T00:00:00Z', '2026-13-45T99:99:99Z'),
 );
 const labelName = fc.oneof(
-  fc.constantFrom('model', 'registered_model', 'endpoint', 'endpoint_name', 'variant', 'severity', '__proto__', 'constructor'),
+  fc.constantFrom(
+    'model',
+    'registered_model',
+    'endpoint',
+    'endpoint_name',
+    'variant',
+    'severity',
+    '__proto__',
+    'constructor',
+  ),
   fc.string({ maxLength: 12 }),
 );
 const labels = fc
@@ -127,7 +144,9 @@ const alertPayload = (r: AlertRoute) =>
       receiver: rarely(fc.constant('baton')),
       groupKey: rarely(fc.constant('{}:{alertname="x"}')),
       orgId: rarely(fc.constant(1)),
-      commonLabels: rarely(fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 })),
+      commonLabels: rarely(
+        fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+      ),
       alerts: maybe(fc.array(webhookAlert, { maxLength: 5 })),
     },
     { requiredKeys: ['version', 'alerts'] },
@@ -137,7 +156,9 @@ const alertBody = (m: Mode) => hostileJsonText(alertPayload(routeOf(m)));
 
 /** The alertnames of the body's alerts, read as JSON.parse reads them (the last duplicate wins). */
 function alertnamesIn(body: string): unknown[] {
-  return (JSON.parse(body).alerts as Array<{ labels: Record<string, unknown> }>).map((a) => a.labels.alertname);
+  return (JSON.parse(body).alerts as Array<{ labels: Record<string, unknown> }>).map(
+    (a) => a.labels.alertname,
+  );
 }
 
 function expectAcceptedOrJsonError(response: HttpResult, allowed: number[]) {
@@ -183,7 +204,16 @@ describe('alert ingress fuzz: hostile bodies and headers on /alerts/alertmanager
           fc.oneof(alertBody(m), randomBytes.map(String)),
           hostileHeaders,
           contentType,
-          fc.constantFrom(undefined, '', 'Bearer', `Bearer ${token}x`, `bearer  ${token.toUpperCase()}`, `Basic ${token}`, `Bearer ${token}\r\nX-Injected: 1`, `Bearer ${token.slice(1)}`),
+          fc.constantFrom(
+            undefined,
+            '',
+            'Bearer',
+            `Bearer ${token}x`,
+            `bearer  ${token.toUpperCase()}`,
+            `Basic ${token}`,
+            `Bearer ${token}\r\nX-Injected: 1`,
+            `Bearer ${token.slice(1)}`,
+          ),
           fc.boolean(),
         ),
       );
@@ -251,7 +281,9 @@ describe('alert ingress fuzz: hostile bodies and headers on /alerts/alertmanager
     async () => {
       const body = fc.oneof(
         randomBytes,
-        fc.integer({ min: 10 * 1024 * 1024, max: 10 * 1024 * 1024 + 4096 }).map((n) => Buffer.from(`{"pad":"${'x'.repeat(n)}"}`)),
+        fc
+          .integer({ min: 10 * 1024 * 1024, max: 10 * 1024 * 1024 + 4096 })
+          .map((n) => Buffer.from(`{"pad":"${'x'.repeat(n)}"}`)),
       );
       await fc.assert(
         fc.asyncProperty(mode, body, fc.boolean(), fc.boolean(), async (m, bytes, signed, base64) => {

@@ -22,6 +22,8 @@ const regions = [
   'sa-east-1',
   'ap-northeast-1',
   'eu-south-1',
+  'ap-northeast-2',
+  'me-south-1',
 ];
 
 export function uniqueName(prefix: string): string {

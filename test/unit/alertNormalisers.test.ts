@@ -53,7 +53,11 @@ describe('CloudWatch alarm messages', () => {
   it('keeps one fingerprint across the states of one alarm', () => {
     const firing = alertOf(normaliseCloudWatchAlarm(alarm));
     const resolved = alertOf(
-      normaliseCloudWatchAlarm({ ...alarm, NewStateValue: 'OK', StateChangeTime: '2026-11-22T12:09:00.000+0000' }),
+      normaliseCloudWatchAlarm({
+        ...alarm,
+        NewStateValue: 'OK',
+        StateChangeTime: '2026-11-22T12:09:00.000+0000',
+      }),
     );
 
     expect(resolved.fingerprint).toBe(firing.fingerprint);
@@ -90,7 +94,9 @@ describe('CloudWatch alarm messages', () => {
   it('accepts a composite alarm, which has no Trigger, and keys it does not know', () => {
     const { Trigger: _, ...composite } = alarm;
 
-    const alert = alertOf(normaliseCloudWatchAlarm({ ...composite, AlarmRule: 'ALARM(a) OR ALARM(b)', Extra: [1] }));
+    const alert = alertOf(
+      normaliseCloudWatchAlarm({ ...composite, AlarmRule: 'ALARM(a) OR ALARM(b)', Extra: [1] }),
+    );
 
     expect(alert.labels).toEqual({ alarm_name: 'fraud-prod-5xx' });
     expect(alert).not.toHaveProperty('endpoint');
@@ -100,7 +106,10 @@ describe('CloudWatch alarm messages', () => {
     [{ NewStateValue: 'PENDING' }, /NewStateValue/],
     [{ AlarmName: '' }, /AlarmName: too short/],
     [{ StateChangeTime: 'yesterday' }, /StateChangeTime: expected an ISO 8601 date-time/],
-    [{ Trigger: { Dimensions: [{ name: 'EndpointName' }] } }, /Trigger\.Dimensions\.0: needs a name and a value/],
+    [
+      { Trigger: { Dimensions: [{ name: 'EndpointName' }] } },
+      /Trigger\.Dimensions\.0: needs a name and a value/,
+    ],
   ])('refuses %j, naming the field', (change, detail) => {
     const result = normaliseCloudWatchAlarm({ ...alarm, ...change });
 
@@ -126,9 +135,17 @@ describe('SNS envelope or raw delivery', () => {
   });
 
   it.each([
-    ['a topic not allowed', JSON.stringify({ ...envelope, TopicArn: `${alertsTopic}-other` }), 'topic_not_allowed'],
+    [
+      'a topic not allowed',
+      JSON.stringify({ ...envelope, TopicArn: `${alertsTopic}-other` }),
+      'topic_not_allowed',
+    ],
     ['no allowed topics at all', JSON.stringify(envelope), 'topic_not_allowed'],
-    ['a subscription confirmation', JSON.stringify({ ...envelope, Type: 'SubscriptionConfirmation' }), 'not_an_alarm'],
+    [
+      'a subscription confirmation',
+      JSON.stringify({ ...envelope, Type: 'SubscriptionConfirmation' }),
+      'not_an_alarm',
+    ],
     ['a plain-text SNS message', JSON.stringify({ ...envelope, Message: 'disk full' }), 'not_an_alarm'],
     ['JSON that is no alarm', JSON.stringify({ hello: 'world' }), 'not_an_alarm'],
     ['a body that is not JSON', 'ALARM fraud-prod-5xx', 'malformed_json'],
@@ -161,7 +178,11 @@ describe('judging an alarm-queue message', () => {
   it('reports a topic not allowed as an invalid signature, with nothing to queue', () => {
     const verdict = judgeAlarmMessage(JSON.stringify(envelope), { allowedTopics: [], now });
 
-    expect(verdict).toMatchObject({ signature: 'invalid', event: null, dropped: { code: 'topic_not_allowed' } });
+    expect(verdict).toMatchObject({
+      signature: 'invalid',
+      event: null,
+      dropped: { code: 'topic_not_allowed' },
+    });
   });
 
   it('drops an alarm message it cannot read, naming the field', () => {
@@ -178,7 +199,11 @@ describe('judging an alarm-queue message', () => {
 
 describe('the alarm queue consumer', () => {
   const record = (messageId: string, body: unknown): SQSRecord =>
-    ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body), attributes: {} }) as SQSRecord;
+    ({
+      messageId,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      attributes: {},
+    }) as SQSRecord;
   const run = (records: SQSRecord[], enqueue: (event: PromotionEvent) => Promise<void>) =>
     alarmQueue({ Records: records } as SQSEvent, {} as Context, {
       queue: { enqueue },
@@ -198,14 +223,18 @@ describe('the alarm queue consumer', () => {
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(queued.map((e) => e.type === 'alert' && e.alert.name)).toEqual(['fraud-prod-5xx', 'fraud-prod-5xx']);
+    expect(queued.map((e) => e.type === 'alert' && e.alert.name)).toEqual([
+      'fraud-prod-5xx',
+      'fraud-prod-5xx',
+    ]);
   });
 
   it('fails only the record whose alert could not be queued', async () => {
     const resolved = { ...alarm, NewStateValue: 'OK', StateChangeTime: '2026-11-22T12:09:00.000+0000' };
 
     const response = await run([record('m1', envelope), record('m2', resolved)], async (event) => {
-      if (event.type === 'alert' && event.alert.state === 'resolved') throw new EnqueueError(new Error('down'));
+      if (event.type === 'alert' && event.alert.state === 'resolved')
+        throw new EnqueueError(new Error('down'));
     });
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
@@ -230,7 +259,11 @@ describe('Alertmanager webhooks', () => {
         reason: 'fraud-prod is answering 7.2% of requests with 5xx',
         at: '2026-11-22T11:52:03.871Z',
       },
-      expect.objectContaining({ name: 'FeatureDrift', model: 'fraud-detector', fingerprint: 'e2b94c0d1f7a3586' }),
+      expect.objectContaining({
+        name: 'FeatureDrift',
+        model: 'fraud-detector',
+        fingerprint: 'e2b94c0d1f7a3586',
+      }),
     ]);
   });
 
@@ -250,7 +283,11 @@ describe('Alertmanager webhooks', () => {
   it('derives a stable fingerprint from the sorted labels when the alert has none', () => {
     const labels = { alertname: 'HighLatency', endpoint: 'fraud-prod', severity: 'page' };
     const reordered = { severity: 'page', alertname: 'HighLatency', endpoint: 'fraud-prod' };
-    const alert = (l: Record<string, string>) => ({ status: 'firing', labels: l, startsAt: '2026-11-22T11:00:00Z' });
+    const alert = (l: Record<string, string>) => ({
+      status: 'firing',
+      labels: l,
+      startsAt: '2026-11-22T11:00:00Z',
+    });
 
     const [a, b, other] = alertsOf(
       normaliseAlertmanagerWebhook({
@@ -273,7 +310,12 @@ describe('Alertmanager webhooks', () => {
         alerts: [
           {
             status: 'firing',
-            labels: { alertname: 'Drift', registered_model: 'churn', endpoint_name: 'churn-prod', variant: 'blue' },
+            labels: {
+              alertname: 'Drift',
+              registered_model: 'churn',
+              endpoint_name: 'churn-prod',
+              variant: 'blue',
+            },
             annotations: { description: 'PSI above 0.2' },
             startsAt: '2026-11-22T11:00:00.123456789Z',
             unknownField: 1,
@@ -295,10 +337,22 @@ describe('Alertmanager webhooks', () => {
     [{ version: '3' }, 'version: Baton reads Alertmanager webhook payload version "4", got "3"'],
     [{ version: 4 }, 'version: Baton reads Alertmanager webhook payload version "4", got a number'],
     [{ alerts: {} }, 'alerts: expected array'],
-    [{ alerts: [{ status: 'firing', labels: { a: 'b' }, startsAt: '2026-11-22T11:00:00Z' }] }, 'alerts.0.labels.alertname: missing'],
-    [{ alerts: [{ status: 'pending', labels: { alertname: 'x' }, startsAt: '2026-11-22T11:00:00Z' }] }, /alerts\.0\.status/],
-    [{ alerts: [{ status: 'firing', labels: { alertname: 'x' }, startsAt: 'now' }] }, 'alerts.0.startsAt: expected an RFC 3339 date-time'],
-    [{ alerts: [{ status: 'firing', labels: { alertname: 'x', n: 1 }, startsAt: '2026-11-22T11:00:00Z' }] }, 'alerts.0.labels.n: expected string'],
+    [
+      { alerts: [{ status: 'firing', labels: { a: 'b' }, startsAt: '2026-11-22T11:00:00Z' }] },
+      'alerts.0.labels.alertname: missing',
+    ],
+    [
+      { alerts: [{ status: 'pending', labels: { alertname: 'x' }, startsAt: '2026-11-22T11:00:00Z' }] },
+      /alerts\.0\.status/,
+    ],
+    [
+      { alerts: [{ status: 'firing', labels: { alertname: 'x' }, startsAt: 'now' }] },
+      'alerts.0.startsAt: expected an RFC 3339 date-time',
+    ],
+    [
+      { alerts: [{ status: 'firing', labels: { alertname: 'x', n: 1 }, startsAt: '2026-11-22T11:00:00Z' }] },
+      'alerts.0.labels.n: expected string',
+    ],
   ])('refuses %j, naming the field', (change, detail) => {
     const result = normaliseAlertmanagerWebhook({ ...payload, ...change });
 
@@ -344,5 +398,25 @@ describe('Grafana alerting webhooks', () => {
     expect(normaliseGrafanaWebhook(sample('alertmanager.json'))).toEqual({
       invalid: 'version: Baton reads Grafana webhook payload version "1", got "4"',
     });
+  });
+});
+
+describe('fingerprints too long for a whole delivery id', () => {
+  it('digests a long AlarmArn, so firing and resolved keep distinct delivery ids', () => {
+    const name = `fraud-prod-${'x'.repeat(200)}`;
+    const long = {
+      ...alarm,
+      AlarmName: name,
+      AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`,
+    };
+    const ok = { ...long, NewStateValue: 'OK', StateChangeTime: '2026-11-22T12:09:00.000+0000' };
+
+    const firing = judgeAlarmMessage(JSON.stringify(long), { allowedTopics: [], now }).event!;
+    const resolved = judgeAlarmMessage(JSON.stringify(ok), { allowedTopics: [], now }).event!;
+
+    expect(firing.alert.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(resolved.alert.fingerprint).toBe(firing.alert.fingerprint);
+    expect(firing.deliveryId).toMatch(/:firing:2026-11-22T11:59:12\.345Z$/);
+    expect(resolved.deliveryId).toMatch(/:resolved:2026-11-22T12:09:00\.000Z$/);
   });
 });

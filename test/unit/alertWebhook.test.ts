@@ -26,7 +26,9 @@ const grafanaSigned = (body: string, secret = grafanaSecret, timestamp?: string)
   ...(timestamp !== undefined && { 'x-grafana-alerting-timestamp': timestamp }),
 });
 
-function setup(options: { queueDown?: boolean; failAfter?: number; grafanaSecret?: boolean; tokens?: string[] } = {}) {
+function setup(
+  options: { queueDown?: boolean; failAfter?: number; grafanaSecret?: boolean; tokens?: string[] } = {},
+) {
   const queued: PromotionEvent[] = [];
   let attempts = 0;
   const values: Record<string, string[]> = {
@@ -77,7 +79,11 @@ describe('POST /alerts/alertmanager', () => {
       expect.objectContaining({
         type: 'alert',
         model: 'baton.alerts',
-        alert: expect.objectContaining({ source: 'alertmanager', name: 'HighErrorRate', model: 'fraud-detector' }),
+        alert: expect.objectContaining({
+          source: 'alertmanager',
+          name: 'HighErrorRate',
+          model: 'fraud-detector',
+        }),
         deliveryId: 'alertmanager:7c1a5f2e9b3d4a60:firing:2026-11-22T11:52:03.871Z',
         receivedAt: now.toISOString(),
       }),
@@ -104,15 +110,64 @@ describe('POST /alerts/alertmanager', () => {
   });
 
   it.each([
-    ['no Authorization header', alertmanagerBody, { 'content-type': 'application/json' }, 401, 'absent_token', /Authorization header is missing/],
+    [
+      'no Authorization header',
+      alertmanagerBody,
+      { 'content-type': 'application/json' },
+      401,
+      'absent_token',
+      /Authorization header is missing/,
+    ],
     ['a wrong token', alertmanagerBody, bearer('guess'), 401, 'invalid_token', /not one of the configured/],
-    ['a token that is a prefix of the real one', alertmanagerBody, bearer(token.slice(0, -1)), 401, 'invalid_token', /not one of/],
-    ['Basic credentials', alertmanagerBody, { 'content-type': 'application/json', authorization: `Basic ${token}` }, 401, 'invalid_token', /Bearer <token>/],
+    [
+      'a token that is a prefix of the real one',
+      alertmanagerBody,
+      bearer(token.slice(0, -1)),
+      401,
+      'invalid_token',
+      /not one of/,
+    ],
+    [
+      'Basic credentials',
+      alertmanagerBody,
+      { 'content-type': 'application/json', authorization: `Basic ${token}` },
+      401,
+      'invalid_token',
+      /Bearer <token>/,
+    ],
     ['malformed JSON', '{"version":"4","alerts":[', bearer(token), 400, 'malformed_json', /not valid JSON/],
-    ['payload version 3', alertmanagerBody.replace('"version": "4"', '"version": "3"'), bearer(token), 400, 'invalid_payload', /version: .*"4", got "3"/],
-    ['an alert without alertname', '{"version":"4","alerts":[{"status":"firing","labels":{},"startsAt":"2026-11-22T11:00:00Z"}]}', bearer(token), 400, 'invalid_payload', /alerts\.0\.labels\.alertname: missing/],
-    ['a form body', alertmanagerBody, { ...bearer(token), 'content-type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type', /application\/json/],
-    ['a body over 256 KB', `{"pad":"${'x'.repeat(256 * 1024)}"}`, bearer(token), 413, 'payload_too_large', /limit is 262144/],
+    [
+      'payload version 3',
+      alertmanagerBody.replace('"version": "4"', '"version": "3"'),
+      bearer(token),
+      400,
+      'invalid_payload',
+      /version: .*"4", got "3"/,
+    ],
+    [
+      'an alert without alertname',
+      '{"version":"4","alerts":[{"status":"firing","labels":{},"startsAt":"2026-11-22T11:00:00Z"}]}',
+      bearer(token),
+      400,
+      'invalid_payload',
+      /alerts\.0\.labels\.alertname: missing/,
+    ],
+    [
+      'a form body',
+      alertmanagerBody,
+      { ...bearer(token), 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'unsupported_media_type',
+      /application\/json/,
+    ],
+    [
+      'a body over 256 KB',
+      `{"pad":"${'x'.repeat(256 * 1024)}"}`,
+      bearer(token),
+      413,
+      'payload_too_large',
+      /limit is 262144/,
+    ],
   ])('rejects %s with a JSON error and queues nothing', async (_, body, headers, status, code, detail) => {
     const { queued, post } = setup();
 
@@ -141,7 +196,10 @@ describe('POST /alerts/alertmanager', () => {
     const response = await post('/alerts/alertmanager', alertmanagerBody, bearer(token));
 
     expect(response.statusCode).toBe(503);
-    expect(json(response)).toEqual({ error: 'queue_unavailable', detail: 'the event could not be queued; retry later' });
+    expect(json(response)).toEqual({
+      error: 'queue_unavailable',
+      detail: 'the event could not be queued; retry later',
+    });
   });
 
   it('answers 503 when only some alerts of the group could be queued: the sender retries them all', async () => {
@@ -176,7 +234,11 @@ describe('POST /alerts/grafana', () => {
   it('accepts a signature over "<timestamp>:<body>" with a fresh timestamp', async () => {
     const { queued, post } = setup({ grafanaSecret: true });
 
-    const response = await post('/alerts/grafana', grafanaBody, grafanaSigned(grafanaBody, grafanaSecret, nowSeconds));
+    const response = await post(
+      '/alerts/grafana',
+      grafanaBody,
+      grafanaSigned(grafanaBody, grafanaSecret, nowSeconds),
+    );
 
     expect(response.statusCode).toBe(202);
     expect(queued).toHaveLength(1);
@@ -184,12 +246,42 @@ describe('POST /alerts/grafana', () => {
 
   const stale = String(Number(nowSeconds) - 301);
   it.each([
-    ['the bearer token alone', () => bearer(token), 'absent_signature', /X-Grafana-Alerting-Signature header is missing/],
-    ['a signature with another secret', () => grafanaSigned(grafanaBody, 'other'), 'invalid_signature', /does not match/],
-    ['a signature of another body', () => grafanaSigned(`${grafanaBody} `), 'invalid_signature', /does not match/],
-    ['a signature that is not hex', () => ({ ...grafanaSigned(grafanaBody), 'x-grafana-alerting-signature': 'sha256=abc' }), 'invalid_signature', /not a hex/],
-    ['a stale timestamp', () => grafanaSigned(grafanaBody, grafanaSecret, stale), 'invalid_signature', /more than 300 s/],
-    ['a timestamp added to a body-only signature', () => ({ ...grafanaSigned(grafanaBody), 'x-grafana-alerting-timestamp': nowSeconds }), 'invalid_signature', /does not match/],
+    [
+      'the bearer token alone',
+      () => bearer(token),
+      'absent_signature',
+      /X-Grafana-Alerting-Signature header is missing/,
+    ],
+    [
+      'a signature with another secret',
+      () => grafanaSigned(grafanaBody, 'other'),
+      'invalid_signature',
+      /does not match/,
+    ],
+    [
+      'a signature of another body',
+      () => grafanaSigned(`${grafanaBody} `),
+      'invalid_signature',
+      /does not match/,
+    ],
+    [
+      'a signature that is not hex',
+      () => ({ ...grafanaSigned(grafanaBody), 'x-grafana-alerting-signature': 'sha256=abc' }),
+      'invalid_signature',
+      /not a hex/,
+    ],
+    [
+      'a stale timestamp',
+      () => grafanaSigned(grafanaBody, grafanaSecret, stale),
+      'invalid_signature',
+      /more than 300 s/,
+    ],
+    [
+      'a timestamp added to a body-only signature',
+      () => ({ ...grafanaSigned(grafanaBody), 'x-grafana-alerting-timestamp': nowSeconds }),
+      'invalid_signature',
+      /does not match/,
+    ],
   ])('with an HMAC secret configured, refuses %s with 401', async (_, headers, code, detail) => {
     const { queued, post } = setup({ grafanaSecret: true });
 

@@ -172,7 +172,10 @@ describe('baton inspect, alert sources', () => {
     ]);
 
     expect(code).toBe(0);
-    expect(JSON.parse(output())).toMatchObject({ signature: 'valid', events: [{ alert: { name: 'fraud-prod-5xx' } }] });
+    expect(JSON.parse(output())).toMatchObject({
+      signature: 'valid',
+      events: [{ alert: { name: 'fraud-prod-5xx' } }],
+    });
   });
 
   it('reports an SNS envelope from a topic not allowed as dropped, and exits 2', async () => {
