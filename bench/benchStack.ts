@@ -58,6 +58,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     ports: { mlflow, moto, ingress },
     webhookName: 'baton-bench',
     env: { POLICIES_DIR: benchPoliciesDir },
+    // The alert benchmark promotes through a one-second canary step, checked by the tick.
+    scheduleSeconds: 1,
     log: (line) => out.write(`${new Date().toISOString()} ${line}\n`),
   });
   try {

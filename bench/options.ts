@@ -3,19 +3,20 @@
  * defaults that finish in about a minute; without it the defaults give stable medians.
  *
  *   --quick              BENCH_QUICK=1
- *   --only=a,b           BENCH_ONLY        phases: bundles, ingress, registry, burst
+ *   --only=a,b           BENCH_ONLY        phases: bundles, ingress, registry, burst, alerts
  *   --reps=N             BENCH_REPS        ingress iterations          (quick 300, full 2000)
  *   --versions=N         BENCH_VERSIONS    register→challenger samples (quick 20, full 50)
  *   --floor-reps=N       BENCH_FLOOR_REPS  bare-client floor samples   (quick 10, full = versions)
  *   --burst=N/M          BENCH_BURST       N versions across M models  (quick 20/4, full 100/10)
  *   --import-runs=N      BENCH_IMPORT_RUNS fresh-process imports       (quick 5, full 15)
+ *   --alerts=N           BENCH_ALERTS      alert → rollback samples    (quick 5, full 15)
  *
  * @example
  *   const options = benchOptions(process.argv.slice(2), process.env);
  *   options.reps; // 300 with --quick
  */
 
-export const phases = ['bundles', 'ingress', 'registry', 'burst'] as const;
+export const phases = ['bundles', 'ingress', 'registry', 'burst', 'alerts'] as const;
 export type Phase = (typeof phases)[number];
 
 export interface BenchOptions {
@@ -29,6 +30,7 @@ export interface BenchOptions {
   burstModels: number;
   burstTimeoutMs: number;
   importRuns: number;
+  alertSamples: number;
 }
 
 function flagValues(argv: readonly string[]): Map<string, string> {
@@ -92,5 +94,6 @@ export function benchOptions(argv: readonly string[], env: Record<string, string
     // Generous: locally one worker sandbox validates one version at a time (see README).
     burstTimeoutMs: Math.max(60_000, burstVersions * 2000),
     importRuns: number('import-runs', 'BENCH_IMPORT_RUNS', 5, 15),
+    alertSamples: number('alerts', 'BENCH_ALERTS', 5, 15),
   };
 }

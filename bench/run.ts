@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchAlertToRollback } from './alertToRollback';
 import { type BenchStack, startBenchStack } from './benchStack';
 import { benchBundles } from './bundles';
 import { benchBurst } from './burst';
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
   if (options.only.has('bundles')) {
     await phase('bundles and cold imports', async () => benchBundles({ runs: options.importRuns, log }));
   }
-  const needsStack = ['ingress', 'registry', 'burst'].some((p) => options.only.has(p as never));
+  const needsStack = ['ingress', 'registry', 'burst', 'alerts'].some((p) => options.only.has(p as never));
   let bench: BenchStack | undefined;
   const stop = async () => {
     const running = bench;
@@ -96,6 +97,11 @@ async function main(): Promise<number> {
           timeoutMs: options.burstTimeoutMs,
           log,
         }),
+      );
+    }
+    if (options.only.has('alerts')) {
+      await phase(`alert → rollback: ${options.alertSamples} CloudWatch alarms on the alerts topic`, () =>
+        benchAlertToRollback({ stack, samples: options.alertSamples, log }),
       );
     }
   } finally {

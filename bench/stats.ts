@@ -43,7 +43,9 @@ export function targetOf(name: string): Target | undefined {
   if (name === 'ingress_overhead_ratio' || name === 'register_to_challenger_ratio') {
     return { text: '≤ 1.5', met: (v) => v <= 1.5 };
   }
-  if (name === 'register_to_challenger_p50_ms') return { text: '< 1000 ms', met: (v) => v < 1000 };
+  if (name === 'register_to_challenger_p50_ms' || name === 'alert_to_rollback_p50_ms') {
+    return { text: '< 1000 ms', met: (v) => v < 1000 };
+  }
   if (name === 'burst_lost') return { text: '= 0', met: (v) => v === 0 };
   if (name.startsWith('bundle_bytes_')) {
     return { text: '< 200 KB', met: (v) => v < bundleLimitBytes };

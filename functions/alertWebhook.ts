@@ -5,7 +5,6 @@
  * alert could not be queued, so the sender retries the group (dedup ids make repeats harmless).
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
@@ -16,6 +15,7 @@ import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
+import { ssmClient } from '../lib/secrets/ssmClient';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -51,9 +51,10 @@ export async function alertWebhook(event: HttpEvent, deps: AlertWebhookDeps): Pr
 
 function defaultDeps(): AlertWebhookDeps {
   const config = readConfig(configSchema);
+  const sqs = new SQSClient({});
   return {
-    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(new SSMClient({})),
+    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient(sqs.config)),
     secretNames: {
       token: config.ALERT_WEBHOOK_TOKEN_PARAM,
       grafana: config.GRAFANA_WEBHOOK_SECRET_PARAM || undefined,

@@ -5,7 +5,6 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
@@ -18,6 +17,7 @@ import type { PromotionStore } from '../lib/promotion/ports';
 import type { EventQueue } from '../lib/queue/eventQueue';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
+import { ssmClient } from '../lib/secrets/ssmClient';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 import { DynamoTokenLedger, type TokenLedger } from '../lib/store/tokenLedger';
 
@@ -91,12 +91,13 @@ export async function approvals(event: HttpEvent, deps: ApprovalsDeps): Promise<
 
 function defaultDeps(): ApprovalsDeps {
   const config = readConfig(configSchema);
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const dynamo = new DynamoDBClient({});
+  const db = DynamoDBDocumentClient.from(dynamo);
   return {
     queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
     store: new DynamoPromotionStore(db, config.TABLE_NAME),
     ledger: new DynamoTokenLedger(db, config.TABLE_NAME),
-    secrets: new SsmSecretStore(new SSMClient({})),
+    secrets: new SsmSecretStore(ssmClient(dynamo.config)),
     keyName: config.APPROVAL_LINK_KEY_PARAM,
     now: () => new Date(),
   };

@@ -4,7 +4,6 @@
  * (a retry cannot fix it); a failed delivery throws, so Lambda retries the message.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
@@ -16,6 +15,7 @@ import { type DeliveryLedger, DynamoDeliveryLedger, deliverOnce } from '../lib/n
 import { slackNotifier } from '../lib/notify/slackDelivery';
 import type { Notifier } from '../lib/promotion/ports';
 import { SsmSecretStore } from '../lib/secrets/secretStore';
+import { ssmClient } from '../lib/secrets/ssmClient';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -61,14 +61,15 @@ function parseJson(text: string): unknown {
 
 function defaultDeps(): NotifierDeps {
   const config = readConfig(configSchema);
+  const dynamo = new DynamoDBClient({});
   return {
-    notifier: slackNotifier(new SsmSecretStore(new SSMClient({})), {
+    notifier: slackNotifier(new SsmSecretStore(ssmClient(dynamo.config)), {
       botTokenParam: config.SLACK_BOT_TOKEN_PARAM,
       webhookUrlParam: config.SLACK_WEBHOOK_URL_PARAM,
       channel: config.SLACK_CHANNEL,
       apiUrl: config.SLACK_API_URL,
     }),
-    ledger: new DynamoDeliveryLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.TABLE_NAME),
+    ledger: new DynamoDeliveryLedger(DynamoDBDocumentClient.from(dynamo), config.TABLE_NAME),
   };
 }
 

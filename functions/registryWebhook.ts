@@ -4,7 +4,6 @@
  * cannot trust or read, 503 when the queue is unavailable so the registry retries.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
@@ -15,6 +14,7 @@ import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
+import { ssmClient } from '../lib/secrets/ssmClient';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -48,9 +48,10 @@ export async function registryWebhook(event: HttpEvent, deps: RegistryWebhookDep
 
 function defaultDeps(): RegistryWebhookDeps {
   const config = readConfig(configSchema);
+  const sqs = new SQSClient({});
   return {
-    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(new SSMClient({})),
+    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient(sqs.config)),
     secretNames: {
       mlflow: config.MLFLOW_WEBHOOK_SECRETS_PARAM,
       databricks: config.DATABRICKS_WEBHOOK_SECRETS_PARAM,

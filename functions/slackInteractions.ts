@@ -5,7 +5,6 @@
  * acts and updates the original message through its response_url.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
@@ -16,6 +15,7 @@ import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
+import { ssmClient } from '../lib/secrets/ssmClient';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -48,9 +48,10 @@ export async function slackInteractions(event: HttpEvent, deps: SlackInteraction
 
 function defaultDeps(): SlackInteractionsDeps {
   const config = readConfig(configSchema);
+  const sqs = new SQSClient({});
   return {
-    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(new SSMClient({})),
+    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient(sqs.config)),
     signingSecretName: config.SLACK_SIGNING_SECRET_PARAM,
     now: () => new Date(),
   };

@@ -10,12 +10,15 @@ import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
 import type { Policy } from '../lib/domain/policy';
 import { logger } from '../lib/log';
-import { loadPolicySetFromEnv, policyFor } from '../lib/policy/policySet';
+import { loadFunctionPolicies } from '../lib/policy/compiledPolicies';
+import { policyFor } from '../lib/policy/policyLookup';
 import { enqueueDueWork } from '../lib/promotion/dueWork';
 import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
 import { reconcileChampions } from '../lib/promotion/reconcileChampions';
 import { documentClient, registryFromEnv } from '../lib/promotion/wiring';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { SsmSecretStore } from '../lib/secrets/secretStore';
+import { ssmClient } from '../lib/secrets/ssmClient';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 
 const configSchema = z.object({
@@ -32,11 +35,12 @@ type TickDeps = Omit<ReconcileOptions, 'now'> & { policyFor(model: string): Poli
 
 async function tickDeps(): Promise<TickDeps> {
   const config = readConfig(configSchema);
-  const policies = loadPolicySetFromEnv();
+  const policies = await loadFunctionPolicies();
+  const sqs = new SQSClient({});
   return {
-    registry: await registryFromEnv(config),
+    registry: await registryFromEnv(config, new SsmSecretStore(ssmClient(sqs.config))),
     store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
-    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
+    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
     policyFor: (model) => policyFor(policies.policies, model),
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
   };

@@ -62,6 +62,7 @@ export interface LocalSecrets {
   slackSigningSecret: string;
   approvalLinkKey: string;
   retrainSigningKey: string;
+  alertWebhookToken: string;
 }
 
 const secretNames: Array<keyof LocalSecrets> = [
@@ -70,6 +71,7 @@ const secretNames: Array<keyof LocalSecrets> = [
   'slackSigningSecret',
   'approvalLinkKey',
   'retrainSigningKey',
+  'alertWebhookToken',
 ];
 
 /** Secrets generated once per state folder, so a restarted stack keeps verifying the same webhooks. */
@@ -107,6 +109,8 @@ async function storeSecrets(template: CfnTemplate, aws: AwsTarget, secrets: Loca
     SLACK_SIGNING_SECRET_PARAM: secrets.slackSigningSecret,
     APPROVAL_LINK_KEY_PARAM: secrets.approvalLinkKey,
     RETRAIN_SIGNING_KEY_PARAM: secrets.retrainSigningKey,
+    // Alertmanager and Grafana send it as a bearer token (Grafana's HMAC secret stays unset locally).
+    ALERT_WEBHOOK_TOKEN_PARAM: secrets.alertWebhookToken,
   };
   const ssm = new SSMClient(awsClientConfig(aws));
   for (const [variable, value] of Object.entries(values)) {

@@ -51,6 +51,23 @@ export class PolicyDirectoryError extends PolicyError {
 }
 
 /**
+ * A function's zip lacks its compiled policies (or they cannot be read): a packaging mistake, since
+ * `serverless package` always writes them. The bundle carries no YAML parser to fall back on.
+ */
+export class MissingCompiledPoliciesError extends PolicyError {
+  constructor(
+    readonly path: string,
+    cause?: unknown,
+  ) {
+    const detail = cause === undefined ? '' : `: ${(cause as Error).message}`;
+    super(`cannot read the compiled policies ${path}${detail}; package with \`serverless package\``, {
+      cause,
+    });
+    this.name = 'MissingCompiledPoliciesError';
+  }
+}
+
+/**
  * At least one policy file is invalid. Functions refuse the whole set (fail closed): skipping a
  * broken `fraud-detector.yaml` could let a laxer glob policy such as `fraud-*` govern that model.
  */

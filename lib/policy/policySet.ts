@@ -4,6 +4,9 @@
  * (file, dotted path, message, line), so `baton policy validate` can list them all. `policyFor`
  * picks the policy that governs a registered model (precedence rules in modelPattern.ts).
  *
+ * This module reads YAML; the functions' bundles never import it (they read the policies compiled
+ * at package time, see compiledPolicies.ts), only runs from the TypeScript sources do.
+ *
  * @example
  *   const set = loadPolicySet('policies');
  *   set.problems;                                   // [] when every file is valid
@@ -11,23 +14,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Policy } from '../domain/policy';
-import { InvalidPolicySetError, PolicyDirectoryError, type PolicyProblem } from './errors';
-import { claimKey, comparePrecedence, type ModelPattern, modelPattern } from './modelPattern';
+import { InvalidPolicySetError, PolicyDirectoryError } from './errors';
 import { parsePolicyFile } from './policyFile';
+import { assemblePolicySet, type PolicySet } from './policyLookup';
 
-/** A valid policy and the file it came from (its name inside the policy directory). */
-export interface PolicyEntry {
-  file: string;
-  policy: Policy;
-}
-
-export interface PolicySet {
-  dir: string;
-  /** The valid policies, by file name; a file with any problem is left out. */
-  policies: PolicyEntry[];
-  problems: PolicyProblem[];
-}
+export { byPrecedence, type PolicyEntry, type PolicySet, policyFor } from './policyLookup';
 
 // Dot-files are editor and OS litter (`.#fraud.yaml`, `._fraud.yaml`), never policies.
 const policyFileName = /^[^.].*\.ya?ml$/i;
@@ -50,67 +41,27 @@ export function loadPolicySet(dir: string): PolicySet {
   } catch (error) {
     throw new PolicyDirectoryError(dir, error);
   }
-  const policies: PolicyEntry[] = [];
-  const problems: PolicyProblem[] = [];
-  const claimedBy = new Map<string, string>();
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(join(dir, file), 'utf8');
-    } catch (error) {
-      problems.push({ file, path: '(file)', message: `cannot read: ${(error as Error).message}` });
-      continue;
-    }
-    const { policy, problems: found } = parsePolicyFile(file, text);
-    problems.push(...found);
-    if (!policy) continue;
-    const claim = claimKey(policy.model);
-    const first = claimedBy.get(claim);
-    if (first !== undefined) {
-      problems.push({ file, path: 'model', message: `${policy.model} is already claimed by ${first}` });
-      continue;
-    }
-    claimedBy.set(claim, file);
-    policies.push({ file, policy });
-  }
-  return { dir, policies, problems };
+  return assemblePolicySet(
+    dir,
+    files.map((file) => {
+      let text: string;
+      try {
+        text = readFileSync(join(dir, file), 'utf8');
+      } catch (error) {
+        return {
+          file,
+          problems: [{ file, path: '(file)', message: `cannot read: ${(error as Error).message}` }],
+        };
+      }
+      return { file, ...parsePolicyFile(file, text) };
+    }),
+  );
 }
 
 /**
- * The policy that governs `modelName`: an exact name beats a glob, the most specific glob beats
- * the others. Undefined when no policy matches: the worker records the model as unmanaged.
- *
- * @example
- *   policyFor(set.policies, 'fraud-detector-eu'); // fraud-detector-*.yaml's policy rather than fraud-*.yaml's
- *   policyFor(set.policies, 'not-ours');          // undefined
- */
-export function policyFor(policies: readonly PolicyEntry[], modelName: string): Policy | undefined {
-  let best: { file: string; pattern: ModelPattern; policy: Policy } | undefined;
-  for (const { file, policy } of policies) {
-    const candidate = { file, pattern: modelPattern(policy.model), policy };
-    if (!candidate.pattern.regexp.test(modelName)) continue;
-    if (!best || comparePrecedence(candidate, best) < 0) best = candidate;
-  }
-  return best?.policy;
-}
-
-/**
- * The policies in the order `policyFor` prefers them: exact names, then globs, most specific first.
- *
- * @example
- *   byPrecedence(set.policies).map((e) => e.policy.model); // ['fraud-detector', 'fraud-*', '*']
- */
-export function byPrecedence(policies: readonly PolicyEntry[]): PolicyEntry[] {
-  return policies
-    .map((entry) => ({ entry, file: entry.file, pattern: modelPattern(entry.policy.model) }))
-    .sort(comparePrecedence)
-    .map(({ entry }) => entry);
-}
-
-/**
- * Where the functions find their policies: `POLICIES_DIR` (default `policies`), relative to the
- * unpacked bundle (`LAMBDA_TASK_ROOT`, where serverless.yml packs policies/) in Lambda and to the
- * working directory elsewhere (the repository root for the local runtime and the CLI).
+ * Where the policy directory is when running from the sources: `POLICIES_DIR` (default
+ * `policies`), relative to `LAMBDA_TASK_ROOT` when set and to the working directory otherwise
+ * (the repository root for the local runtime and the CLI).
  *
  * @example
  *   resolvePoliciesDir({ LAMBDA_TASK_ROOT: '/var/task' }); // '/var/task/policies'
@@ -122,12 +73,13 @@ export function resolvePoliciesDir(env: Record<string, string | undefined> = pro
 const loaded = new Map<string, PolicySet>();
 
 /**
- * The functions' policy set, read once per cold start: the files ship inside the zip, so they
- * cannot change under a running sandbox. Fails closed: any problem throws InvalidPolicySetError
- * (CI runs `baton policy validate`, so this means a broken deploy, not a broken file to skip).
+ * The YAML policy directory, read once per process (the local runtime's and the tests' functions
+ * come here through `loadFunctionPolicies` when no compiled policies exist). Fails closed: any
+ * problem throws InvalidPolicySetError (CI runs `baton policy validate`, so this means a broken
+ * deploy, not a broken file to skip).
  *
  * @example
- *   const policy = policyFor(loadPolicySetFromEnv().policies, event.model);
+ *   const policy = policyFor(loadPolicySetFromEnv({ POLICIES_DIR: 'test/fixtures/policies' }).policies, model);
  */
 export function loadPolicySetFromEnv(env: Record<string, string | undefined> = process.env): PolicySet {
   const dir = resolvePoliciesDir(env);

@@ -75,7 +75,10 @@ export async function finaliseEndpoint(
   policy: Policy,
   effect: { endpoint: string; kind: EndpointKind; version: string },
 ): Promise<void> {
-  await deps
-    .serving(effect.kind)
-    .finalise(effect.endpoint, await servedModel(deps.registry, model, effect.version, policy));
+  const serving = deps.serving(effect.kind);
+  // The next rollout started during the termination wait and its challenger serves here: leaving
+  // only `version` would take the canary's traffic away mid-step. That rollout's own finish tidies.
+  const live = await serving.describe(effect.endpoint);
+  if (live?.variants.some((v) => v.version !== effect.version && v.weight > 0)) return;
+  await serving.finalise(effect.endpoint, await servedModel(deps.registry, model, effect.version, policy));
 }

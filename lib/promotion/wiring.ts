@@ -8,7 +8,6 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { readConfig } from '../config';
@@ -16,13 +15,15 @@ import type { EndpointKind } from '../domain/effects';
 import { CloudWatchAlarmReader, cloudWatchClient } from '../monitoring/cloudwatchAlarms';
 import { SlackResponder } from '../notify/slackResponder';
 import { SnsNotifier } from '../notify/snsNotifier';
-import { loadPolicySetFromEnv, policyFor } from '../policy/policySet';
+import { loadFunctionPolicies } from '../policy/compiledPolicies';
+import { policyFor } from '../policy/policyLookup';
 import { JsonSqsEventQueue } from '../queue/jsonSqsEventQueue';
 import { createRegistry } from '../registry/createRegistry';
 import { HttpClient } from '../registry/httpClient';
 import { createRetrain } from '../retrain/createRetrain';
 import { sqsJsonClient } from '../retrain/sqsRetrain';
 import { type SecretStore, SsmSecretStore } from '../secrets/secretStore';
+import { ssmClient } from '../secrets/ssmClient';
 import { DatabricksEndpoint } from '../serving/databricksEndpoint';
 import { NoneEndpoint } from '../serving/noneEndpoint';
 import type { ServingEndpoint } from '../serving/ports';
@@ -87,7 +88,7 @@ export async function registryFromEnv(
     z.infer<typeof configSchema>,
     'REGISTRY_FLAVOR' | 'MLFLOW_TRACKING_URI' | 'REGISTRY_TOKEN_PARAM'
   >,
-  secrets: SecretStore = new SsmSecretStore(new SSMClient({})),
+  secrets: SecretStore,
 ) {
   const [token] = config.REGISTRY_TOKEN_PARAM ? await secrets.values(config.REGISTRY_TOKEN_PARAM) : [];
   return createRegistry({ flavor: config.REGISTRY_FLAVOR, trackingUri: config.MLFLOW_TRACKING_URI, token });
@@ -104,12 +105,12 @@ async function approvalLinksFromEnv(
 
 export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
   const config = readConfig(configSchema);
-  const policies = loadPolicySetFromEnv();
-  // One SSM client for every secret the worker reads at cold start.
-  const secrets = new SsmSecretStore(new SSMClient({}));
+  const policies = await loadFunctionPolicies();
   const dynamo = new DynamoDBClient({});
   const db = documentClient(dynamo);
   const signing = signingFrom(dynamo);
+  // One SSM client for every secret the worker reads at cold start.
+  const secrets = new SsmSecretStore(ssmClient(signing));
   const store = new DynamoPromotionStore(db, config.TABLE_NAME);
   const [registryToken] = config.REGISTRY_TOKEN_PARAM
     ? await secrets.values(config.REGISTRY_TOKEN_PARAM)

@@ -17,7 +17,11 @@ export function fifoId(value: string): string {
 export function sendMessageInput(queueUrl: string, event: PromotionEvent) {
   return {
     QueueUrl: queueUrl,
-    MessageBody: JSON.stringify(event),
+    // SQS refuses U+FFFE and U+FFFF in a body; JSON may carry them escaped instead.
+    MessageBody: JSON.stringify(event).replace(
+      /[\uFFFE\uFFFF]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+    ),
     MessageGroupId: fifoId(event.model),
     MessageDeduplicationId: fifoId(
       `${event.type === 'registry' ? event.source : event.type}:${event.deliveryId}`,

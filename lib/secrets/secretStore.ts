@@ -4,15 +4,20 @@
  * parameter may hold several values (one per line, or comma-separated) to allow rotation.
  *
  * @example
- *   const secrets = new SsmSecretStore(new SSMClient({}));
+ *   const secrets = new SsmSecretStore(ssmClient(new SQSClient({}).config));
  *   await secrets.values('/baton/prod/mlflow-webhook-secrets'); // ['new', 'old']
  */
-import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
+import { AwsRequestError } from '../aws/errors';
 import { ServiceUnavailableError } from '../http/errors';
 
 export interface SecretStore {
   /** Every value of the named secret; an empty list when it is not configured. */
   values(name: string): Promise<string[]>;
+}
+
+/** The one SSM operation the store needs, as SignedJsonClient (ssmClient.ts) offers it. */
+export interface SsmCaller {
+  call<T>(operation: 'GetParameter', input: { Name: string; WithDecryption: boolean }): Promise<T>;
 }
 
 export class SecretUnavailableError extends ServiceUnavailableError {
@@ -33,7 +38,7 @@ export class SsmSecretStore implements SecretStore {
   private readonly cache = new Map<string, { values: string[]; expires: number }>();
 
   constructor(
-    private readonly ssm: SSMClient,
+    private readonly ssm: SsmCaller,
     private readonly ttlMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -43,12 +48,16 @@ export class SsmSecretStore implements SecretStore {
     if (cached && cached.expires > this.now()) return cached.values;
     let values: string[];
     try {
-      const { Parameter } = await this.ssm.send(
-        new GetParameterCommand({ Name: name, WithDecryption: true }),
-      );
+      const { Parameter } = await this.ssm.call<{ Parameter?: { Value?: string } }>('GetParameter', {
+        Name: name,
+        WithDecryption: true,
+      });
       values = splitSecretValues(Parameter?.Value ?? '');
     } catch (error) {
-      if (!(error instanceof ParameterNotFound)) throw new SecretUnavailableError(name, error);
+      // Not configured is an answer (no values); anything else is an outage the caller maps to 503.
+      if (!(error instanceof AwsRequestError && error.code === 'ParameterNotFound')) {
+        throw new SecretUnavailableError(name, error);
+      }
       values = [];
     }
     this.cache.set(name, { values, expires: this.now() + this.ttlMs });

@@ -7,6 +7,7 @@
  * worker's use case in-process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PromotionEvent } from '../../events/promotionEvent';
 import { type Policy, policySchema } from '../../lib/domain/policy';
 import { processEvent } from '../../lib/promotion/processEvent';
 import { mlflowApi } from '../../local/mlflowApi';
@@ -36,6 +37,10 @@ const policy: Policy = policySchema.parse({
     deadline: '1d',
   },
 });
+/** The model's first version (champion before the rush), the rush's versions and its winner. */
+let first: string;
+const versions: string[] = [];
+let winner: string;
 
 beforeAll(async () => {
   // No consumers and no webhook: the test is every worker at once.
@@ -46,17 +51,55 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Settles every event; returns, per version, the error's name or null when it went through. */
-async function deliverAll(versions: string[]): Promise<Map<string, string | null>> {
-  const settled = await Promise.allSettled(
-    versions.map((v) => processEvent(worker.created(model, v), worker.deps)),
-  );
-  return new Map(
-    versions.map((v, i) => {
-      const result = settled[i]!;
-      return [v, result.status === 'fulfilled' ? null : (result.reason as Error).name];
-    }),
-  );
+/**
+ * Processes every version's event at once, then SQS's redeliveries of the failed ones (the same
+ * events, again at once) until none fails. Returns each version's first-try error (null: went
+ * through), how many redeliveries it took, and the versions still failing after five rounds.
+ */
+async function deliverAtOnce(events: Map<string, PromotionEvent>) {
+  const attempt = async (vs: string[]) =>
+    (await Promise.allSettled(vs.map((v) => processEvent(events.get(v)!, worker.deps)))).map((r) =>
+      r.status === 'fulfilled' ? null : (r.reason as Error).name,
+    );
+  const all = [...events.keys()];
+  const firstErrors = await attempt(all);
+  let failed = all.filter((_, i) => firstErrors[i] !== null);
+  let redeliveries = 0;
+  for (let round = 0; failed.length > 0 && round < 5; round++) {
+    redeliveries += failed.length;
+    const errors = await attempt(failed);
+    failed = failed.filter((_, i) => errors[i] !== null);
+  }
+  return { firstErrors: firstErrors.filter((e) => e !== null), redeliveries, failed };
+}
+
+/** Who rolls out and who waits, what the endpoint serves (variants with traffic only), what was audited. */
+async function rolloutPicture(among: string[]) {
+  const states = await Promise.all(among.map((v) => worker.deps.store.getVersion(model, v)));
+  const audit = (await worker.deps.store.listAudit(model)).filter((a) => among.includes(a.version!));
+  const live = await worker.liveWeights(endpoint);
+  return {
+    holder: await worker.deps.ledger.leaseHolder(model),
+    rolling: states.filter((s) => s?.phase === 'rolling_out' && s.rollout && s.rollout.step >= 0),
+    waiting: states.filter((s) => s?.phase === 'rolling_out' && s.rollout?.waitingFor !== undefined),
+    started: audit.filter((a) => a.kind === 'rollout.started').map((a) => a.version),
+    variants: Object.keys(live).length,
+    serving: Object.fromEntries(Object.entries(live).filter(([, w]) => w > 0)),
+  };
+}
+
+function summary(
+  scenario: string,
+  sent: number,
+  delivery: Awaited<ReturnType<typeof deliverAtOnce>>,
+  seen: {
+    started: unknown[];
+    serving: Record<string, number>;
+    waiting: unknown[];
+  },
+) {
+  const kinds = [...new Set(delivery.firstErrors)].join(', ') || 'none';
+  return `chaos: ${scenario} — events sent ${sent + delivery.redeliveries} (${delivery.redeliveries} redelivered), first-try failures ${delivery.firstErrors.length} (${kinds}), rollouts started ${seen.started.length}, versions serving ${Object.keys(seen.serving).length}, waiting ${seen.waiting.length}`;
 }
 
 describe('many approvals for different versions of one model at once', () => {
@@ -65,51 +108,74 @@ describe('many approvals for different versions of one model at once', () => {
     await api.ensureRegisteredModel(model);
     const runId = await api.createRun('baton-chaos-rush', { val_auc: 0.93 });
     // The champion: the model's first version, rolled out alone and promoted.
-    const champion = (await api.createModelVersion(model, runId, { description: 'champion' })).version;
-    await processEvent(worker.created(model, champion), worker.deps);
-    await processEvent(await worker.dueNow(model, champion), worker.deps);
-    const versions: string[] = [];
+    first = (await api.createModelVersion(model, runId, { description: 'champion' })).version;
+    await processEvent(worker.created(model, first), worker.deps);
+    await processEvent(await worker.dueNow(model, first), worker.deps);
     for (let i = 0; i < 6; i++) {
       versions.push((await api.createModelVersion(model, runId, { description: 'rush' })).version);
     }
 
-    // Every created event at once, then SQS's redeliveries of the failed ones, until none fails.
-    const firstTry = await deliverAll(versions);
-    let failed = versions.filter((v) => firstTry.get(v) !== null);
-    let redeliveries = 0;
-    for (let round = 0; failed.length > 0 && round < 5; round++) {
-      redeliveries += failed.length;
-      const retried = await deliverAll(failed);
-      failed = failed.filter((v) => retried.get(v) !== null);
-    }
-
-    const states = await Promise.all(versions.map((v) => worker.deps.store.getVersion(model, v)));
-    const holder = await worker.deps.ledger.leaseHolder(model);
-    const rolling = states.filter((s) => s?.rollout && s.rollout.step >= 0 && !s.rollout.waitingFor);
-    const waiting = states.filter((s) => s?.rollout?.waitingFor !== undefined);
-    const live = await worker.liveWeights(endpoint);
-    const audit = await worker.deps.store.listAudit(model);
-    const started = audit.filter((a) => a.kind === 'rollout.started' && versions.includes(a.version!));
-    const withTraffic = Object.entries(live).filter(([v, w]) => v !== champion && w > 0);
-    const firstErrors = [...firstTry.values()].filter((e) => e !== null);
+    const delivery = await deliverAtOnce(new Map(versions.map((v) => [v, worker.created(model, v)])));
+    const seen = await rolloutPicture(versions);
     const { lost, duplicated } = await validationTally(
       worker.deps.store,
       versions.map((version) => ({ model, version })),
     );
+    winner = seen.holder!;
     console.log(
-      `chaos: ${versions.length} versions of one model validated at once, no approval needed — events sent ${versions.length + redeliveries} (${redeliveries} redelivered), first-try failures ${firstErrors.length} (${[...new Set(firstErrors)].join(', ') || 'none'}), rollouts started ${started.length}, versions with traffic ${withTraffic.length}, waiting ${waiting.length}, lost ${lost}, duplicated ${duplicated}`,
+      `${summary(`${versions.length} versions of one model validated at once, no approval needed`, versions.length, delivery, seen)}, lost ${lost}, duplicated ${duplicated}`,
     );
 
-    // One rollout: the lease holder, at step 1 on the endpoint beside the champion.
-    expect(started.map((a) => a.version)).toEqual([holder]);
-    expect(rolling.map((s) => s!.version)).toEqual([holder]);
-    expect(rolling[0]).toMatchObject({ phase: 'rolling_out', rollout: { step: 0, champion } });
-    expect(live).toEqual({ [champion]: 90, [holder!]: 10 });
+    // One rollout: the lease holder's, at step 1 beside the champion; never a second version with traffic.
+    expect(versions).toContain(winner);
+    expect(seen.started).toEqual([winner]);
+    expect(seen.rolling.map((s) => s!.version)).toEqual([winner]);
+    expect(seen.rolling[0]!.rollout).toMatchObject({ step: 0, champion: first });
+    expect(seen.variants).toBeLessThanOrEqual(2);
+    expect(seen.serving).toEqual({ [first]: 90, [winner]: 10 });
     // Every other version waits for it, having failed on the lease or a stale read at most.
-    expect(waiting.map((s) => s!.version).sort()).toEqual(versions.filter((v) => v !== holder).sort());
-    expect(waiting.every((s) => s!.phase === 'rolling_out' && s!.rollout!.waitingFor === holder)).toBe(true);
-    expect(firstErrors.filter((e) => e !== 'LeaseBusyError' && e !== 'StaleStateError')).toEqual([]);
-    expect(failed).toEqual([]);
+    expect(seen.waiting.map((s) => s!.version).sort()).toEqual(versions.filter((v) => v !== winner).sort());
+    expect(seen.waiting.every((s) => s!.rollout!.waitingFor === winner)).toBe(true);
+    expect(delivery.firstErrors.filter((e) => e !== 'LeaseBusyError' && e !== 'StaleStateError')).toEqual([]);
+    expect(delivery.failed).toEqual([]);
     expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+  });
+
+  it('hand the lease on when that rollout is promoted: one next rollout, whose canary the old cleanup leaves serving', async () => {
+    expect(winner).toBeDefined();
+    // The winner bakes through its steps and is promoted; its old champion's variant stays for the termination wait.
+    let phase: string | null = null;
+    for (let i = 0; i < 3 && phase !== 'promoted'; i++) {
+      phase = (await processEvent(await worker.dueNow(model, winner), worker.deps)).phase;
+    }
+    const waiting = versions.filter((v) => v !== winner);
+
+    // Every waiting version's lease retry falls due at once.
+    const retries = new Map<string, PromotionEvent>();
+    for (const v of waiting) retries.set(v, await worker.dueNow(model, v));
+    const delivery = await deliverAtOnce(retries);
+    const seen = await rolloutPicture(waiting);
+    const next = seen.holder!;
+    // Then the winner's termination wait ends while the next canary bakes.
+    await processEvent(await worker.dueNow(model, winner), worker.deps);
+    const afterCleanup = await rolloutPicture(waiting);
+    console.log(
+      `${summary(`${waiting.length} waiting versions retry the lease at once after a promotion`, waiting.length, delivery, seen)}, serving after the old champion's cleanup ${JSON.stringify(afterCleanup.serving)}`,
+    );
+
+    expect(phase).toBe('promoted');
+    expect(waiting).toContain(next);
+    expect(seen.started).toEqual([next]);
+    expect(seen.rolling.map((s) => s!.version)).toEqual([next]);
+    // Against the champion of now, not the one of when it first queued.
+    expect(seen.rolling[0]!.rollout).toMatchObject({ step: 0, champion: winner });
+    expect(seen.serving).toEqual({ [winner]: 90, [next]: 10 });
+    expect(seen.waiting.map((s) => s!.version).sort()).toEqual(waiting.filter((v) => v !== next).sort());
+    expect(seen.waiting.every((s) => s!.rollout!.waitingFor === next)).toBe(true);
+    expect(delivery.firstErrors.filter((e) => e !== 'LeaseBusyError' && e !== 'StaleStateError')).toEqual([]);
+    expect(delivery.failed).toEqual([]);
+    // The cleanup of the winner's rollout must not take the next canary's traffic away mid-step.
+    expect(afterCleanup.serving).toEqual({ [winner]: 90, [next]: 10 });
+    expect(afterCleanup.rolling[0]!.rollout!.weights).toEqual(afterCleanup.serving);
   });
 });

@@ -5,7 +5,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
@@ -14,6 +13,7 @@ import { promotionEventSchema } from '../../events/promotionEvent';
 import { handler as approvalsHandler } from '../../functions/approvals';
 import { handler as registryHandler } from '../../functions/registryWebhook';
 import { handler as slackHandler } from '../../functions/slackInteractions';
+import { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import type { HttpResult } from '../../lib/http/apiGateway';
 import { signApprovalToken } from '../../lib/ingress/approvalToken';
 import {
@@ -56,9 +56,16 @@ beforeAll(() => {
     APPROVAL_LINK_KEY_PARAM: 'approval',
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  vi.spyOn(SSMClient.prototype, 'send').mockImplementation((async (command: { input: { Name: string } }) => ({
-    Parameter: { Value: keys[command.input.Name] },
-  })) as never);
+  // SSM is read through the signed JSON client: answer GetParameter, pass anything else on.
+  const call = SignedJsonClient.prototype.call;
+  vi.spyOn(SignedJsonClient.prototype, 'call').mockImplementation(async function (
+    this: SignedJsonClient,
+    operation: string,
+    input: object,
+  ) {
+    if (operation !== 'GetParameter') return call.call(this, operation, input);
+    return { Parameter: { Value: keys[(input as { Name: string }).Name] } };
+  } as never);
   vi.spyOn(SQSClient.prototype, 'send').mockImplementation((async (command: {
     input: SendMessageCommandInput;
   }) => {

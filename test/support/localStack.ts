@@ -24,6 +24,7 @@ const regions = [
   'eu-south-1',
   'ap-northeast-2',
   'me-south-1',
+  'ap-southeast-1',
 ];
 
 export function uniqueName(prefix: string): string {

@@ -1,0 +1,29 @@
+/**
+ * Compiles the policy directory (default policies/) into .baton/build/policies.json, the file the
+ * worker's and the tick's zips carry instead of YAML (lib/policy/compiledPolicies.ts). Every
+ * `serverless package` and `serverless deploy` runs it first (scripts/esbuildPlugins.cjs); an
+ * invalid policy set prints its problems, as `baton policy validate` does, and exits 2.
+ *
+ *   npx tsx scripts/compilePolicies.ts [DIR]
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { compiledPoliciesPath, compilePolicySet } from '../lib/policy/compiledPolicies';
+import { formatProblem } from '../lib/policy/errors';
+import { loadPolicySet } from '../lib/policy/policySet';
+
+const root = resolve(import.meta.dirname, '..');
+const dir = process.argv[2] ?? 'policies';
+const set = loadPolicySet(resolve(root, dir));
+if (set.problems.length > 0) {
+  for (const problem of set.problems) process.stderr.write(`${formatProblem(problem, dir)}\n`);
+  process.stderr.write(`policies not compiled: run \`baton policy validate ${dir}\`\n`);
+  process.exit(2);
+}
+const out = join(root, compiledPoliciesPath);
+mkdirSync(dirname(out), { recursive: true });
+// Written beside and renamed into place: concurrent packages never read half a file.
+const fresh = `${out}.${process.pid}`;
+writeFileSync(fresh, compilePolicySet(set));
+renameSync(fresh, out);
+process.stdout.write(`${set.policies.length} policies from ${dir} compiled into ${compiledPoliciesPath}\n`);

@@ -1,0 +1,38 @@
+/**
+ * esbuild plugins for serverless-esbuild (custom.esbuild.plugins in serverless.yml).
+ *
+ * compiledPolicies: before the functions are bundled, compiles policies/*.yaml into
+ * .baton/build/policies.json (scripts/compilePolicies.ts), which the worker's and the tick's
+ * package.patterns put into their zips. It runs once per `serverless package` or `deploy`, so a zip
+ * never carries stale policies; invalid policies fail the build, and so the package.
+ */
+const { execFile } = require('node:child_process');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+let compiling;
+
+/** Resolves with undefined once compiled, or with what the compiler printed when it failed. */
+function compilePolicies() {
+  compiling ??= new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'compilePolicies.ts')],
+      { cwd: root },
+      (error, stdout, stderr) => done(error ? `${stderr}${stdout}`.trim() || error.message : undefined),
+    );
+  });
+  return compiling;
+}
+
+module.exports = [
+  {
+    name: 'baton-compiled-policies',
+    setup(build) {
+      build.onStart(async () => {
+        const failure = await compilePolicies();
+        return failure ? { errors: [{ text: `the policies do not compile:\n${failure}` }] } : undefined;
+      });
+    },
+  },
+];
