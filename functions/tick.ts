@@ -4,7 +4,7 @@
  * not seen (lost webhooks) and for champion aliases that differ from Baton's champions, and
  * enqueues them.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { readConfig } from '../lib/config';
@@ -16,7 +16,8 @@ import { enqueueDueWork } from '../lib/promotion/dueWork';
 import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
 import { reconcileChampions } from '../lib/promotion/reconcileChampions';
 import { documentClient, registryFromEnv } from '../lib/promotion/wiring';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
+import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
 import { SsmSecretStore } from '../lib/secrets/secretStore';
 import { ssmClient } from '../lib/secrets/ssmClient';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
@@ -36,11 +37,14 @@ type TickDeps = Omit<ReconcileOptions, 'now'> & { policyFor(model: string): Poli
 async function tickDeps(): Promise<TickDeps> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
-  const sqs = new SQSClient({});
+  // One SDK client (DynamoDB); SSM and SQS go through the small signed client with its credentials,
+  // as in the worker, so the tick bundles no second SDK client.
+  const dynamo = new DynamoDBClient({});
+  const signing = { region: dynamo.config.region, credentials: dynamo.config.credentials };
   return {
-    registry: await registryFromEnv(config, new SsmSecretStore(ssmClient(sqs.config))),
-    store: new DynamoPromotionStore(documentClient(), config.TABLE_NAME),
-    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
+    registry: await registryFromEnv(config, new SsmSecretStore(ssmClient(signing))),
+    store: new DynamoPromotionStore(documentClient(dynamo), config.TABLE_NAME),
+    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
     policyFor: (model) => policyFor(policies.policies, model),
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
   };

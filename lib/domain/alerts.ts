@@ -25,6 +25,8 @@ import type { AuditEntry, VersionState } from './state';
 export type AlertAction = 'rollback' | 'abort' | 'retrain' | 'notify';
 
 export interface AlertFacts {
+  /** The version holding the model's rollout lease (null: free). */
+  lease?: string | null;
   /** This alert episode (fingerprint + start) was already acted on for the model. */
   alertActed?: boolean;
   /** When retraining was last requested for the model (ISO 8601), for the cooldown. */
@@ -237,7 +239,10 @@ export function decideAlert(
 
   // A canary is running: abort it, whatever the rule asked (abort or rollback).
   if (state?.phase === Phase.RollingOut && state.rollout) {
-    const aborted = abortRollout(state, policy, reason, actor, cause, now, { effects: [acted] });
+    const aborted = abortRollout(state, policy, reason, actor, cause, now, {
+      effects: [acted],
+      lease: facts.lease,
+    });
     return {
       ...aborted,
       audit: [...aborted.audit.map((a) => ({ ...a, evidence: { ...a.evidence, alert: about } }))],
@@ -268,6 +273,7 @@ export function decideRollback(
   // A rollout in progress is stopped by the one abort path.
   if (state?.phase === Phase.RollingOut && state.rollout && policy) {
     return abortRollout(state, policy, reason, event.actor, cause, now, {
+      lease: facts.lease,
       effects: respond(`Aborted by ${event.actor}.`, true),
     });
   }

@@ -226,13 +226,15 @@ export function abortRollout(
   actor: string,
   cause: string,
   now: Date,
-  extra: { effects?: Effect[] } = {},
+  extra: { effects?: Effect[]; lease?: string | null } = {},
 ): Decision {
   const at = now.toISOString();
   const { model, version } = state;
   const rollout = state.rollout!;
   const restored = rollout.champion ? { [rollout.champion]: 100 } : rollout.weights;
-  const touchedEndpoint = rollout.step >= 0 && rollout.champion !== null;
+  // A redelivered abort must not take the endpoint from a rollout that has taken the lease since.
+  const endpointStillOurs = extra.lease === undefined || extra.lease === null || extra.lease === version;
+  const touchedEndpoint = rollout.step >= 0 && rollout.champion !== null && endpointStillOurs;
   return {
     next: advance(state, now, {
       phase: Phase.Aborted,
@@ -378,7 +380,7 @@ function check(
     const reason = alarmed
       .map((a) => `alarm ${a.name} is ALARM${a.reason ? ` (${a.reason})` : ''}`)
       .join('; ');
-    return abortRollout(state, policy, reason, 'baton', cause, now, { effects });
+    return abortRollout(state, policy, reason, 'baton', cause, now, { effects, lease: facts.lease });
   }
 
   // No data: a canary with no traffic proves nothing; pause and ask people, unless one just vouched.
@@ -434,7 +436,9 @@ export function decideRolloutDue(
 
   // Stalled past its deadline (paused, waiting or stuck): abort.
   if (now.getTime() >= rollout.deadline) {
-    return abortRollout(state, policy, 'the rollout passed its deadline', 'baton', cause, now);
+    return abortRollout(state, policy, 'the rollout passed its deadline', 'baton', cause, now, {
+      lease: facts.lease,
+    });
   }
 
   // Waiting for another version's rollout: try the lease again (the champion may have changed meanwhile).
@@ -499,6 +503,7 @@ export function decideRolloutControl(
   switch (event.action) {
     case 'abort':
       return abortRollout(state, policy, reason, event.actor, cause, now, {
+        lease: facts.lease,
         effects: answer(`Aborted by ${event.actor}: v${rollout.champion ?? '?'} serves 100 % again.`, true),
       });
     case 'pause':

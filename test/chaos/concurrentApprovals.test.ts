@@ -18,7 +18,7 @@ import { validationTally } from '../support/validationTally';
 
 let stack: LocalStack;
 let worker: InProcessWorker;
-const model = uniqueName('roll-rush');
+const model = uniqueName('rush-roll');
 const endpoint = uniqueName('rush-prod');
 const policy: Policy = policySchema.parse({
   model,
@@ -52,6 +52,20 @@ afterAll(async () => {
 });
 
 /**
+ * Why an event failed. Concurrent alias and tag writes on one model can trip MLflow's own
+ * uniqueness checks (a 400 naming a UNIQUE constraint): the FIFO group prevents that in
+ * production, and a redelivery writes again.
+ */
+function failureOf(error: Error): string {
+  if (error.name === 'RegistryRequestError' && /UNIQUE constraint failed/.test(error.message)) {
+    return 'MLflow write race';
+  }
+  return error.name;
+}
+/** How a first try may fail when versions race for the lease: all of these are redelivered. */
+const expectedFailures = ['LeaseBusyError', 'StaleStateError', 'MLflow write race'];
+
+/**
  * Processes every version's event at once, then SQS's redeliveries of the failed ones (the same
  * events, again at once) until none fails. Returns each version's first-try error (null: went
  * through), how many redeliveries it took, and the versions still failing after five rounds.
@@ -59,7 +73,7 @@ afterAll(async () => {
 async function deliverAtOnce(events: Map<string, PromotionEvent>) {
   const attempt = async (vs: string[]) =>
     (await Promise.allSettled(vs.map((v) => processEvent(events.get(v)!, worker.deps)))).map((r) =>
-      r.status === 'fulfilled' ? null : (r.reason as Error).name,
+      r.status === 'fulfilled' ? null : failureOf(r.reason as Error),
     );
   const all = [...events.keys()];
   const firstErrors = await attempt(all);
@@ -98,7 +112,8 @@ function summary(
     waiting: unknown[];
   },
 ) {
-  const kinds = [...new Set(delivery.firstErrors)].join(', ') || 'none';
+  const count = (kind: string) => delivery.firstErrors.filter((e) => e === kind).length;
+  const kinds = [...new Set(delivery.firstErrors)].map((k) => `${k} ×${count(k)}`).join(', ') || 'none';
   return `chaos: ${scenario} — events sent ${sent + delivery.redeliveries} (${delivery.redeliveries} redelivered), first-try failures ${delivery.firstErrors.length} (${kinds}), rollouts started ${seen.started.length}, versions serving ${Object.keys(seen.serving).length}, waiting ${seen.waiting.length}`;
 }
 
@@ -133,10 +148,10 @@ describe('many approvals for different versions of one model at once', () => {
     expect(seen.rolling[0]!.rollout).toMatchObject({ step: 0, champion: first });
     expect(seen.variants).toBeLessThanOrEqual(2);
     expect(seen.serving).toEqual({ [first]: 90, [winner]: 10 });
-    // Every other version waits for it, having failed on the lease or a stale read at most.
+    // Every other version waits for it, having failed on the lease, a stale read or MLflow's write race at most.
     expect(seen.waiting.map((s) => s!.version).sort()).toEqual(versions.filter((v) => v !== winner).sort());
     expect(seen.waiting.every((s) => s!.rollout!.waitingFor === winner)).toBe(true);
-    expect(delivery.firstErrors.filter((e) => e !== 'LeaseBusyError' && e !== 'StaleStateError')).toEqual([]);
+    expect(delivery.firstErrors.filter((e) => !expectedFailures.includes(e))).toEqual([]);
     expect(delivery.failed).toEqual([]);
     expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
   });
@@ -172,7 +187,7 @@ describe('many approvals for different versions of one model at once', () => {
     expect(seen.serving).toEqual({ [winner]: 90, [next]: 10 });
     expect(seen.waiting.map((s) => s!.version).sort()).toEqual(waiting.filter((v) => v !== next).sort());
     expect(seen.waiting.every((s) => s!.rollout!.waitingFor === next)).toBe(true);
-    expect(delivery.firstErrors.filter((e) => e !== 'LeaseBusyError' && e !== 'StaleStateError')).toEqual([]);
+    expect(delivery.firstErrors.filter((e) => !expectedFailures.includes(e))).toEqual([]);
     expect(delivery.failed).toEqual([]);
     // The cleanup of the winner's rollout must not take the next canary's traffic away mid-step.
     expect(afterCleanup.serving).toEqual({ [winner]: 90, [next]: 10 });

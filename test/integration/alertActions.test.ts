@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
+import { renderSlackMessage } from '../../lib/notify/slackBlocks';
 import { verifyRetrainSignature } from '../../lib/retrain/httpRetrain';
 import { sageMakerClient } from '../../lib/serving/sagemakerEndpoint';
 import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
@@ -160,6 +161,16 @@ async function rollbacksOf(version: string) {
   );
 }
 
+/** The rollback's audit entry is stored with the state, after the registry writes. */
+async function rollbackRecorded(version: string) {
+  await eventually(
+    async () => ((await store.getVersion(model, version))?.phase === 'rolled_back' ? true : undefined),
+    10_000,
+    `v${version} rolled back on record`,
+  );
+  return rollbacksOf(version);
+}
+
 describe('alerts roll a hurting champion back', () => {
   let v1: string;
 
@@ -177,23 +188,21 @@ describe('alerts roll a hurting champion back', () => {
 
     await championIs(v1);
     expect(await liveWeights()).toEqual({ [v1]: 100 });
-    const demoted = await eventually(
-      async () => {
-        const t = tagsOf(await api.getModelVersion(model, v2));
-        return t['baton.phase'] === 'rolled_back' ? t : undefined;
-      },
-      10_000,
-      'v2 tagged',
-    );
+    const [rollback] = await rollbackRecorded(v2);
+    const demoted = tagsOf(await api.getModelVersion(model, v2));
     expect(demoted['baton.phase']).toBe('rolled_back');
     expect(demoted['baton.rollback_alert']).toBe(`cloudwatch:${endpoint}-5xx`);
     expect(demoted['baton.rollback_reason']).toContain('Threshold Crossed');
-    const [rollback] = await rollbacksOf(v2);
     expect(rollback?.evidence).toMatchObject({ from: v2, to: v1 });
     const notice = await probe.find(
       (n) => n.kind === 'rollback.completed' && n.model === model && n.version === v2,
     );
     expect(notice).toMatchObject({ to: v1, alert: { name: `${endpoint}-5xx`, source: 'cloudwatch' } });
+    // What the approvers read in Slack: from → to, and the alarm with its evidence.
+    const text = JSON.stringify(renderSlackMessage(notice));
+    expect(text).toContain(`v${v2} → v${v1}`);
+    expect(text).toContain(`${endpoint}-5xx`);
+    expect(text).toContain('Threshold Crossed');
   });
 
   it('rolls back on an Alertmanager webhook with several alerts, of which one matches', async () => {
@@ -216,7 +225,7 @@ describe('alerts roll a hurting champion back', () => {
       'v3 tagged',
     );
     expect(tags['baton.rollback_alert']).toBe('alertmanager:HighErrorRate');
-    expect(await rollbacksOf(v3)).toHaveLength(1);
+    expect(await rollbackRecorded(v3)).toHaveLength(1);
   });
 
   it('acts once on 20 identical firing notifications and a resolved one', async () => {
@@ -232,7 +241,7 @@ describe('alerts roll a hurting champion back', () => {
     await championIs(v1);
     // Let every repeat reach the worker before counting.
     await new Promise((r) => setTimeout(r, 3000));
-    expect(await rollbacksOf(v4)).toHaveLength(1);
+    expect(await rollbackRecorded(v4)).toHaveLength(1);
     expect((await api.getModelVersion(model, v1)).aliases).toContain('champion');
     const champions = (await store.listAudit(model)).filter((a) => a.kind === 'rollback.completed');
     expect(champions.filter((a) => a.version === v1)).toHaveLength(0);

@@ -161,7 +161,11 @@ describe('canary rollouts on a SageMaker endpoint', () => {
     await championIs(v1);
     expect(await liveWeights()).toEqual({ [v1]: 100 });
     // The record is stored after the aliases move.
-    await eventually(async () => ((await phaseOf(v1)) === 'promoted' ? true : undefined), 10_000, 'v1 promoted');
+    await eventually(
+      async () => ((await phaseOf(v1)) === 'promoted' ? true : undefined),
+      10_000,
+      'v1 promoted',
+    );
   });
 
   it('moves traffic 90/10, 50/50, 0/100 in order, then promotes with the champion archived', async () => {
@@ -170,7 +174,13 @@ describe('canary rollouts on a SageMaker endpoint', () => {
     const watch = watchWeights();
     await approve(v2);
     await championIs(v2);
-    const seen = (await watch.stop()).filter((w) => Object.keys(w).length === 2);
+    await eventually(
+      async () => ((await phaseOf(v2)) === 'promoted' ? true : undefined),
+      10_000,
+      'v2 promoted',
+    );
+    // Readings with the challenger's variant in place (it joins at 0 % before the first step).
+    const seen = (await watch.stop()).filter((w) => Object.keys(w).length === 2 && (w[v2] ?? 0) > 0);
 
     expect(seen).toEqual([
       { [v1]: 90, [v2]: 10 },
@@ -245,6 +255,11 @@ describe('canary rollouts on a SageMaker endpoint', () => {
     ]);
     expect(cli.code).toBe(0);
     await championIs(v4);
+    await eventually(
+      async () => ((await phaseOf(v4)) === 'promoted' ? true : undefined),
+      10_000,
+      'v4 promoted',
+    );
     expect(await liveWeights()).toMatchObject({ [v4]: 100 });
     const kinds = (await store.listAudit(model)).filter((a) => a.version === v4).map((a) => a.kind);
     expect(kinds).toContain('rollout.paused');

@@ -75,7 +75,7 @@ const run = (event: PromotionEvent) => processEvent(event, worker.deps);
 
 /** A model of its own on an endpoint of its own, with the rollout fixture's policy (few-second steps). */
 function rolloutModel() {
-  const model = uniqueName('roll-crash');
+  const model = uniqueName('crash-roll');
   const endpoint = uniqueName('crash-prod');
   policies.push(
     policySchema.parse({
@@ -230,11 +230,9 @@ describe('a crash between taking the rollout lease and storing the rollout’s s
 });
 
 describe('a crash between releasing the lease and storing an abort', () => {
-  // KNOWN BUG (reported): the redelivered abort shifts traffic back to the champion although the
-  // next version already holds the lease and serves its canary (lib/domain/rollout.ts
-  // abortRollout shifts traffic whoever holds the lease). `it.fails` passes while the bug is
-  // there; turn it into `it` with the fix.
-  it.fails('converges on redelivery without taking traffic from the rollout that started meanwhile', async () => {
+  // The redelivered abort must leave the endpoint alone: the next version already holds the
+  // lease and serves its canary (abortRollout shifts traffic only while the lease is free or its own).
+  it('converges on redelivery without taking traffic from the rollout that started meanwhile', async () => {
     const { model, endpoint } = rolloutModel();
     const v1 = await championOnEndpoint(model);
     const v2 = await awaitingApproval(model);
