@@ -267,6 +267,41 @@ describe('canary rollouts on a SageMaker endpoint', () => {
   });
 });
 
+describe('rolling back by hand', () => {
+  it('`baton rollback` returns champion and traffic to the archive version, and tags the demoted one', async () => {
+    const [champion, archive] = ['4', '2'];
+    expect((await api.getModelVersion(model, archive)).aliases).toContain('archive');
+
+    const cli = await runCli([
+      'rollback',
+      model,
+      '--as',
+      'U0ONCALL',
+      '--reason',
+      'checkout errors since 14:03',
+    ]);
+    expect(cli.code).toBe(0);
+
+    await championIs(archive);
+    await eventually(
+      async () => ((await phaseOf(champion)) === 'rolled_back' ? true : undefined),
+      10_000,
+      'rolled back',
+    );
+    expect(await liveWeights()).toMatchObject({ [archive]: 100, [champion]: 0 });
+    const tags = tagsOf(await api.getModelVersion(model, champion));
+    expect(tags['baton.phase']).toBe('rolled_back');
+    expect(tags['baton.rollback_reason']).toBe('checkout errors since 14:03');
+    expect(tags['baton.rolled_back_by']).toBe('U0ONCALL');
+    const [entry] = (await store.listAudit(model)).filter((a) => a.kind === 'rollback.completed');
+    expect(entry).toMatchObject({
+      version: champion,
+      actor: 'U0ONCALL',
+      evidence: { from: champion, to: archive },
+    });
+  });
+});
+
 function runCli(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['bin/baton.mjs', ...args], {

@@ -71,3 +71,46 @@ describe('baton status', () => {
     expect(output).toBe('someone-else: unmanaged (no policy matches)\n\n(no versions in the registry)\n');
   });
 });
+
+describe('baton status during a canary rollout', () => {
+  it("shows the rollout's step, weights, next check, deadline and the alarms it watches", async () => {
+    const registry = new MemoryRegistry();
+    const store = new MemoryStore();
+    registry.add(aVersion({ name: 'fraud-detector', version: '6', tags: {} }));
+    registry.add(aVersion({ name: 'fraud-detector', version: '7', tags: {}, creationTimestamp: 2 }));
+    await store.saveVersion(
+      {
+        model: 'fraud-detector',
+        version: '7',
+        phase: 'rolling_out',
+        revision: 3,
+        updatedAt: 'x',
+        dueAt: Date.parse('2026-11-22T12:30:00.000Z'),
+        rollout: {
+          endpoint: 'fraud-prod',
+          kind: 'sagemaker',
+          champion: '6',
+          approvedBy: ['U024BE7LH'],
+          startedAt: '2026-11-22T12:00:00.000Z',
+          step: 1,
+          weights: { '6': 50, '7': 50 },
+          deadline: Date.parse('2026-11-22T16:30:00.000Z'),
+          alarms: ['fraud-prod-5xx', 'fraud-prod-p99-latency'],
+        },
+      },
+      0,
+      [],
+    );
+
+    const output = await renderStatus('fraud-detector', { store, registry, policiesDir: 'policies' });
+
+    expect(output).toContain(
+      [
+        'Rollout of v7 on fraud-prod (sagemaker), champion v6:',
+        '  step 2 of 3 (10 → 50 → 100 %): v6 50% · v7 50%',
+        '  next check 2026-11-22T12:30:00.000Z; deadline 2026-11-22T16:30:00.000Z',
+        '  watching alarms: fraud-prod-5xx, fraud-prod-p99-latency',
+      ].join('\n'),
+    );
+  });
+});
