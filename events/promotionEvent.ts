@@ -115,7 +115,11 @@ export const controlEventSchema = z.object({
 export type ControlEvent = z.infer<typeof controlEventSchema>;
 
 /** Where a monitoring alert came from. */
-export const AlertSource = { CloudWatch: 'cloudwatch', Alertmanager: 'alertmanager', Grafana: 'grafana' } as const;
+export const AlertSource = {
+  CloudWatch: 'cloudwatch',
+  Alertmanager: 'alertmanager',
+  Grafana: 'grafana',
+} as const;
 export type AlertSource = (typeof AlertSource)[keyof typeof AlertSource];
 
 /** One alert from any monitoring source, normalised (events/alerts/*.ts). */
@@ -153,9 +157,7 @@ export const alertEventSchema = z.object({
   model: nameSchema,
   version: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
   alert: monitoringAlertSchema,
-  route: z.optional(
-    z.object({ action: z.enum(['rollback', 'abort', 'retrain', 'notify']), rule: z.int() }),
-  ),
+  route: z.optional(z.object({ action: z.enum(['rollback', 'abort', 'retrain', 'notify']), rule: z.int() })),
   deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
   receivedAt: z.string(),
 });
@@ -190,7 +192,8 @@ export function businessKey(event: PromotionEvent): string {
   if (event.type === 'decision')
     return `decision:${event.model}:${event.version}:${event.actor}:${event.decision}`;
   if (event.type === 'due') return `due:${event.model}:${event.version}:${event.dueAt}`;
-  if (event.type === 'control') return `control:${event.model}:${event.version ?? ''}:${event.action}:${event.deliveryId}`;
+  if (event.type === 'control')
+    return `control:${event.model}:${event.version ?? ''}:${event.action}:${event.deliveryId}`;
   if (event.type === 'alert')
     return `alert:${event.model}:${event.alert.source}:${event.alert.fingerprint}:${event.alert.state}:${event.alert.at}`;
   const subject = [event.alias, event.version].filter(Boolean).join('@');

@@ -5,7 +5,7 @@
  * appears in an error or a log line.
  *
  * @example
- *   const notifier = slackNotifier(new SsmSecretStore(new SSMClient({})), {
+ *   const notifier = slackNotifier(new SsmSecretStore(ssmClient(signing)), {
  *     botTokenParam: '/baton/prod/slack-bot-token', webhookUrlParam: '/baton/prod/slack-webhook-url',
  *     channel: '#ml-releases', apiUrl: 'https://slack.com/api',
  *   });
