@@ -6,14 +6,15 @@
  * own record, which SQS delivers again (after maxReceiveCount, to the alarm DLQ).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
 import { judgeAlarmMessage } from '../lib/ingress/alarmIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
+import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -54,7 +55,7 @@ export function alarmQueue(
 function defaultDeps(): AlarmQueueDeps {
   const config = readConfig(configSchema);
   return {
-    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
+    queue: new JsonSqsEventQueue(sqsJsonClient(signingFromEnvironment()), config.PROMOTION_QUEUE_URL),
     allowedTopics: config.ALLOWED_ALARM_TOPIC_ARNS.split(',')
       .map((arn) => arn.trim())
       .filter(Boolean),

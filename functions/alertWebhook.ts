@@ -4,16 +4,17 @@
  * 202 `{queued: n}` once every alert is queued, 4xx for what it cannot trust or read, 503 when any
  * alert could not be queued, so the sender retries the group (dedup ids make repeats harmless).
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
+import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
 import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
 import { httpErrorResponses } from '../lib/http/httpErrorResponses';
 import { type AlertRoute, enqueueAll, judgeAlertRequest } from '../lib/ingress/alertIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
+import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
 import { ssmClient } from '../lib/secrets/ssmClient';
 
@@ -51,10 +52,10 @@ export async function alertWebhook(event: HttpEvent, deps: AlertWebhookDeps): Pr
 
 function defaultDeps(): AlertWebhookDeps {
   const config = readConfig(configSchema);
-  const sqs = new SQSClient({});
+  const signing = signingFromEnvironment();
   return {
-    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(ssmClient(sqs.config)),
+    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient(signing)),
     secretNames: {
       token: config.ALERT_WEBHOOK_TOKEN_PARAM,
       grafana: config.GRAFANA_WEBHOOK_SECRET_PARAM || undefined,

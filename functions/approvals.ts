@@ -3,11 +3,10 @@
  * The token is an HMAC over model, version, approver and expiry (lib/ingress/approvalToken);
  * each token works once. Invalid, expired and used links get a clear page, never a stack trace.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
+import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
+import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
 import { type HttpEvent, type HttpResult, rawBody } from '../lib/http/apiGateway';
 import { confirmationPage, htmlResponse, problemPage, reviewPage } from '../lib/http/approvalPages';
@@ -15,10 +14,11 @@ import { approvalTokenId, verifyApprovalToken } from '../lib/ingress/approvalTok
 import { logger } from '../lib/log';
 import type { PromotionStore } from '../lib/promotion/ports';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
+import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
 import { ssmClient } from '../lib/secrets/ssmClient';
-import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
+import { DynamoVersionReader } from '../lib/store/dynamoVersionReader';
 import { DynamoTokenLedger, type TokenLedger } from '../lib/store/tokenLedger';
 
 const configSchema = z.object({
@@ -91,13 +91,14 @@ export async function approvals(event: HttpEvent, deps: ApprovalsDeps): Promise<
 
 function defaultDeps(): ApprovalsDeps {
   const config = readConfig(configSchema);
-  const dynamo = new DynamoDBClient({});
-  const db = DynamoDBDocumentClient.from(dynamo);
+  // No SDK client: DynamoDB, SQS and SSM all go through the small signed client.
+  const signing = signingFromEnvironment();
+  const db = new DynamoDocuments(dynamoJsonClient(signing));
   return {
-    queue: new SqsEventQueue(new SQSClient({}), config.PROMOTION_QUEUE_URL),
-    store: new DynamoPromotionStore(db, config.TABLE_NAME),
+    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
+    store: new DynamoVersionReader(db, config.TABLE_NAME),
     ledger: new DynamoTokenLedger(db, config.TABLE_NAME),
-    secrets: new SsmSecretStore(ssmClient(dynamo.config)),
+    secrets: new SsmSecretStore(ssmClient(signing)),
     keyName: config.APPROVAL_LINK_KEY_PARAM,
     now: () => new Date(),
   };

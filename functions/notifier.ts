@@ -3,12 +3,12 @@
  * once per idempotency key (lib/notify/idempotency). An unreadable message is logged and dropped
  * (a retry cannot fix it); a failed delivery throws, so Lambda retries the message.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { describeIssues } from '../events/issues';
 import { notificationSchema } from '../events/notification';
+import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
+import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
 import { logger } from '../lib/log';
 import { type DeliveryLedger, DynamoDeliveryLedger, deliverOnce } from '../lib/notify/idempotency';
@@ -61,15 +61,15 @@ function parseJson(text: string): unknown {
 
 function defaultDeps(): NotifierDeps {
   const config = readConfig(configSchema);
-  const dynamo = new DynamoDBClient({});
+  const signing = signingFromEnvironment();
   return {
-    notifier: slackNotifier(new SsmSecretStore(ssmClient(dynamo.config)), {
+    notifier: slackNotifier(new SsmSecretStore(ssmClient(signing)), {
       botTokenParam: config.SLACK_BOT_TOKEN_PARAM,
       webhookUrlParam: config.SLACK_WEBHOOK_URL_PARAM,
       channel: config.SLACK_CHANNEL,
       apiUrl: config.SLACK_API_URL,
     }),
-    ledger: new DynamoDeliveryLedger(DynamoDBDocumentClient.from(dynamo), config.TABLE_NAME),
+    ledger: new DynamoDeliveryLedger(new DynamoDocuments(dynamoJsonClient(signing)), config.TABLE_NAME),
   };
 }
 

@@ -3,16 +3,17 @@
  * 202 once queued (or `{ignored}` for a genuine event Baton does not act on), 4xx for what it
  * cannot trust or read, 503 when the queue is unavailable so the registry retries.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
+import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
 import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
 import { httpErrorResponses } from '../lib/http/httpErrorResponses';
 import { judgeRegistryRequest, type RegistrySource } from '../lib/ingress/registryIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
+import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
 import { ssmClient } from '../lib/secrets/ssmClient';
 
@@ -48,10 +49,10 @@ export async function registryWebhook(event: HttpEvent, deps: RegistryWebhookDep
 
 function defaultDeps(): RegistryWebhookDeps {
   const config = readConfig(configSchema);
-  const sqs = new SQSClient({});
+  const signing = signingFromEnvironment();
   return {
-    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(ssmClient(sqs.config)),
+    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient(signing)),
     secretNames: {
       mlflow: config.MLFLOW_WEBHOOK_SECRETS_PARAM,
       databricks: config.DATABRICKS_WEBHOOK_SECRETS_PARAM,

@@ -4,16 +4,17 @@
  * it, queues the decision or control event, and answers within Slack's three seconds; the worker
  * acts and updates the original message through its response_url.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
+import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
 import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
 import { httpErrorResponses } from '../lib/http/httpErrorResponses';
 import { acknowledgement, judgeSlackRequest } from '../lib/ingress/slackIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
+import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
 import { ssmClient } from '../lib/secrets/ssmClient';
 
@@ -48,10 +49,10 @@ export async function slackInteractions(event: HttpEvent, deps: SlackInteraction
 
 function defaultDeps(): SlackInteractionsDeps {
   const config = readConfig(configSchema);
-  const sqs = new SQSClient({});
+  const signing = signingFromEnvironment();
   return {
-    queue: new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(ssmClient(sqs.config)),
+    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient(signing)),
     signingSecretName: config.SLACK_SIGNING_SECRET_PARAM,
     now: () => new Date(),
   };

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole of Baton on one machine — a real MLflow server, the AWS emulator, the
  * resources serverless.yml declares, Baton's functions behind a local runtime — then a demo
- * that registers a model version and follows it through Baton.
+ * that registers model versions and follows them through Baton: validation, a canary rollout
+ * and an alert-driven rollback.
  *
  *   npm start                 run until Ctrl-C
  *   npm start -- --once       run the demo, stop everything, exit 0 on success (for scripts/CI)
@@ -28,6 +29,12 @@ const port = (name: string, fallback: number) => {
   return value;
 };
 
+/**
+ * The tick (rate(1 minute) in serverless.yml) finds bakes that are over and sweeps the registry;
+ * locally it runs every few seconds so the demo's 3 s canary steps advance in seconds.
+ */
+const tickSeconds = 2;
+
 async function main(): Promise<number> {
   const started = Date.now();
   const stack: LocalStack = await startLocalStack({
@@ -39,6 +46,7 @@ async function main(): Promise<number> {
       moto: port('BATON_MOTO_PORT', 5090),
       ingress: port('BATON_INGRESS_PORT', 3080),
     },
+    scheduleSeconds: tickSeconds,
   });
   // Tells `npx baton status …` where this stack lives.
   const info: LocalStackInfo = {
@@ -66,6 +74,7 @@ Baton is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   Ingress          ${stack.ingressUrl}  (POST /webhooks/mlflow, /webhooks/databricks, …)
   AWS emulator     ${stack.motoUrl}  (region ${stack.aws.region}; moto dashboard: ${stack.motoUrl}/moto-api/)
   Promotion queue  ${stack.resources.resolveString({ Ref: 'PromotionQueue' })}
+  Tick             every ${tickSeconds} s locally; every minute in AWS
   Logs             ${resolve(process.env.BATON_STATE_DIR ?? '.baton', 'logs')}
 `);
   let ok = true;

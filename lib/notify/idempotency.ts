@@ -10,20 +10,15 @@
  * - a delivery that finds a live claim throws DeliveryInProgressError: Lambda retries it later,
  *   when the key is `sent` (skip) or the claim has lapsed (post).
  * A post that times out may still have reached Slack; it is retried (at least once beats lost).
+ * The table is reached through the small signed client (lib/aws/dynamoDocuments), so the notifier
+ * bundles no SDK client.
  *
  * @example
- *   const ledger = new DynamoDeliveryLedger(documentClient(), 'baton-prod');
+ *   const ledger = new DynamoDeliveryLedger(new DynamoDocuments(dynamoJsonClient(signing)), 'baton-prod');
  *   await deliverOnce(notification, { notifier, ledger }); // 'delivered' | 'duplicate'
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDocuments, isConditionFailure } from '../aws/dynamoDocuments';
 import type { Notification } from '../domain/effects';
 import { logger } from '../log';
 import type { Notifier } from '../promotion/ports';
@@ -93,7 +88,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   private readonly now: () => Date;
 
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    private readonly db: Pick<DynamoDocuments, 'get' | 'put' | 'update' | 'delete'>,
     private readonly table: string,
     options: DynamoDeliveryLedgerOptions = {},
   ) {
@@ -112,26 +107,23 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
     const seconds = Math.floor(now.getTime() / 1000);
     const claim = { key, owner: randomUUID() };
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...this.keyOf(key),
-            status: 'claimed',
-            owner: claim.owner,
-            claimedAt: now.toISOString(),
-            leaseUntil: seconds + this.leaseSeconds,
-            expiresAt: seconds + this.retentionSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': seconds },
-        }),
-      );
+      await this.db.put({
+        TableName: this.table,
+        Item: {
+          ...this.keyOf(key),
+          status: 'claimed',
+          owner: claim.owner,
+          claimedAt: now.toISOString(),
+          leaseUntil: seconds + this.leaseSeconds,
+          expiresAt: seconds + this.retentionSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #leaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': seconds },
+      });
       return claim;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException))
-        throw new DeliveryLedgerError(`could not claim ${key}`, error);
+      if (!isConditionFailure(error)) throw new DeliveryLedgerError(`could not claim ${key}`, error);
     }
     const existing = await this.read(key);
     if (existing?.status === 'sent') return 'sent';
@@ -140,10 +132,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   private async read(key: string): Promise<Record<string, unknown> | undefined> {
     try {
-      const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.table, Key: this.keyOf(key), ConsistentRead: true }),
-      );
-      return Item;
+      return await this.db.get({ TableName: this.table, Key: this.keyOf(key), ConsistentRead: true });
     } catch (error) {
       throw new DeliveryLedgerError(`could not read ${key}`, error);
     }
@@ -152,20 +141,18 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   async markSent(claim: Claim): Promise<void> {
     const now = this.now();
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: this.keyOf(claim.key),
-          UpdateExpression:
-            'SET #status = :sent, sentAt = :at, expiresAt = if_not_exists(expiresAt, :expires) REMOVE leaseUntil',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':at': now.toISOString(),
-            ':expires': Math.floor(now.getTime() / 1000) + this.retentionSeconds,
-          },
-        }),
-      );
+      await this.db.update({
+        TableName: this.table,
+        Key: this.keyOf(claim.key),
+        UpdateExpression:
+          'SET #status = :sent, sentAt = :at, expiresAt = if_not_exists(expiresAt, :expires) REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':at': now.toISOString(),
+          ':expires': Math.floor(now.getTime() / 1000) + this.retentionSeconds,
+        },
+      });
     } catch (error) {
       throw new DeliveryLedgerError(`could not mark ${claim.key} sent`, error);
     }
@@ -173,18 +160,16 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   async release(claim: Claim): Promise<void> {
     try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: this.keyOf(claim.key),
-          // Never a claim another invocation took over after ours lapsed, never a sent record.
-          ConditionExpression: '#owner = :owner AND #status = :claimed',
-          ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-          ExpressionAttributeValues: { ':owner': claim.owner, ':claimed': 'claimed' },
-        }),
-      );
+      await this.db.delete({
+        TableName: this.table,
+        Key: this.keyOf(claim.key),
+        // Never a claim another invocation took over after ours lapsed, never a sent record.
+        ConditionExpression: '#owner = :owner AND #status = :claimed',
+        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+        ExpressionAttributeValues: { ':owner': claim.owner, ':claimed': 'claimed' },
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (isConditionFailure(error)) return;
       throw new DeliveryLedgerError(`could not release ${claim.key}`, error);
     }
   }

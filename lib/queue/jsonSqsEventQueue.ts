@@ -1,10 +1,11 @@
 /**
  * The promotion queue through the small signed JSON client instead of @aws-sdk/client-sqs: the
- * worker hands events on (routed alerts, superseding aborts) without bundling a second SQS client.
- * Same message shape as SqsEventQueue.
+ * ingress functions then bundle no SDK client at all (its shared core was most of their cold
+ * start), and the worker hands events on without a second SQS client. Same message shape as
+ * SqsEventQueue; any failure to send is an EnqueueError (503 on the HTTP routes).
  *
  * @example
- *   const queue = new JsonSqsEventQueue(sqsJsonClient(signing), process.env.PROMOTION_QUEUE_URL!);
+ *   const queue = new JsonSqsEventQueue(sqsJsonClient(signingFromEnvironment()), config.PROMOTION_QUEUE_URL);
  */
 import type { PromotionEvent } from '../../events/promotionEvent';
 import type { SignedJsonClient } from '../aws/signedJsonClient';

@@ -4,7 +4,7 @@
  * parameter may hold several values (one per line, or comma-separated) to allow rotation.
  *
  * @example
- *   const secrets = new SsmSecretStore(ssmClient(new SQSClient({}).config));
+ *   const secrets = new SsmSecretStore(ssmClient(signingFromEnvironment()));
  *   await secrets.values('/baton/prod/mlflow-webhook-secrets'); // ['new', 'old']
  */
 import { AwsRequestError } from '../aws/errors';

@@ -1,11 +1,9 @@
 /**
  * The middy-wrapped `handler` exports under hostile input, with their real adapters (SSM secrets,
- * SQS queue, DynamoDB ledger) and the AWS SDK's `send` stubbed in memory: the error mapping is the
- * one Lambda runs, and what reaches SQS is checked as the worker and SQS FIFO will read it.
+ * SQS queue, DynamoDB ledger) and the signed AWS client's `call` stubbed in memory: the error
+ * mapping is the one Lambda runs, and what reaches SQS is checked as the worker and SQS FIFO will
+ * read it.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,6 +11,8 @@ import { promotionEventSchema } from '../../events/promotionEvent';
 import { handler as approvalsHandler } from '../../functions/approvals';
 import { handler as registryHandler } from '../../functions/registryWebhook';
 import { handler as slackHandler } from '../../functions/slackInteractions';
+import { fromAttributes } from '../../lib/aws/dynamoAttributes';
+import { AwsRequestError } from '../../lib/aws/errors';
 import { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import type { HttpResult } from '../../lib/http/apiGateway';
 import { signApprovalToken } from '../../lib/ingress/approvalToken';
@@ -35,8 +35,34 @@ const timeout = 300_000;
 const route = fc.constantFrom<JsonRoute>('mlflow', 'databricks', 'slack');
 const fifoId = /^[\x21-\x7e]{1,128}$/;
 
-/** What the stubbed SDK saw: messages sent to SQS, token claims in DynamoDB; and whether SQS is down. */
-const aws = { sent: [] as SendMessageCommandInput[], claims: new Set<string>(), sqsDown: false };
+interface SentMessage {
+  MessageBody: string;
+  MessageGroupId: string;
+  MessageDeduplicationId: string;
+}
+
+/** What the stubbed AWS saw: messages sent to SQS, token claims in DynamoDB; and whether SQS is down. */
+const aws = { sent: [] as SentMessage[], claims: new Set<string>(), sqsDown: false };
+
+/** SSM, SQS and DynamoDB as the functions call them through the signed JSON client, in memory. */
+async function answer(operation: string, input: Record<string, any>): Promise<unknown> {
+  if (operation === 'GetParameter') return { Parameter: { Value: keys[input.Name] } };
+  if (operation === 'SendMessage') {
+    if (aws.sqsDown) throw new AwsRequestError('sqs', operation, 'NetworkError', undefined, 'ECONNREFUSED');
+    aws.sent.push(input as SentMessage);
+    return { MessageId: 'm-1' };
+  }
+  const pk = String(fromAttributes(input.Key ?? input.Item).pk);
+  if (operation === 'GetItem') return aws.claims.has(pk) ? { Item: input.Key } : {};
+  if (operation === 'DeleteItem') aws.claims.delete(pk);
+  if (operation === 'PutItem') {
+    if (aws.claims.has(pk)) {
+      throw new AwsRequestError('dynamodb', operation, 'ConditionalCheckFailedException', 400, 'taken');
+    }
+    aws.claims.add(pk);
+  }
+  return {};
+}
 
 async function invoke(target: JsonRoute | 'approvals', request: HttpRequest): Promise<HttpResult> {
   const handler =
@@ -54,35 +80,13 @@ beforeAll(() => {
     SLACK_SIGNING_SECRET_PARAM: 'slack',
     TABLE_NAME: 'baton',
     APPROVAL_LINK_KEY_PARAM: 'approval',
+    // What Lambda sets in every execution environment; the functions sign with them.
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    AWS_SESSION_TOKEN: 'session',
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  // SSM is read through the signed JSON client: answer GetParameter, pass anything else on.
-  const call = SignedJsonClient.prototype.call;
-  vi.spyOn(SignedJsonClient.prototype, 'call').mockImplementation(async function (
-    this: SignedJsonClient,
-    operation: string,
-    input: object,
-  ) {
-    if (operation !== 'GetParameter') return call.call(this, operation, input);
-    return { Parameter: { Value: keys[(input as { Name: string }).Name] } };
-  } as never);
-  vi.spyOn(SQSClient.prototype, 'send').mockImplementation((async (command: {
-    input: SendMessageCommandInput;
-  }) => {
-    if (aws.sqsDown) throw new Error('connect ECONNREFUSED');
-    aws.sent.push(command.input);
-    return {};
-  }) as never);
-  vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation((async (command: unknown) => {
-    const pk = (command as GetCommand).input.Key?.pk ?? (command as PutCommand).input.Item?.pk;
-    if (command instanceof GetCommand) return { Item: aws.claims.has(pk) ? { pk } : undefined };
-    if (command instanceof DeleteCommand) aws.claims.delete(pk);
-    if (command instanceof PutCommand) {
-      if (aws.claims.has(pk)) throw new ConditionalCheckFailedException({ message: 'taken', $metadata: {} });
-      aws.claims.add(pk);
-    }
-    return {};
-  }) as never);
+  vi.spyOn(SignedJsonClient.prototype, 'call').mockImplementation(answer as never);
 });
 
 afterAll(() => {
@@ -91,7 +95,7 @@ afterAll(() => {
   vi.useRealTimers();
 });
 
-describe('handler fuzz: the middy-wrapped handlers with the AWS SDK stubbed', () => {
+describe('handler fuzz: the middy-wrapped handlers with AWS stubbed', () => {
   it(
     'never answers 5xx, and sends SQS only messages the worker and FIFO accept',
     async () => {
@@ -116,7 +120,7 @@ describe('handler fuzz: the middy-wrapped handlers with the AWS SDK stubbed', ()
           const said = status < 300 ? JSON.parse(response.body!) : {};
           expect(aws.sent).toHaveLength('queued' in said || 'response_type' in said ? 1 : 0);
           for (const message of aws.sent) {
-            expect(promotionEventSchema.safeParse(JSON.parse(message.MessageBody!)).success).toBe(true);
+            expect(promotionEventSchema.safeParse(JSON.parse(message.MessageBody)).success).toBe(true);
             expect(message.MessageGroupId).toMatch(fifoId);
             expect(message.MessageDeduplicationId).toMatch(fifoId);
           }

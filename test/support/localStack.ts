@@ -25,6 +25,9 @@ const regions = [
   'ap-northeast-2',
   'me-south-1',
   'ap-southeast-1',
+  'us-east-2',
+  'eu-north-1',
+  'af-south-1',
 ];
 
 export function uniqueName(prefix: string): string {

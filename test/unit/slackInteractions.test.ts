@@ -1,4 +1,3 @@
-import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
@@ -7,7 +6,7 @@ import { slackInteractions } from '../../functions/slackInteractions';
 import { errorResponse } from '../../lib/http/httpErrorResponses';
 import { verifySlackSignature } from '../../lib/ingress/signatures';
 import { renderSlackMessage } from '../../lib/notify/slackBlocks';
-import { SqsEventQueue } from '../../lib/queue/sqsEventQueue';
+import { JsonSqsEventQueue } from '../../lib/queue/jsonSqsEventQueue';
 import { slackHeaders } from '../support/signing';
 
 // Slack's published request-signing example (api.slack.com/authentication/verifying-requests-from-slack).
@@ -76,17 +75,16 @@ const signed = (body: string, at = now, key = secret) => slackHeaders(key, body,
 function fakeSqs() {
   const sent: Array<{ event: PromotionEvent; group: string; dedup: string }> = [];
   const sqs = {
-    send: async (command: SendMessageCommand) => {
-      const input = command.input;
+    call: async (_operation: string, input: Record<string, string>) => {
       sent.push({
         event: JSON.parse(input.MessageBody!),
         group: input.MessageGroupId!,
         dedup: input.MessageDeduplicationId!,
       });
-      return {};
+      return { MessageId: 'm-1' } as never;
     },
-  } as unknown as SQSClient;
-  return { sent, queue: new SqsEventQueue(sqs, 'https://sqs.test/promotions.fifo') };
+  };
+  return { sent, queue: new JsonSqsEventQueue(sqs, 'https://sqs.test/promotions.fifo') };
 }
 
 async function post(body: string, headers: Record<string, string>) {

@@ -1,0 +1,33 @@
+/**
+ * The one read the approvals page makes of the promotion table: a version's state, for the review
+ * page's phase and checks. DynamoPromotionStore does the same read, but it is built on the SDK's
+ * DocumentClient, whose shared core would be most of the approvals function's cold start; this
+ * reads the same record (DynamoPromotionStore's layout: pk MODEL#<name>, sk VERSION#<zero-padded
+ * version>) through the small signed client. test/integration/dynamoDocuments.test.ts reads what
+ * DynamoPromotionStore wrote, so the two cannot drift apart unnoticed.
+ *
+ * @example
+ *   const reader = new DynamoVersionReader(new DynamoDocuments(dynamoJsonClient(signing)), 'baton-prod');
+ *   await reader.getVersion('fraud', '7'); // VersionState | null
+ */
+import type { DynamoDocuments } from '../aws/dynamoDocuments';
+import { type VersionState, versionStateSchema } from '../domain/state';
+import type { PromotionStore } from '../promotion/ports';
+
+export class DynamoVersionReader implements Pick<PromotionStore, 'getVersion'> {
+  constructor(
+    private readonly db: Pick<DynamoDocuments, 'get'>,
+    private readonly table: string,
+  ) {}
+
+  async getVersion(model: string, version: string): Promise<VersionState | null> {
+    const item = await this.db.get({
+      TableName: this.table,
+      Key: { pk: `MODEL#${model}`, sk: `VERSION#${version.padStart(12, '0')}` },
+      ConsistentRead: true,
+    });
+    if (!item) return null;
+    const { pk: _pk, sk: _sk, dueShard: _dueShard, ...state } = item;
+    return versionStateSchema.parse(state);
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Fault injection: a burst of several hundred versions across many models, with the MLflow server
+ * SIGKILLed in the middle of it and restarted on the same port and database. Registrations that
+ * meet the dead server are retried; webhooks MLflow had not sent yet die with it, and Baton's
+ * reads and writes fail until it is back. Every version in the registry at the end must still
+ * get exactly one validation: its verdict in MLflow and one audit entry, none lost, none doubled.
+ * The file runs an MLflow server of its own: killing the shared one would break every other file,
+ * and a burst this size would flood every other file's webhook with deliveries.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import { type ModelVersion, mlflowApi } from '../../local/mlflowApi';
+import { freePort } from '../../local/ports';
+import { ensurePythonEnv } from '../../local/pythonEnv';
+import { awsClientConfig } from '../../local/resources';
+import { type Service, startMlflow } from '../../local/services';
+import type { LocalStack } from '../../local/stack';
+import { testStack, testStore, uniqueName } from '../support/localStack';
+import { eventually, tagsOf } from '../support/registryWaits';
+import { type VersionRef, validationTally } from '../support/validationTally';
+
+const modelCount = Number(process.env.BURST_MODELS ?? 15);
+const versionsPerModel = Number(process.env.BURST_PER_MODEL ?? 20);
+/** Registrations in flight at once, as several training pipelines finishing together. */
+const concurrentRegistrations = 6;
+/** MLflow is killed once this many registrations have returned. */
+const killAfter = process.env.BURST_NOKILL ? -1 : Math.floor((modelCount * versionsPerModel) / 2);
+/** It stays dead this long before its restart (which itself takes several seconds). */
+const deadMs = 2_000;
+
+/**
+ * The burst's policy: the validation fixture's one metric check and nothing else. Each check is
+ * one more tag write (and webhook echo) per version, and the local worker handles one batch at a
+ * time, so a lean policy keeps several hundred versions within a few minutes.
+ */
+const policy = `model: val-burst-*
+checks:
+  metrics:
+    - { name: val_auc, min: 0.8 }
+`;
+
+const logs: string[] = [];
+const python = ensurePythonEnv({ stateDir: inject('stateDir') });
+let mlflowDir: string;
+let mlflowPort: number;
+let mlflow: Service;
+let stack: LocalStack;
+let store: DynamoPromotionStore;
+let sqs: SQSClient;
+
+const startOwnMlflow = () =>
+  startMlflow({ python, stateDir: mlflowDir, port: mlflowPort, webhookCacheTtlSeconds: 0 });
+
+beforeAll(async () => {
+  mlflowDir = mkdtempSync(join(tmpdir(), 'baton-burst-'));
+  mkdirSync(join(mlflowDir, 'policies'));
+  writeFileSync(join(mlflowDir, 'policies', 'burst.yaml'), policy);
+  mlflowPort = await freePort();
+  mlflow = await startOwnMlflow();
+  stack = await testStack('eu-north-1', {
+    services: { mlflowUrl: mlflow.url, motoUrl: inject('motoUrl') },
+    // A short reconciler grace period: the webhooks that die with MLflow are swept within seconds.
+    env: { POLICIES_DIR: join(mlflowDir, 'policies'), RECONCILER_MIN_AGE_SECONDS: process.env.BURST_MINAGE ?? '20' },
+    scheduleSeconds: Number(process.env.BURST_TICK ?? 10),
+    retryDelaySeconds: 1,
+    log: (line) => logs.push(`${new Date().toISOString()} ${line}`),
+  });
+  store = testStore(stack);
+  sqs = new SQSClient(awsClientConfig(stack.aws));
+});
+afterAll(async () => {
+  (await import('node:fs')).writeFileSync('/tmp/burst-debug.log', `${logs.join('\n')}\n--- mlflow\n${readFileSync(mlflow.logFile, 'utf8')}`);
+  sqs?.destroy();
+  // The stack removes its webhook from MLflow, so MLflow must be up.
+  await stack?.stop();
+  await mlflow?.stop();
+  if (mlflowDir) rmSync(mlflowDir, { recursive: true, force: true });
+});
+beforeEach(({ onTestFailed }) =>
+  onTestFailed(() => {
+    console.log(`--- Baton logs (tail) ---\n${logs.slice(-200).join('\n')}`);
+    console.log(
+      `--- MLflow log (tail) ---\n${readFileSync(mlflow.logFile, 'utf8').split('\n').slice(-40).join('\n')}`,
+    );
+  }),
+);
+
+/** Runs `task` until it resolves, waiting for MLflow to answer its health check between tries. */
+async function untilMlflowTakesIt<T>(task: () => Promise<T>): Promise<{ value: T; retries: number }> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return { value: await task(), retries };
+    } catch (error) {
+      if (retries >= 20) throw error;
+      await eventually(
+        async () =>
+          (await fetch(`${mlflow.url}/health`, { signal: AbortSignal.timeout(1000) })).ok ? true : undefined,
+        60_000,
+        'MLflow to answer again',
+      );
+    }
+  }
+}
+
+/** Every version in this file's registry, with its tags: one paged search instead of one read each. */
+async function allVersions(): Promise<ModelVersion[]> {
+  const api = mlflowApi(mlflow.url);
+  const found: ModelVersion[] = [];
+  let token: string | undefined;
+  do {
+    const query = `max_results=200${token ? `&page_token=${encodeURIComponent(token)}` : ''}`;
+    const page = await api.call<{ model_versions?: ModelVersion[]; next_page_token?: string }>(
+      'GET',
+      `model-versions/search?${query}`,
+    );
+    found.push(...(page.model_versions ?? []));
+    token = page.next_page_token;
+  } while (token);
+  return found;
+}
+
+/** Polls the registry every few seconds (not faster: each poll reads every version) until all have a verdict. */
+async function everyVersionDecided(timeoutMs: number): Promise<ModelVersion[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await allVersions().catch(() => []);
+    const decided = now.filter((v) => ['PASSED', 'FAILED'].includes(tagsOf(v).validation_status ?? ''));
+    if (now.length > 0 && decided.length === now.length) return now;
+    if (Date.now() > deadline) throw new Error(`${now.length - decided.length} of ${now.length} versions have no verdict`);
+    process.stdout.write(`decided ${decided.length}/${now.length} at ${new Date().toISOString()}\n`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
+async function messagesInPromotionQueue(): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: stack.resources.resolveString({ Ref: 'PromotionQueue' }),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+describe('a burst of several hundred versions across many models, MLflow killed in the middle', () => {
+  it('validates every version in the registry exactly once', async () => {
+    // Prepare: the models and two finished runs, one passing the val-* policy and one failing it.
+    const api = mlflowApi(mlflow.url);
+    const models = Array.from({ length: modelCount }, (_, i) => uniqueName(`val-burst-${i}`));
+    for (const model of models) await api.ensureRegisteredModel(model);
+    const runs = {
+      pass: await api.createRun('baton-chaos-burst', { val_auc: 0.9 }),
+      fail: await api.createRun('baton-chaos-burst', { val_auc: 0.7 }),
+    };
+    // Round-robin over the models, every fourth registration from the failing run.
+    const plan = Array.from({ length: modelCount * versionsPerModel }, (_, i) => ({
+      model: models[i % modelCount]!,
+      runId: i % 4 === 3 ? runs.fail : runs.pass,
+    }));
+
+    // Act: register them all, a few at a time; halfway through, SIGKILL MLflow and start it again.
+    const startedAt = Date.now();
+    let returned = 0;
+    let retried = 0;
+    let restart: Promise<void> | undefined;
+    const outage = { downAt: 0, upAt: 0 };
+    const next = plan.entries();
+    const registrar = async () => {
+      for (const [, { model, runId }] of next) {
+        const { retries } = await untilMlflowTakesIt(() =>
+          api.createModelVersion(model, runId, { description: 'burst', tags: { git_sha: 'b0r57' } }),
+        );
+        retried += retries;
+        returned += 1;
+        if (returned === killAfter) {
+          restart = (async () => {
+            outage.downAt = Date.now();
+            mlflow.kill();
+            await new Promise((r) => setTimeout(r, deadMs));
+            mlflow = await startOwnMlflow();
+            outage.upAt = Date.now();
+          })();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrentRegistrations }, registrar));
+    await restart;
+    const registeredMs = Date.now() - startedAt;
+
+    // Assess: the registry is the truth (a registration cut off by the kill may still have been
+    // stored); every version in it must get its verdict, then exactly one validation.
+    const expected = (v: ModelVersion) => (v.run_id === runs.pass ? 'PASSED' : 'FAILED');
+    const registered = (await allVersions()).filter((v) => models.includes(v.name));
+    const seen = await everyVersionDecided(600_000);
+    const convergedMs = Date.now() - startedAt;
+    await eventually(
+      async () => ((await messagesInPromotionQueue()) === 0 ? true : undefined),
+      60_000,
+      'an empty promotion queue',
+    );
+    // Let the reconciler's late sweeps and the redeliveries land before counting.
+    await new Promise((r) => setTimeout(r, 8000));
+    const refs: VersionRef[] = registered.map((v) => ({ model: v.name, version: v.version }));
+    const { lost, duplicated } = await validationTally(store, refs);
+    const wrong = seen.filter((v) => tagsOf(v).validation_status !== expected(v));
+    const failedAttempts = logs.filter((l) => l.includes('promotion event failed; will retry')).length;
+    const swept = logs.filter((l) => l.includes('reconciler enqueued')).length;
+    console.log(
+      `chaos: ${plan.length} versions across ${modelCount} models, MLflow SIGKILLed after ${killAfter} and ` +
+        `down ${((outage.upAt - outage.downAt) / 1000).toFixed(1)} s — events sent ${registered.length} ` +
+        `(${retried} registrations retried), verdicts seen ${seen.length - wrong.length}, ` +
+        `worker retries ${failedAttempts}, reconciler sweeps that enqueued ${swept}, ` +
+        `registered in ${(registeredMs / 1000).toFixed(0)} s, all decided after ${(convergedMs / 1000).toFixed(0)} s, ` +
+        `lost ${lost}, duplicated ${duplicated}`,
+    );
+
+    expect(registered.length).toBeGreaterThanOrEqual(plan.length);
+    expect(seen.length).toBe(registered.length);
+    expect(wrong.map((v) => `${v.name} v${v.version}`)).toEqual([]);
+    expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+  }, 900_000);
+});

@@ -1,0 +1,228 @@
+/**
+ * Fault injection: the emulator's SQS becomes unreachable for Baton's functions (a TCP proxy in
+ * front of moto first refuses, then resets their connections) while MLflow keeps delivering
+ * webhooks for a burst of new versions. The ingress must answer 503 with a JSON error and queue
+ * nothing; once SQS is back, MLflow's own retries and the tick's reconciler must bring every
+ * version to exactly one validation: its verdict in MLflow and one audit entry, none lost, none
+ * duplicated. The file runs an MLflow server of its own, so its deliveries blocked on 503s never
+ * hold up the other files' webhooks in the shared server's delivery pool.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import { mlflowApi } from '../../local/mlflowApi';
+import { deleteMlflowWebhook, ensureMlflowWebhook } from '../../local/mlflowWebhook';
+import { freePort } from '../../local/ports';
+import { ensurePythonEnv } from '../../local/pythonEnv';
+import { awsClientConfig } from '../../local/resources';
+import { type Service, startMlflow } from '../../local/services';
+import type { LocalStack } from '../../local/stack';
+import { FaultMode, type FaultProxy, startFaultProxy } from '../support/faultProxy';
+import { testStack, testStore, uniqueName } from '../support/localStack';
+import { eventually } from '../support/registryWaits';
+import { mlflowHeaders, mlflowPayload } from '../support/signing';
+import { type VersionRef, validationTally, verdictsOf } from '../support/validationTally';
+
+/** SQS stays unreachable at least this long after the last version is registered. */
+const outageAfterBurstMs = 12_000;
+
+const logs: string[] = [];
+let mlflowDir: string;
+let mlflow: Service;
+let proxy: FaultProxy;
+let stack: LocalStack;
+let store: DynamoPromotionStore;
+let sqs: SQSClient;
+let webhookId: string | undefined;
+
+/**
+ * Sends every function's SQS calls through the proxy: the SDK client follows the queue URL's host
+ * (useQueueUrlAsEndpoint), the small signed client follows AWS_ENDPOINT_URL_SQS. Everything else
+ * (SSM, DynamoDB) still reaches moto directly, and so do the local pollers (Lambda's side of SQS).
+ * Runs before any sandbox starts: each reads its environment when it starts.
+ */
+function routeSqsThrough(target: LocalStack, proxyUrl: string) {
+  for (const fn of target.runtime.functions.values()) {
+    for (const [key, value] of Object.entries(fn.env)) {
+      if (value.startsWith(`${target.motoUrl}/`)) fn.env[key] = proxyUrl + value.slice(target.motoUrl.length);
+    }
+    fn.env.AWS_ENDPOINT_URL_SQS = proxyUrl;
+  }
+}
+
+const linesSince = (from: number, ...texts: string[]) =>
+  logs.slice(from).filter((line) => texts.every((t) => line.includes(t)));
+
+async function messagesInPromotionQueue(): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: stack.resources.resolveString({ Ref: 'PromotionQueue' }),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+beforeAll(async () => {
+  mlflowDir = mkdtempSync(join(tmpdir(), 'baton-sqs-outage-'));
+  const python = ensurePythonEnv({ stateDir: inject('stateDir') });
+  [mlflow, proxy] = await Promise.all([
+    startMlflow({ python, stateDir: mlflowDir, port: await freePort(), webhookCacheTtlSeconds: 0 }),
+    startFaultProxy(inject('motoUrl')),
+  ]);
+  // No webhook yet: it is registered once the functions' SQS goes through the proxy.
+  stack = await testStack('us-east-2', {
+    services: { mlflowUrl: mlflow.url, motoUrl: inject('motoUrl') },
+    webhook: false,
+    // A short reconciler grace period and a fast tick: what MLflow gave up on is swept within seconds.
+    env: { POLICIES_DIR: resolve('test/fixtures/policies'), RECONCILER_MIN_AGE_SECONDS: '3' },
+    scheduleSeconds: 2,
+    retryDelaySeconds: 1,
+    log: (line) => logs.push(`${new Date().toISOString()} ${line}`),
+  });
+  routeSqsThrough(stack, proxy.url);
+  webhookId = await ensureMlflowWebhook({
+    mlflowUrl: mlflow.url,
+    name: uniqueName('baton-test-sqs-outage'),
+    url: `${stack.ingressUrl}/webhooks/mlflow`,
+    secret: stack.secrets.mlflowWebhookSecret,
+  });
+  store = testStore(stack);
+  sqs = new SQSClient(awsClientConfig(stack.aws));
+});
+afterAll(async () => {
+  sqs?.destroy();
+  if (webhookId) await deleteMlflowWebhook(mlflow.url, webhookId).catch(() => undefined);
+  await stack?.stop();
+  await proxy?.close();
+  await mlflow?.stop();
+  if (mlflowDir) rmSync(mlflowDir, { recursive: true, force: true });
+});
+beforeEach(({ onTestFailed }) =>
+  onTestFailed(() => {
+    console.log(`--- Baton logs ---\n${logs.join('\n')}`);
+    console.log(
+      `--- MLflow log (tail) ---\n${readFileSync(mlflow.logFile, 'utf8').split('\n').slice(-40).join('\n')}`,
+    );
+  }),
+);
+
+describe("the emulator's SQS unreachable while MLflow delivers a burst of webhooks", () => {
+  it('answers 503, queues nothing, and validates every version exactly once when SQS is back', async () => {
+    // Prepare: four val-* models and two finished runs, one passing the policy and one failing it.
+    const api = mlflowApi(mlflow.url);
+    const models = ['a', 'b', 'c', 'd'].map((s) => uniqueName(`val-sqs-${s}`));
+    for (const model of models) await api.ensureRegisteredModel(model);
+    const runs = {
+      pass: await api.createRun('baton-chaos-sqs', { val_auc: 0.9 }),
+      fail: await api.createRun('baton-chaos-sqs', { val_auc: 0.7 }),
+    };
+
+    // Act: SQS goes away (refused, then reset) while 5 versions per model are registered.
+    const downAt = Date.now();
+    const downLine = logs.length;
+    await proxy.set(FaultMode.Refuse);
+    const created = (
+      await Promise.all(
+        models.map(async (model, m) => {
+          const versions: Array<VersionRef & { expected: string }> = [];
+          for (let i = 0; i < 5; i++) {
+            if (m === 0 && i === 3) await proxy.set(FaultMode.Reset);
+            const expected = (i + m) % 4 === 3 ? 'FAILED' : 'PASSED';
+            const v = await api.createModelVersion(model, expected === 'PASSED' ? runs.pass : runs.fail, {
+              description: 'sqs outage',
+              tags: { git_sha: '5q5d0' },
+            });
+            versions.push({ model, version: v.version, expected });
+          }
+          return versions;
+        }),
+      )
+    ).flat();
+    await proxy.set(FaultMode.Reset);
+    // A delivery of our own, to read the ingress's answer.
+    const body = mlflowPayload('model_version', 'created', {
+      name: created[0]!.model,
+      version: created[0]!.version,
+      source: 's',
+    });
+    const own = await fetch(`${stack.ingressUrl}/webhooks/mlflow`, {
+      method: 'POST',
+      headers: mlflowHeaders(stack.secrets.mlflowWebhookSecret, body),
+      body,
+    });
+    const ownAnswer = { status: own.status, type: own.headers.get('content-type'), body: await own.json() };
+    // MLflow's first attempt for every version has met the dead queue before SQS comes back.
+    const refusedByIngress = await eventually(
+      async () => {
+        const n = linesSince(downLine, '[registryWebhook]', 'queue_unavailable').length;
+        return n >= created.length + 1 ? n : undefined;
+      },
+      60_000,
+      'a 503 for every version',
+    );
+    await new Promise((r) => setTimeout(r, Math.max(0, outageAfterBurstMs - (Date.now() - downAt))));
+    const queuedWhileDown = linesSince(downLine, '[registryWebhook]', 'queued registry event').length;
+    const inQueueWhileDown = await messagesInPromotionQueue();
+    const knownWhileDown = (
+      await Promise.all(
+        models.map((m) =>
+          store.knownVersions(
+            m,
+            created.filter((c) => c.model === m).map((c) => c.version),
+          ),
+        ),
+      )
+    ).reduce((n, known) => n + known.size, 0);
+    const connections = proxy.stats();
+    const upLine = logs.length;
+    const downMs = Date.now() - downAt;
+    await proxy.set(FaultMode.Forward);
+
+    // Assess: every version gets its verdict, then (with the queue drained) exactly one validation.
+    const verdicts = await verdictsOf(api, created, 90_000);
+    await eventually(
+      async () => ((await messagesInPromotionQueue()) === 0 ? true : undefined),
+      60_000,
+      'an empty promotion queue',
+    );
+    // Let the reconciler's late sweeps and MLflow's last retries land before counting.
+    await new Promise((r) => setTimeout(r, 6000));
+    const { lost, duplicated } = await validationTally(store, created);
+    const mentions = (lines: string[]) =>
+      created.filter((c) =>
+        lines.some((l) => l.includes(c.model) && new RegExp(`\\b${c.version}\\b`).test(l)),
+      ).length;
+    const byWebhook = mentions(linesSince(upLine, '[registryWebhook]', 'model_version.created'));
+    const bySweep = mentions(linesSince(upLine, '[tick]', 'reconciler enqueued'));
+    const gaveUp = (readFileSync(mlflow.logFile, 'utf8').match(/failed after \d+ retries/g) ?? []).length;
+    console.log(
+      `chaos: SQS unreachable for ${(downMs / 1000).toFixed(1)} s during a burst — events sent ${created.length}, ` +
+        `503s ${refusedByIngress} (connections refused or reset ${connections.reset}, MLflow gave up on ${gaveUp} deliveries), ` +
+        `recovered by MLflow retries ${byWebhook}, by the reconciler ${bySweep}, verdicts seen ${verdicts.length}, ` +
+        `lost ${lost}, duplicated ${duplicated}`,
+    );
+
+    (await import('node:fs')).writeFileSync(
+      '/tmp/sqs-debug.log',
+      `${logs.join('\n')}\n--- mlflow\n${readFileSync(mlflow.logFile, 'utf8')}`,
+    );
+    expect(ownAnswer).toEqual({
+      status: 503,
+      type: 'application/json',
+      body: { error: 'queue_unavailable', detail: expect.any(String) },
+    });
+    expect({ queuedWhileDown, inQueueWhileDown, knownWhileDown }).toEqual({
+      queuedWhileDown: 0,
+      inQueueWhileDown: 0,
+      knownWhileDown: 0,
+    });
+    expect(verdicts).toEqual(created.map((c) => c.expected));
+    expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+  }, 240_000);
+});
