@@ -72,6 +72,9 @@ export async function benchAlertToRollback(options: {
   const samples: number[] = [];
   for (let i = 0; i < options.samples; i++) {
     const champion = await promote();
+    // Steady state first: MLflow's webhook echoes of the promotion (alias events) drain from the
+    // model's queue group, as they would long before a real alarm fires.
+    await sleep(2000);
     const message = {
       AlarmName: `${endpoint}-5xx`,
       AlarmArn: `arn:aws:cloudwatch:${stack.aws.region}:${stack.aws.accountId}:alarm:${endpoint}-5xx`,

@@ -231,13 +231,11 @@ async function canaryDemo(stack: LocalStack, api: MlflowApi, aws: CanaryClients)
     }),
   );
   console.log(`\nDemo: CloudWatch alarm ${alarm} → ALARM, published on the alerts topic`);
+  // Complete when Baton has stored the rollback: it does so after the traffic, alias and tag writes.
   const demoted = await until(async () => {
-    const [back, tags] = [
-      await api.getModelVersion(canaryModel, v1),
-      tagsOf(await api.getModelVersion(canaryModel, v2)),
-    ];
-    const done = back.aliases?.includes('champion') && tags['baton.phase'] === 'rolled_back';
-    return done && (await weightsNow(aws))[v1] === 100 ? tags : undefined;
+    if ((await aws.store.getVersion(canaryModel, v2))?.phase !== 'rolled_back') return undefined;
+    const back = (await api.getModelVersion(canaryModel, v1)).aliases?.includes('champion');
+    return back && (await weightsNow(aws))[v1] === 100 ? true : undefined;
   }, 30_000);
   if (!demoted) {
     console.log(`Demo: ✗ no rollback of ${canaryModel} v${v2} within 30 s (see the logs above)`);
@@ -248,9 +246,9 @@ async function canaryDemo(stack: LocalStack, api: MlflowApi, aws: CanaryClients)
       `${endpoint}: ${shares(await weightsNow(aws))}`,
   );
   console.log(`Demo:   MLflow aliases: ${await aliasesOf(api, [v1, v2])}`);
-  for (const [key, value] of Object.entries(demoted).filter(([k]) =>
-    /^baton\.(phase|rollback_|rolled_back_)/.test(k),
-  )) {
+  const tags = tagsOf(await api.getModelVersion(canaryModel, v2));
+  const shown = Object.entries(tags).filter(([k]) => /^baton\.(phase|rollback_|rolled_back_)/.test(k));
+  for (const [key, value] of shown.sort(([a], [b]) => a.localeCompare(b))) {
     console.log(`        ${key.padEnd(36)} ${value}`);
   }
   return true;
