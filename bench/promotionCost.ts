@@ -12,27 +12,26 @@
  *   figures.dynamodb_writes_per_promotion; // e.g. 8
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DecisionEvent, RegistryEvent } from '../events/promotionEvent';
+import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
 import { policySchema } from '../lib/domain/policy';
 import { processEvent } from '../lib/promotion/processEvent';
 import { MlflowRegistry } from '../lib/registry/mlflowRegistry';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
-import { awsClientConfig } from '../local/resources';
+import { localCredentials } from '../local/resources';
 import type { SideResources } from './benchStack';
 import { mlflowDriver } from './mlflowDriver';
 
 const writeItems: Record<string, (input: Record<string, unknown>) => number> = {
-  PutItemCommand: () => 1,
-  UpdateItemCommand: () => 1,
-  DeleteItemCommand: () => 1,
-  BatchWriteItemCommand: (input) =>
+  PutItem: () => 1,
+  UpdateItem: () => 1,
+  DeleteItem: () => 1,
+  BatchWriteItem: (input) =>
     Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce(
       (n, items) => n + items.length,
       0,
     ),
-  TransactWriteItemsCommand: (input) => ((input.TransactItems ?? []) as unknown[]).length,
+  TransactWriteItems: (input) => ((input.TransactItems ?? []) as unknown[]).length,
 };
 
 export async function benchPromotionCost(options: {
@@ -55,25 +54,25 @@ export async function benchPromotionCost(options: {
     },
   });
 
-  const client = new DynamoDBClient(awsClientConfig(options.side.aws));
+  const client = dynamoJsonClient(
+    { region: options.side.aws.region, credentials: localCredentials },
+    { env: { AWS_ENDPOINT_URL: options.side.aws.endpoint } },
+  );
   const counted = { writes: 0, requests: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const count = writeItems[context.commandName ?? ''];
+  // Every operation the store sends passes here: count the writes, then send it.
+  const counting: Pick<typeof client, 'call'> = {
+    call: (operation, input) => {
+      const count = writeItems[operation];
       if (count) {
         counted.requests += 1;
-        counted.writes += count(args.input as Record<string, unknown>);
+        counted.writes += count(input as Record<string, unknown>);
       }
-      return next(args);
+      return client.call(operation, input);
     },
-    { step: 'initialize', name: 'countWrites' },
-  );
+  };
   const deps = {
     registry: new MlflowRegistry({ baseUrl: options.mlflowUrl }),
-    store: new DynamoPromotionStore(
-      DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-      options.side.tableName,
-    ),
+    store: new DynamoPromotionStore(new DynamoDocuments(counting), options.side.tableName),
     notifier: { publish: async () => undefined },
     policyFor: () => policy,
     now: () => new Date(),
@@ -99,17 +98,13 @@ export async function benchPromotionCost(options: {
     deliveryId: `bench-cost-${randomUUID()}`,
     receivedAt: now,
   };
-  try {
-    const validated = await processEvent(created, deps);
-    const promoted = await processEvent(approve, deps);
-    if (validated.phase !== 'awaiting_approval' || promoted.phase !== 'promoted') {
-      throw new Error(`the counted promotion ended ${validated.phase} → ${promoted.phase}`);
-    }
-    return {
-      dynamodb_writes_per_promotion: counted.writes,
-      dynamodb_write_requests_per_promotion: counted.requests,
-    };
-  } finally {
-    client.destroy();
+  const validated = await processEvent(created, deps);
+  const promoted = await processEvent(approve, deps);
+  if (validated.phase !== 'awaiting_approval' || promoted.phase !== 'promoted') {
+    throw new Error(`the counted promotion ended ${validated.phase} → ${promoted.phase}`);
   }
+  return {
+    dynamodb_writes_per_promotion: counted.writes,
+    dynamodb_write_requests_per_promotion: counted.requests,
+  };
 }

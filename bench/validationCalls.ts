@@ -13,15 +13,14 @@
  *   counted.calls; // 13
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RegistryEvent } from '../events/promotionEvent';
+import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
 import type { Policy } from '../lib/domain/policy';
 import { processEvent } from '../lib/promotion/processEvent';
 import type { RequestRecord } from '../lib/registry/httpClient';
 import { MlflowRegistry } from '../lib/registry/mlflowRegistry';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
-import { awsClientConfig } from '../local/resources';
+import { localCredentials } from '../local/resources';
 import type { SideResources } from './benchStack';
 
 /** A registry client that records every request it sends. */
@@ -48,7 +47,12 @@ export async function countValidationCalls(options: {
   version: string;
 }): Promise<CountedValidation> {
   const { registry, requests } = countingRegistry(options.mlflowUrl);
-  const db = new DynamoDBClient(awsClientConfig(options.side.aws));
+  const db = new DynamoDocuments(
+    dynamoJsonClient(
+      { region: options.side.aws.region, credentials: localCredentials },
+      { env: { AWS_ENDPOINT_URL: options.side.aws.endpoint } },
+    ),
+  );
   const now = new Date().toISOString();
   const event: RegistryEvent = {
     type: 'registry',
@@ -60,26 +64,22 @@ export async function countValidationCalls(options: {
     occurredAt: now,
     receivedAt: now,
   };
-  try {
-    const outcome = await processEvent(event, {
-      registry,
-      store: new DynamoPromotionStore(DynamoDBDocumentClient.from(db), options.side.tableName),
-      notifier: { publish: async () => undefined },
-      policyFor: () => options.policy,
-      now: () => new Date(),
-    });
-    const first = requests.filter((r) => r.attempt === 0);
-    return {
-      calls: first.length,
-      retries: requests.length - first.length,
-      phase: outcome.phase,
-      operations: first.map(
-        (r) => `${r.method} ${r.path.replace('/api/2.0/mlflow/', '')} ${Math.round(r.durationMs)} ms`,
-      ),
-    };
-  } finally {
-    db.destroy();
-  }
+  const outcome = await processEvent(event, {
+    registry,
+    store: new DynamoPromotionStore(db, options.side.tableName),
+    notifier: { publish: async () => undefined },
+    policyFor: () => options.policy,
+    now: () => new Date(),
+  });
+  const first = requests.filter((r) => r.attempt === 0);
+  return {
+    calls: first.length,
+    retries: requests.length - first.length,
+    phase: outcome.phase,
+    operations: first.map(
+      (r) => `${r.method} ${r.path.replace('/api/2.0/mlflow/', '')} ${Math.round(r.durationMs)} ms`,
+    ),
+  };
 }
 
 /**

@@ -8,7 +8,7 @@
  * | TABLE_NAME | Baton's DynamoDB table |
  * | MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, REGISTRY_FLAVOR | the registry |
  * | PROMOTION_QUEUE_URL | where decisions are queued (approve, reject) |
- * | AWS_REGION, AWS_ENDPOINT_URL, AWS credentials | the AWS account (SDK defaults) |
+ * | AWS_REGION, AWS_ENDPOINT_URL, AWS credentials | the AWS account (the SDK's default chain: environment, profile, SSO) |
  * | BATON_STATE_DIR | where `npm start` wrote local.json (default .baton) |
  *
  * @example
@@ -18,8 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PromotionEvent } from '../events/promotionEvent';
+import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
 import type { ModelRegistry, PromotionStore } from '../lib/promotion/ports';
 import type { EventQueue } from '../lib/queue/eventQueue';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
@@ -44,6 +44,32 @@ export interface CliContext {
   queue: EventQueue;
 }
 
+/**
+ * The store's DynamoDB client: the local stack's endpoint and credentials, or else the region and
+ * credentials of the SDK's default chain (the CLI runs on an operator's machine, not in Lambda).
+ */
+function storeDocuments(
+  aws: { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } },
+  env: NodeJS.ProcessEnv,
+): DynamoDocuments {
+  if (aws.endpoint && aws.region && aws.credentials) {
+    return new DynamoDocuments(
+      dynamoJsonClient(
+        { region: aws.region, credentials: aws.credentials },
+        { env: { AWS_ENDPOINT_URL: aws.endpoint } },
+      ),
+    );
+  }
+  // An SDK client only resolves the default chain; the signed client sends the requests.
+  const sdk = new DynamoDBClient({});
+  return new DynamoDocuments(
+    dynamoJsonClient(
+      { region: () => sdk.config.region(), credentials: () => sdk.config.credentials() },
+      { env: aws.endpoint ? { ...env, AWS_ENDPOINT_URL: aws.endpoint } : env },
+    ),
+  );
+}
+
 export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
   const file = localStackInfoFile(env);
   const local: Partial<LocalStackInfo> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -60,10 +86,9 @@ export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       }
     : {};
-  const dynamodb = new DynamoDBClient(aws);
   const queueUrl = env.PROMOTION_QUEUE_URL ?? local.promotionQueueUrl ?? '';
   return {
-    store: new DynamoPromotionStore(DynamoDBDocumentClient.from(dynamodb), table),
+    store: new DynamoPromotionStore(storeDocuments(aws, env), table),
     queue: {
       enqueue: async (event: PromotionEvent) => {
         if (!queueUrl) throw new Error('set PROMOTION_QUEUE_URL, or run `npm start` first');

@@ -4,9 +4,10 @@
  * not seen (lost webhooks) and for champion aliases that differ from Baton's champions, and
  * enqueues them.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
+import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
 import type { Policy } from '../lib/domain/policy';
 import { logger } from '../lib/log';
@@ -15,7 +16,7 @@ import { policyFor } from '../lib/policy/policyLookup';
 import { enqueueDueWork } from '../lib/promotion/dueWork';
 import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
 import { reconcileChampions } from '../lib/promotion/reconcileChampions';
-import { documentClient, registryFromEnv } from '../lib/promotion/wiring';
+import { registryFromEnv } from '../lib/promotion/wiring';
 import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
 import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
 import { SsmSecretStore } from '../lib/secrets/secretStore';
@@ -37,13 +38,11 @@ type TickDeps = Omit<ReconcileOptions, 'now'> & { policyFor(model: string): Poli
 async function tickDeps(): Promise<TickDeps> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
-  // One SDK client (DynamoDB); SSM and SQS go through the small signed client with its credentials,
-  // as in the worker, so the tick bundles no second SDK client.
-  const dynamo = new DynamoDBClient({});
-  const signing = { region: dynamo.config.region, credentials: dynamo.config.credentials };
+  // No SDK client: DynamoDB, SSM and SQS all go through the small signed client, as in the worker.
+  const signing = signingFromEnvironment();
   return {
     registry: await registryFromEnv(config, new SsmSecretStore(ssmClient(signing))),
-    store: new DynamoPromotionStore(documentClient(dynamo), config.TABLE_NAME),
+    store: new DynamoPromotionStore(new DynamoDocuments(dynamoJsonClient(signing)), config.TABLE_NAME),
     queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
     policyFor: (model) => policyFor(policies.policies, model),
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,

@@ -10,10 +10,9 @@
  *    CloudWatch alarm published on the alerts topic rolls it back. Traffic is read back with
  *    DescribeEndpoint, aliases and tags from MLflow, as an operator would.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
 import { cloudWatchClient } from '../lib/monitoring/cloudwatchAlarms';
-import { documentClient } from '../lib/promotion/wiring';
 import { type Weights, weightsOf } from '../lib/serving/ports';
 import { SageMakerEndpoint, sageMakerClient } from '../lib/serving/sagemakerEndpoint';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
@@ -98,20 +97,18 @@ function canaryClients(stack: LocalStack) {
     credentials: localCredentials,
     env: { AWS_ENDPOINT_URL: stack.aws.endpoint },
   };
-  const dynamo = new DynamoDBClient(awsClientConfig(stack.aws));
   const sns = new SNSClient(awsClientConfig(stack.aws));
   return {
     serving: new SageMakerEndpoint({ client: sageMakerClient(signing) }),
     cloudwatch: cloudWatchClient(signing),
     sns,
     store: new DynamoPromotionStore(
-      documentClient(dynamo),
+      new DynamoDocuments(dynamoJsonClient(signing, { env: signing.env })),
       stack.resources.resolveString({ Ref: 'BatonTable' }),
     ),
     alertsTopic: stack.resources.resolveString({ Ref: 'AlertsTopic' }),
     destroy() {
       sns.destroy();
-      dynamo.destroy();
     },
   };
 }

@@ -3,6 +3,9 @@
  * callers can tell a missing resource from an outage.
  */
 export class AwsRequestError extends Error {
+  /** The error response's other fields, e.g. DynamoDB's CancellationReasons. */
+  readonly details: Record<string, unknown> | undefined;
+
   constructor(
     readonly service: string,
     readonly operation: string,
@@ -10,10 +13,14 @@ export class AwsRequestError extends Error {
     readonly code: string,
     readonly statusCode: number | undefined,
     message: string,
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      details?: Record<string, unknown>;
+    },
   ) {
     super(`${service}.${operation} failed: ${code}: ${message}`, options);
     this.name = 'AwsRequestError';
+    this.details = options?.details;
   }
 
   /** 5xx, throttling and network failures are worth another try. */

@@ -51,7 +51,7 @@ function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Arra
 }
 
 /** node:crypto behind the hash interface the signer expects (no extra hashing library bundled). */
-class NodeSha256 {
+export class NodeSha256 {
   private readonly hash;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
@@ -153,7 +153,7 @@ export class SignedJsonClient {
       );
       const code = type.split('#').pop()!.split(':')[0]!;
       const message = String(parsed.message ?? parsed.Message ?? text.slice(0, 200));
-      throw new AwsRequestError(o.service, operation, code, response.status, message);
+      throw new AwsRequestError(o.service, operation, code, response.status, message, { details: parsed });
     }
     return parsed as T;
   }

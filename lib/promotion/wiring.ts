@@ -1,20 +1,22 @@
 /**
  * Builds the adapters the worker and the tick need from their environment, once per cold start.
- * The registry token, when configured, is read from SSM like every other secret.
+ * The registry token, when configured, is read from SSM like every other secret. Every AWS call
+ * (DynamoDB, SNS, SQS, SSM, SageMaker, CloudWatch) goes through the small signed clients with the
+ * region and credentials Lambda puts in the environment: no SDK client, whose shared core would be
+ * most of the cold start.
  *
  * @example
  *   const deps = await promotionDeps();
  *   await processEvent(event, deps);
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { DynamoDocuments, dynamoJsonClient } from '../aws/dynamoDocuments';
+import { type AwsSigning, signingFromEnvironment } from '../aws/environmentSigning';
 import { readConfig } from '../config';
 import type { EndpointKind } from '../domain/effects';
 import { CloudWatchAlarmReader, cloudWatchClient } from '../monitoring/cloudwatchAlarms';
 import { SlackResponder } from '../notify/slackResponder';
-import { SnsNotifier } from '../notify/snsNotifier';
+import { SnsNotifier, snsClient } from '../notify/snsNotifier';
 import { loadFunctionPolicies } from '../policy/compiledPolicies';
 import { policyFor } from '../policy/policyLookup';
 import { JsonSqsEventQueue } from '../queue/jsonSqsEventQueue';
@@ -49,21 +51,10 @@ const configSchema = z.object({
   RETRAIN_SIGNING_KEY_PARAM: z.optional(z.string()),
 });
 
-export function documentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
-
-/** Region and credentials for the small signed clients, from an SDK client's resolved default chain. */
-function signingFrom(client: DynamoDBClient) {
-  return { region: () => client.config.region(), credentials: () => client.config.credentials() };
-}
-
 /** The serving adapters by endpoint kind, built on first use. */
 function servingAdapters(
   config: z.infer<typeof configSchema>,
-  signing: ReturnType<typeof signingFrom>,
+  signing: AwsSigning,
   databricks: () => HttpClient,
 ): (kind: EndpointKind) => ServingEndpoint {
   const built = new Map<EndpointKind, ServingEndpoint>();
@@ -106,9 +97,8 @@ async function approvalLinksFromEnv(
 export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
-  const dynamo = new DynamoDBClient({});
-  const db = documentClient(dynamo);
-  const signing = signingFrom(dynamo);
+  const signing = signingFromEnvironment();
+  const db = new DynamoDocuments(dynamoJsonClient(signing));
   // One SSM client for every secret the worker reads at cold start.
   const secrets = new SsmSecretStore(ssmClient(signing));
   const store = new DynamoPromotionStore(db, config.TABLE_NAME);
@@ -135,7 +125,7 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
       token: registryToken,
     }),
     store,
-    notifier: new SnsNotifier(new SNSClient({}), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
+    notifier: new SnsNotifier(snsClient(signing), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
     policyFor: (model) => policyFor(policies.policies, model),
     now: () => new Date(),
     ledger: new DynamoModelLedger(db, config.TABLE_NAME),

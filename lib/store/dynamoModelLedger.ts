@@ -6,18 +6,13 @@
  *   pk RETRAIN         sk <model>                                when retraining was last requested
  *   pk AUDIT#<model>   sk <ISO time>#-#<n>                       model-level audit entries
  *
+ * Speaks DynamoDB through the small signed client (lib/aws/dynamoDocuments).
+ *
  * @example
- *   const ledger = new DynamoModelLedger(documentClient(), 'baton-prod');
+ *   const ledger = new DynamoModelLedger(new DynamoDocuments(dynamoJsonClient(signingFromEnvironment())), 'baton-prod');
  *   await ledger.takeLease('fraud-detector', '7', new Date().toISOString());
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDocuments, isConditionFailure } from '../aws/dynamoDocuments';
 import type { AuditEntry } from '../domain/state';
 import type { ModelLedger } from '../promotion/ports';
 import { LeaseBusyError } from './errors';
@@ -28,71 +23,65 @@ export class DynamoModelLedger implements ModelLedger {
   private auditSeq = 0;
 
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    private readonly db: Pick<DynamoDocuments, 'get' | 'put' | 'delete' | 'query'>,
     private readonly table: string,
   ) {}
 
   async leaseHolder(model: string): Promise<string | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: 'LEASE', sk: model }, ConsistentRead: true }),
-    );
-    return Item ? String(Item.version) : null;
+    const item = await this.db.get({
+      TableName: this.table,
+      Key: { pk: 'LEASE', sk: model },
+      ConsistentRead: true,
+    });
+    return item ? String(item.version) : null;
   }
 
   async takeLease(model: string, version: string, at: string): Promise<void> {
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: 'LEASE', sk: model, model, version, at },
-          ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
-          ExpressionAttributeValues: { ':version': version },
-        }),
-      );
+      await this.db.put({
+        TableName: this.table,
+        Item: { pk: 'LEASE', sk: model, model, version, at },
+        ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
+        ExpressionAttributeValues: { ':version': version },
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new LeaseBusyError(model, version, error);
+      if (isConditionFailure(error)) throw new LeaseBusyError(model, version, error);
       throw error;
     }
   }
 
   async releaseLease(model: string, version: string): Promise<void> {
     try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { pk: 'LEASE', sk: model },
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': version },
-        }),
-      );
+      await this.db.delete({
+        TableName: this.table,
+        Key: { pk: 'LEASE', sk: model },
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': version },
+      });
     } catch (error) {
       // Held by another version, or already free: nothing of ours to release.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
   async alertHistory(model: string, fingerprint: string, episode: string) {
     const [acted, seen] = await Promise.all([
-      this.db.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { pk: `ALERTS#${model}`, sk: `ACTED#${episode}` },
-          ConsistentRead: true,
-        }),
-      ),
-      this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `ALERTS#${model}`, ':prefix': `SEEN#${fingerprint}#` },
-          ScanIndexForward: false,
-          Limit: 200,
-        }),
-      ),
+      this.db.get({
+        TableName: this.table,
+        Key: { pk: `ALERTS#${model}`, sk: `ACTED#${episode}` },
+        ConsistentRead: true,
+      }),
+      this.db.query({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `ALERTS#${model}`, ':prefix': `SEEN#${fingerprint}#` },
+        ScanIndexForward: false,
+        Limit: 200,
+      }),
     ]);
     return {
-      acted: acted.Item !== undefined,
-      firings: (seen.Items ?? []).map((i) => Date.parse(String(i.at))),
+      acted: acted !== undefined,
+      firings: seen.map((i) => Date.parse(String(i.at))),
     };
   }
 
@@ -102,51 +91,45 @@ export class DynamoModelLedger implements ModelLedger {
   ): Promise<void> {
     const expiresAt = Math.floor(Date.parse(record.at) / 1000) + alertRetentionSeconds;
     const pk = `ALERTS#${model}`;
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk,
-          sk: `SEEN#${record.fingerprint}#${record.at}`,
-          at: record.at,
-          action: record.action,
-          expiresAt,
-        },
-      }),
-    );
+    await this.db.put({
+      TableName: this.table,
+      Item: {
+        pk,
+        sk: `SEEN#${record.fingerprint}#${record.at}`,
+        at: record.at,
+        action: record.action,
+        expiresAt,
+      },
+    });
     if (record.acted) {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk, sk: `ACTED#${record.episode}`, at: record.at, action: record.action, expiresAt },
-        }),
-      );
+      await this.db.put({
+        TableName: this.table,
+        Item: { pk, sk: `ACTED#${record.episode}`, at: record.at, action: record.action, expiresAt },
+      });
     }
   }
 
   async lastRetrain(model: string): Promise<string | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: 'RETRAIN', sk: model }, ConsistentRead: true }),
-    );
-    return Item ? String(Item.at) : null;
+    const item = await this.db.get({
+      TableName: this.table,
+      Key: { pk: 'RETRAIN', sk: model },
+      ConsistentRead: true,
+    });
+    return item ? String(item.at) : null;
   }
 
   async recordRetrain(model: string, at: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { pk: 'RETRAIN', sk: model, model, at } }),
-    );
+    await this.db.put({ TableName: this.table, Item: { pk: 'RETRAIN', sk: model, model, at } });
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: `AUDIT#${entry.model}`,
-          sk: `${entry.at}#${entry.version ?? '-'}#m${this.auditSeq++}`,
-          ...entry,
-        },
-      }),
-    );
+    await this.db.put({
+      TableName: this.table,
+      Item: {
+        pk: `AUDIT#${entry.model}`,
+        sk: `${entry.at}#${entry.version ?? '-'}#m${this.auditSeq++}`,
+        ...entry,
+      },
+    });
   }
 }

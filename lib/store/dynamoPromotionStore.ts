@@ -8,20 +8,14 @@
  * Version records with a deadline also carry dueShard='due' and dueAt, the sparse DueIndex.
  * State and audit entries are written in one transaction, conditional on the revision read.
  *
+ * Speaks DynamoDB through the small signed client (lib/aws/dynamoDocuments), so the worker and the
+ * tick bundle no SDK client.
+ *
  * @example
- *   const store = new DynamoPromotionStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'baton-prod');
+ *   const store = new DynamoPromotionStore(new DynamoDocuments(dynamoJsonClient(signingFromEnvironment())), 'baton-prod');
  *   await store.saveVersion(next, state?.revision ?? 0, audit);
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, type DynamoDocuments } from '../aws/dynamoDocuments';
 import { type AuditEntry, auditEntrySchema, type VersionState, versionStateSchema } from '../domain/state';
 import type { EventFailure, PromotionStore } from '../promotion/ports';
 import { StaleStateError, StoreError } from './errors';
@@ -43,21 +37,25 @@ function withoutUndefined<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+export interface DynamoPromotionStoreOptions {
+  /** Items per Query page when reading a whole partition (default: DynamoDB's 1 MB pages); tests force pagination with it. */
+  pageSize?: number;
+}
+
 export class DynamoPromotionStore implements PromotionStore {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    private readonly db: Pick<DynamoDocuments, 'get' | 'put' | 'query' | 'batchGet' | 'transactWrite'>,
     private readonly table: string,
+    private readonly options: DynamoPromotionStoreOptions = {},
   ) {}
 
   async getVersion(model: string, version: string): Promise<VersionState | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: modelKey(model), sk: versionKey(version) },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? versionStateSchema.parse(stripKeys(Item)) : null;
+    const item = await this.db.get({
+      TableName: this.table,
+      Key: { pk: modelKey(model), sk: versionKey(version) },
+      ConsistentRead: true,
+    });
+    return item ? versionStateSchema.parse(stripKeys(item)) : null;
   }
 
   async saveVersion(next: VersionState, expectedRevision: number, audit: AuditEntry[]): Promise<void> {
@@ -70,34 +68,31 @@ export class DynamoPromotionStore implements PromotionStore {
             ExpressionAttributeValues: { ':expected': expectedRevision },
           };
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: modelKey(next.model),
-                  sk: versionKey(next.version),
-                  ...withoutUndefined(next),
-                  // Only records with a deadline are in the sparse DueIndex.
-                  ...(next.dueAt !== undefined && { dueShard: dueShard }),
-                },
-                ...guard,
-              },
+      await this.db.transactWrite([
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              pk: modelKey(next.model),
+              sk: versionKey(next.version),
+              ...withoutUndefined(next),
+              // Only records with a deadline are in the sparse DueIndex.
+              ...(next.dueAt !== undefined && { dueShard: dueShard }),
             },
-            ...audit.map((entry, i) => ({
-              Put: {
-                TableName: this.table,
-                Item: { pk: auditKey(entry.model), sk: `${entry.at}#${entry.version ?? '-'}#${i}`, ...entry },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            })),
-          ],
-        }),
-      );
+            ...guard,
+          },
+        },
+        ...audit.map((entry, i) => ({
+          Put: {
+            TableName: this.table,
+            Item: { pk: auditKey(entry.model), sk: `${entry.at}#${entry.version ?? '-'}#${i}`, ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        })),
+      ]);
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
+      // A false revision guard (or an audit key already taken) cancels the transaction: someone wrote first.
+      if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
         throw new StaleStateError(next.model, next.version, error);
       }
       throw new StoreError(`could not store ${next.model} v${next.version}`, { cause: error });
@@ -105,22 +100,13 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   private async queryAll(pk: string, prefix?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return this.db.query({
+      TableName: this.table,
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
+      ConsistentRead: true,
+      ...(this.options.pageSize !== undefined && { pageSize: this.options.pageSize }),
+    });
   }
 
   async listVersions(model: string): Promise<VersionState[]> {
@@ -135,72 +121,57 @@ export class DynamoPromotionStore implements PromotionStore {
 
   async knownVersions(model: string, versions: string[]): Promise<Set<string>> {
     const known = new Set<string>();
+    // BatchGetItem takes at most 100 keys; unprocessed keys are asked for again by batchGet.
     for (let i = 0; i < versions.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = versions
-        .slice(i, i + 100)
-        .map((v) => ({ pk: modelKey(model), sk: versionKey(v) }));
-      // BatchGet may return some keys unprocessed under load; ask again for those.
-      while (keys?.length) {
-        const page: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.table]: {
-                Keys: keys,
-                ProjectionExpression: '#version',
-                ExpressionAttributeNames: { '#version': 'version' },
-              },
-            },
-          }),
-        );
-        for (const item of page.Responses?.[this.table] ?? []) known.add(String(item.version));
-        keys = page.UnprocessedKeys?.[this.table]?.Keys;
-      }
+      const items = await this.db.batchGet({
+        TableName: this.table,
+        Keys: versions.slice(i, i + 100).map((v) => ({ pk: modelKey(model), sk: versionKey(v) })),
+        ProjectionExpression: '#version',
+        ExpressionAttributeNames: { '#version': 'version' },
+      });
+      for (const item of items) known.add(String(item.version));
     }
     return known;
   }
 
   async recordFailure(failure: EventFailure): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: failureKey(failure.model),
-          sk: `${failure.at}#${failure.messageId}#${failure.receiveCount}`,
-          ...failure,
-          // Kept as long as SQS keeps the message (14 days), then expired by the table's TTL.
-          expiresAt: Math.floor(Date.parse(failure.at) / 1000) + 14 * 86_400,
-        },
-      }),
-    );
+    await this.db.put({
+      TableName: this.table,
+      Item: {
+        pk: failureKey(failure.model),
+        sk: `${failure.at}#${failure.messageId}#${failure.receiveCount}`,
+        ...failure,
+        // Kept as long as SQS keeps the message (14 days), then expired by the table's TTL.
+        expiresAt: Math.floor(Date.parse(failure.at) / 1000) + 14 * 86_400,
+      },
+    });
   }
 
   async listFailures(model: string, limit = 20): Promise<EventFailure[]> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': failureKey(model) },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => {
+    const items = await this.db.query({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': failureKey(model) },
+      ScanIndexForward: false,
+      Limit: limit,
+    });
+    return items.map((item) => {
       const { expiresAt: _expiresAt, ...failure } = stripKeys<EventFailure & { expiresAt?: number }>(item);
       return failure;
     });
   }
 
   async getChampion(model: string): Promise<string | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: 'CHAMPIONS', sk: model }, ConsistentRead: true }),
-    );
-    return typeof Item?.version === 'string' ? Item.version : null;
+    const item = await this.db.get({
+      TableName: this.table,
+      Key: { pk: 'CHAMPIONS', sk: model },
+      ConsistentRead: true,
+    });
+    return typeof item?.version === 'string' ? item.version : null;
   }
 
   async setChampion(model: string, version: string, at: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { pk: 'CHAMPIONS', sk: model, model, version, at } }),
-    );
+    await this.db.put({ TableName: this.table, Item: { pk: 'CHAMPIONS', sk: model, model, version, at } });
   }
 
   async listChampions(): Promise<Array<{ model: string; version: string }>> {
@@ -212,16 +183,14 @@ export class DynamoPromotionStore implements PromotionStore {
     nowMs: number,
     limit = 100,
   ): Promise<Array<{ model: string; version: string; dueAt: number }>> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'DueIndex',
-        KeyConditionExpression: 'dueShard = :due AND dueAt <= :now',
-        ExpressionAttributeValues: { ':due': dueShard, ':now': nowMs },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => ({
+    const items = await this.db.query({
+      TableName: this.table,
+      IndexName: 'DueIndex',
+      KeyConditionExpression: 'dueShard = :due AND dueAt <= :now',
+      ExpressionAttributeValues: { ':due': dueShard, ':now': nowMs },
+      Limit: limit,
+    });
+    return items.map((item) => ({
       model: String(item.model),
       version: String(item.version),
       dueAt: Number(item.dueAt),
@@ -229,19 +198,15 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   async getWatermark(): Promise<number | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: 'RECONCILER', sk: 'WATERMARK' },
-        ConsistentRead: true,
-      }),
-    );
-    return typeof Item?.ms === 'number' ? Item.ms : null;
+    const item = await this.db.get({
+      TableName: this.table,
+      Key: { pk: 'RECONCILER', sk: 'WATERMARK' },
+      ConsistentRead: true,
+    });
+    return typeof item?.ms === 'number' ? item.ms : null;
   }
 
   async setWatermark(ms: number): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { pk: 'RECONCILER', sk: 'WATERMARK', ms } }),
-    );
+    await this.db.put({ TableName: this.table, Item: { pk: 'RECONCILER', sk: 'WATERMARK', ms } });
   }
 }

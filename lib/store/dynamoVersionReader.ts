@@ -1,10 +1,9 @@
 /**
  * The one read the approvals page makes of the promotion table: a version's state, for the review
- * page's phase and checks. DynamoPromotionStore does the same read, but it is built on the SDK's
- * DocumentClient, whose shared core would be most of the approvals function's cold start; this
- * reads the same record (DynamoPromotionStore's layout: pk MODEL#<name>, sk VERSION#<zero-padded
- * version>) through the small signed client. test/integration/dynamoDocuments.test.ts reads what
- * DynamoPromotionStore wrote, so the two cannot drift apart unnoticed.
+ * page's phase and checks. DynamoPromotionStore does the same read; this reader carries only that
+ * read (and not the whole store) into the approvals bundle. It reads DynamoPromotionStore's layout
+ * (pk MODEL#<name>, sk VERSION#<zero-padded version>); test/integration/dynamoDocuments.test.ts
+ * reads what DynamoPromotionStore wrote, so the two cannot drift apart unnoticed.
  *
  * @example
  *   const reader = new DynamoVersionReader(new DynamoDocuments(dynamoJsonClient(signing)), 'baton-prod');

@@ -5,19 +5,15 @@
  * into the registry adapter.
  */
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent, RegistryEvent } from '../../events/promotionEvent';
 import { loadPolicySet, policyFor } from '../../lib/policy/policySet';
 import type { ModelRegistry } from '../../lib/promotion/ports';
 import { type PromotionDeps, processEvent } from '../../lib/promotion/processEvent';
 import { MlflowRegistry } from '../../lib/registry/mlflowRegistry';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
-import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
-import { testStack, uniqueName } from '../support/localStack';
+import { testStack, testStore, uniqueName } from '../support/localStack';
 
 let stack: LocalStack;
 let deps: PromotionDeps;
@@ -40,12 +36,9 @@ beforeAll(async () => {
       return real.setAlias(name, alias, version);
     },
   });
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(stack.aws)), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   deps = {
     registry: crashing,
-    store: new DynamoPromotionStore(db, stack.resources.resolveString({ Ref: 'BatonTable' })),
+    store: testStore(stack),
     notifier: { publish: async () => undefined },
     policyFor: (name) => policyFor(policies, name),
     now: () => new Date(),

@@ -9,18 +9,17 @@
  *   await processEvent(worker.created(model, '1'), worker.deps);
  *   await processEvent(await worker.dueNow(model, '1'), worker.deps);
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DecisionEvent, DueEvent, RegistryEvent } from '../../events/promotionEvent';
 import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import type { Policy } from '../../lib/domain/policy';
 import type { PromotionDeps } from '../../lib/promotion/processEvent';
-import { documentClient } from '../../lib/promotion/wiring';
 import { MlflowRegistry } from '../../lib/registry/mlflowRegistry';
 import { SageMakerEndpoint, sageMakerClient } from '../../lib/serving/sagemakerEndpoint';
 import { DynamoModelLedger } from '../../lib/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
-import { awsClientConfig, localCredentials } from '../../local/resources';
+import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { testDocuments } from './localStack';
 
 export interface InProcessWorker {
   deps: PromotionDeps & { store: DynamoPromotionStore; ledger: DynamoModelLedger };
@@ -39,7 +38,7 @@ export function inProcessWorker(
   policies: Policy[],
   seams: { sagemaker?: (real: SignedJsonClient) => SignedJsonClient } = {},
 ): InProcessWorker {
-  const db = documentClient(new DynamoDBClient(awsClientConfig(stack.aws)));
+  const db = testDocuments(stack);
   const table = stack.resources.resolveString({ Ref: 'BatonTable' });
   const sagemaker = sageMakerClient({
     region: stack.aws.region,

@@ -3,11 +3,10 @@
  * region of its own so files never see each other's resources.
  */
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
-import { awsClientConfig } from '../../local/resources';
+import { DynamoDocuments, dynamoJsonClient } from '../../lib/aws/dynamoDocuments';
+import { DynamoPromotionStore, type DynamoPromotionStoreOptions } from '../../lib/store/dynamoPromotionStore';
+import { localCredentials } from '../../local/resources';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 
 const regions = [
@@ -28,6 +27,7 @@ const regions = [
   'us-east-2',
   'eu-north-1',
   'af-south-1',
+  'ap-east-1',
 ];
 
 export function uniqueName(prefix: string): string {
@@ -50,11 +50,24 @@ export async function testStack(
   });
 }
 
+/** The small DynamoDB client on a test stack's emulator, as the functions build it. */
+export function testDocuments(stack: LocalStack): DynamoDocuments {
+  return new DynamoDocuments(
+    dynamoJsonClient(
+      { region: stack.aws.region, credentials: localCredentials },
+      { env: { AWS_ENDPOINT_URL: stack.aws.endpoint } },
+    ),
+  );
+}
+
 /** Baton's DynamoDB store of a test stack, read from the emulator as the functions read it. */
-export function testStore(stack: LocalStack): DynamoPromotionStore {
-  const db = new DynamoDBClient(awsClientConfig(stack.aws));
+export function testStore(
+  stack: LocalStack,
+  options: DynamoPromotionStoreOptions = {},
+): DynamoPromotionStore {
   return new DynamoPromotionStore(
-    DynamoDBDocumentClient.from(db, { marshallOptions: { removeUndefinedValues: true } }),
+    testDocuments(stack),
     stack.resources.resolveString({ Ref: 'BatonTable' }),
+    options,
   );
 }
