@@ -26,12 +26,27 @@ export default defineConfig({
         test: {
           name: 'chaos',
           include: ['test/chaos/**/*.test.ts'],
+          exclude: ['test/chaos/long/**'],
           // The fuzz needs nothing; the fault-injection scenarios run on the real servers.
           globalSetup: ['test/integration/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           maxWorkers: 2,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Scenarios of several minutes (hundreds of versions): `npm run test:chaos` runs them,
+          // `npm test` does not.
+          name: 'chaos-long',
+          include: ['test/chaos/long/**/*.test.ts'],
+          globalSetup: ['test/integration/globalSetup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

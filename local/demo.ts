@@ -173,9 +173,10 @@ async function rollOut(api: MlflowApi, aws: CanaryClients, label: string, valAuc
       shown = now;
     }
     return (await aws.store.getVersion(canaryModel, version))?.phase === 'promoted' ? true : undefined;
-  }, 60_000);
+    // Generous: a busy machine slows every hop; a lost webhook is swept by the reconciler after a minute.
+  }, 120_000);
   if (!promoted)
-    console.log(`Demo: ✗ ${canaryModel} v${version} not promoted within 60 s (see the logs above)`);
+    console.log(`Demo: ✗ ${canaryModel} v${version} not promoted within 120 s (see the logs above)`);
   else console.log(`Demo: ✓ v${version} promoted ${seconds(started)} after registration`);
   return promoted ? version : undefined;
 }

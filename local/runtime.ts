@@ -160,7 +160,13 @@ export function functionProcess(fn: LocalFunction, logLine: (line: string) => vo
             reject(e);
           },
         });
-        proc.send({ id, event, timeoutMs: fn.timeoutMs });
+        // The sandbox may have been killed between start and send (a crash, as in Lambda): the
+        // invocation fails and the next one starts a fresh sandbox.
+        proc.send({ id, event, timeoutMs: fn.timeoutMs }, (error) => {
+          if (!error) return;
+          pending.get(id)?.reject(new Error(`${fn.name} sandbox is gone: ${error.message}`));
+          pending.delete(id);
+        });
       });
     },
     kill() {
@@ -409,9 +415,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         const seconds =
           options.scheduleSeconds ?? Number(rate[1]) * (rate[2]!.startsWith('hour') ? 3600 : 60);
         const fn = invoker(functionIdOf(target.Arn)!);
+        // One tick at a time: locally every invocation shares one sandbox, so overlapping ticks
+        // would only queue up behind each other and time out together.
+        let running = false;
         timers.push(
           setInterval(() => {
-            fn.invoke(scheduledEvent(aws)).catch((error: Error) => log(`[schedule] ${error.message}`));
+            if (running) return;
+            running = true;
+            fn.invoke(scheduledEvent(aws))
+              .catch((error: Error) => log(`[schedule] ${error.message}`))
+              .finally(() => {
+                running = false;
+              });
           }, seconds * 1000),
         );
       }

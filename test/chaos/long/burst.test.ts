@@ -12,16 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
-import { type ModelVersion, mlflowApi } from '../../local/mlflowApi';
-import { freePort } from '../../local/ports';
-import { ensurePythonEnv } from '../../local/pythonEnv';
-import { awsClientConfig } from '../../local/resources';
-import { type Service, startMlflow } from '../../local/services';
-import type { LocalStack } from '../../local/stack';
-import { testStack, testStore, uniqueName } from '../support/localStack';
-import { eventually, tagsOf } from '../support/registryWaits';
-import { type VersionRef, validationTally } from '../support/validationTally';
+import type { DynamoPromotionStore } from '../../../lib/store/dynamoPromotionStore';
+import { type ModelVersion, mlflowApi } from '../../../local/mlflowApi';
+import { freePort } from '../../../local/ports';
+import { ensurePythonEnv } from '../../../local/pythonEnv';
+import { awsClientConfig } from '../../../local/resources';
+import { type Service, startMlflow } from '../../../local/services';
+import type { LocalStack } from '../../../local/stack';
+import { testStack, testStore, uniqueName } from '../../support/localStack';
+import { eventually, tagsOf } from '../../support/registryWaits';
+import { type VersionRef, validationTally } from '../../support/validationTally';
 
 const modelCount = 15;
 const versionsPerModel = 20;
@@ -99,7 +99,7 @@ async function untilMlflowTakes<T>(register: () => Promise<T>): Promise<{ value:
       await eventually(
         async () =>
           (await fetch(`${mlflow.url}/health`, { signal: AbortSignal.timeout(1000) })).ok ? true : undefined,
-        60_000,
+        120_000,
         'MLflow to answer again',
       );
     }
@@ -209,7 +209,7 @@ describe('a burst of several hundred versions across many models, MLflow SIGKILL
     // stored, and its retry stored again): every version in it must be validated exactly once.
     const registered = await allVersions();
     const refs: VersionRef[] = registered.map((v) => ({ model: v.name, version: v.version }));
-    await everyVersionValidated(refs, 420_000);
+    await everyVersionValidated(refs, 600_000);
     const convergedMs = Date.now() - startedAt;
     await eventually(
       async () => ((await messagesInPromotionQueue()) === 0 ? true : undefined),
@@ -239,5 +239,5 @@ describe('a burst of several hundred versions across many models, MLflow SIGKILL
     expect(registered.length).toBeGreaterThanOrEqual(plan.length);
     expect(verdicts.filter((v) => v.verdict !== v.expected)).toEqual([]);
     expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
-  }, 600_000);
+  }, 780_000);
 });
