@@ -28,7 +28,9 @@ export class AwsRequestError extends Error {
     return (
       this.statusCode === undefined ||
       this.statusCode >= 500 ||
-      /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable/.test(this.code)
+      /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable/.test(
+        this.code,
+      )
     );
   }
 }
