@@ -13,15 +13,11 @@
  *     target: 'SageMaker', version: '1.1', credentials, region: 'eu-west-1' });
  *   await sagemaker.call('DescribeEndpoint', { EndpointName: 'fraud-prod' });
  */
-import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { AwsRequestError } from './errors';
+import { type AwsCredentials, retrying, signedPost, signing } from './signedPost';
 
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { AwsCredentials };
 
 export interface SignedJsonClientOptions {
   /** The signing name, e.g. `sagemaker`, `monitoring`, `sqs`. */
@@ -44,28 +40,6 @@ export interface SignedJsonClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** node:crypto behind the hash interface the signer expects (no extra hashing library bundled). */
-export class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
 export class SignedJsonClient {
   private signer: Promise<{ signer: SignatureV4; url: URL }> | undefined;
 
@@ -74,65 +48,30 @@ export class SignedJsonClient {
   private async prepare(): Promise<{ signer: SignatureV4; url: URL }> {
     const o = this.options;
     const region = typeof o.region === 'string' ? o.region : await o.region();
-    const env = o.env ?? process.env;
-    const configured =
-      env[`AWS_ENDPOINT_URL_${o.endpointEnvName ?? o.service.toUpperCase()}`] ?? env.AWS_ENDPOINT_URL;
-    const url = new URL(configured ?? `https://${o.endpointPrefix}.${region}.amazonaws.com/`);
-    const credentials = o.credentials;
-    const signer = new SignatureV4({
-      service: o.service,
-      region,
-      credentials: typeof credentials === 'function' ? credentials : async () => credentials,
-      sha256: NodeSha256,
-    });
-    return { signer, url };
+    return signing(o, region, o.credentials);
   }
 
   /** Calls one operation; resolves with its parsed JSON output, rejects with AwsRequestError. */
   async call<T = Record<string, unknown>>(operation: string, input: object): Promise<T> {
     this.signer ??= this.prepare();
     const { signer, url } = await this.signer;
-    const retries = this.options.retries ?? 2;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.once<T>(signer, url, operation, input);
-      } catch (error) {
-        const retryable = error instanceof AwsRequestError && error.retryable;
-        if (!retryable || attempt >= retries) throw error;
-        await sleep(Math.random() * Math.min(1000, 100 * 2 ** attempt));
-      }
-    }
+    return retrying(this.options.retries ?? 2, () => this.once<T>(signer, url, operation, input));
   }
 
   private async once<T>(signer: SignatureV4, url: URL, operation: string, input: object): Promise<T> {
     const o = this.options;
     const body = JSON.stringify(input);
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname || '/',
+    const response = await signedPost(signer, url, {
+      service: o.service,
+      operation,
       headers: {
-        host: url.host,
         'content-type': `application/x-amz-json-${o.version}`,
         'x-amz-target': `${o.target}.${operation}`,
       },
       body,
+      timeoutMs: o.timeoutMs,
+      fetch: o.fetch,
     });
-    let response: Response;
-    try {
-      response = await (o.fetch ?? fetch)(url, {
-        method: 'POST',
-        headers: signed.headers as Record<string, string>,
-        body,
-        signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
-      });
-    } catch (cause) {
-      throw new AwsRequestError(o.service, operation, 'NetworkError', undefined, (cause as Error).message, {
-        cause,
-      });
-    }
     const text = await response.text();
     let parsed: Record<string, unknown> = {};
     try {

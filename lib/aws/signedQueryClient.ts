@@ -11,9 +11,9 @@
  *   const xml = await sns.call('Publish', { TopicArn: arn, Message: 'hello' });
  *   xmlElement(xml, 'MessageId'); // 'b1e5…'
  */
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { AwsRequestError } from './errors';
-import { type AwsCredentials, NodeSha256 } from './signedJsonClient';
+import { type AwsCredentials, retrying, signedPost, signing } from './signedPost';
 
 export interface SignedQueryClientOptions {
   /** The signing name, e.g. `sns`. */
@@ -50,66 +50,30 @@ export function xmlElement(xml: string, name: string): string | undefined {
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
 export class SignedQueryClient {
   private readonly signer: SignatureV4;
   private readonly url: URL;
 
   constructor(private readonly options: SignedQueryClientOptions) {
-    const o = options;
-    const env = o.env ?? process.env;
-    const configured =
-      env[`AWS_ENDPOINT_URL_${o.endpointEnvName ?? o.service.toUpperCase()}`] ?? env.AWS_ENDPOINT_URL;
-    this.url = new URL(configured ?? `https://${o.endpointPrefix}.${o.region}.amazonaws.com/`);
-    const credentials = o.credentials;
-    this.signer = new SignatureV4({
-      service: o.service,
-      region: o.region,
-      credentials: async () => credentials,
-      sha256: NodeSha256,
-    });
+    ({ signer: this.signer, url: this.url } = signing(options, options.region, options.credentials));
   }
 
   /** Calls one action; resolves with the XML response, rejects with AwsRequestError. */
   async call(action: string, params: Record<string, string>): Promise<string> {
-    const retries = this.options.retries ?? 2;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.once(action, params);
-      } catch (error) {
-        const retryable = error instanceof AwsRequestError && error.retryable;
-        if (!retryable || attempt >= retries) throw error;
-        await sleep(Math.random() * Math.min(1000, 100 * 2 ** attempt));
-      }
-    }
+    return retrying(this.options.retries ?? 2, () => this.once(action, params));
   }
 
   private async once(action: string, params: Record<string, string>): Promise<string> {
     const { options: o, url } = this;
     const body = new URLSearchParams({ Action: action, Version: o.version, ...params }).toString();
-    const signed = await this.signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname || '/',
-      headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    const response = await signedPost(this.signer, url, {
+      service: o.service,
+      operation: action,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       body,
+      timeoutMs: o.timeoutMs,
+      fetch: o.fetch,
     });
-    let response: Response;
-    try {
-      response = await (o.fetch ?? fetch)(url, {
-        method: 'POST',
-        headers: signed.headers as Record<string, string>,
-        body,
-        signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
-      });
-    } catch (cause) {
-      throw new AwsRequestError(o.service, action, 'NetworkError', undefined, (cause as Error).message, {
-        cause,
-      });
-    }
     const text = await response.text();
     if (!response.ok) {
       const code = xmlElement(text, 'Code') ?? 'UnknownError';
