@@ -101,8 +101,12 @@ export async function gatherValidationFacts(
   };
 }
 
-async function apply(effect: Effect, event: PromotionEvent, deps: PromotionDeps): Promise<void> {
-  const policy = deps.policyFor(event.model);
+async function apply(
+  effect: Effect,
+  event: PromotionEvent,
+  policy: Policy | undefined,
+  deps: PromotionDeps,
+): Promise<void> {
   const traffic = () => ({ registry: deps.registry, serving: need(deps.serving, 'serving adapter') });
   switch (effect.type) {
     case 'takeLease':
@@ -302,7 +306,7 @@ export async function processEvent(event: PromotionEvent, deps: PromotionDeps): 
   for (let round = 0; round < 3; round++) {
     const decision = decide(state, event, policy, facts, deps.now());
     // In order: the PENDING tag before the checks, the verdict before the alias, the notice last.
-    for (const effect of decision.effects) await apply(effect, event, deps);
+    for (const effect of decision.effects) await apply(effect, event, policy, deps);
     effects += decision.effects.length;
     // Every decision writes the revision after the one it read: the write is conditional on that.
     if (decision.next)
