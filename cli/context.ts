@@ -20,6 +20,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PromotionEvent } from '../events/promotionEvent';
 import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
+import { resolvePoliciesDir } from '../lib/policy/policySet';
 import type { ModelRegistry, PromotionStore } from '../lib/promotion/ports';
 import type { EventQueue } from '../lib/queue/eventQueue';
 import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
@@ -32,6 +33,8 @@ export interface LocalStackInfo {
   region: string;
   tableName: string;
   promotionQueueUrl: string;
+  /** The policies directory the local functions read (absent in files written before it existed). */
+  policiesDir?: string;
 }
 
 export function localStackInfoFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -42,6 +45,8 @@ export interface CliContext {
   store: PromotionStore;
   registry: ModelRegistry;
   queue: EventQueue;
+  /** Where the functions read their policies: the local stack's directory, else POLICIES_DIR (default policies/). */
+  policiesDir: string;
 }
 
 /**
@@ -88,6 +93,7 @@ export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
     : {};
   const queueUrl = env.PROMOTION_QUEUE_URL ?? local.promotionQueueUrl ?? '';
   return {
+    policiesDir: (useLocal ? local.policiesDir : undefined) ?? resolvePoliciesDir(env),
     store: new DynamoPromotionStore(storeDocuments(aws, env), table),
     queue: {
       enqueue: async (event: PromotionEvent) => {

@@ -1,15 +1,20 @@
 /**
- * `baton history MODEL`: every decision with its actor and evidence, oldest first.
+ * `baton history MODEL`: every decision with its actor and evidence, oldest first, refusals included
+ * (a refused decision or control reads `<action>: <reason>`).
  * `baton champion MODEL --at ISO-TIME`: which version held `champion` then, from the audit trail.
  */
 import { parseArgs } from 'node:util';
 import { championAt, timeline } from '../lib/domain/history';
+import type { PromotionStore } from '../lib/promotion/ports';
 import { cliContext } from './context';
 
-export async function historyCommand(args: string[]): Promise<number> {
+export async function historyCommand(
+  args: string[],
+  context: () => { store: Pick<PromotionStore, 'listAudit'> } = cliContext,
+): Promise<number> {
   const [model, ...rest] = args;
   if (!model || rest.length) throw new Error('usage: baton history MODEL');
-  const lines = timeline(await cliContext().store.listAudit(model));
+  const lines = timeline(await context().store.listAudit(model));
   process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `no decisions recorded for ${model}\n`);
   return 0;
 }

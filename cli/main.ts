@@ -32,16 +32,28 @@ Usage:
   baton status MODEL
       Every version of MODEL: Baton's phase, validation_status, aliases and failed checks, and the
       most recent event failures. Reads TABLE_NAME and MLFLOW_TRACKING_URI, or the local stack.
-  baton approve|reject MODEL VERSION --as WHO [--reason …]
-      Queue a decision, judged by the same rules as Slack clicks and links.
-  baton rollout pause|resume|abort|promote MODEL --as WHO [--version V] [--reason …]
+  baton approve|reject MODEL VERSION --as WHO [--reason …] [--wait SECONDS | --no-wait] [--json]
+      Queue a decision, judged by the same rules as Slack clicks and links, and print Baton's
+      answer: 'approved by bob (1 of 2)', 'rejected by bob: …', or 'refused: <reason>'.
+  baton rollout pause|resume|abort|promote MODEL --as WHO [--version V] [--reason …] [--wait …] [--json]
       Steer the running canary of MODEL (the same rules as the Slack buttons: resume and promote
-      need an approver; pause and abort anyone). promote skips the remaining steps.
-  baton rollback MODEL --as WHO [--to VERSION] --reason …
-      Roll the champion back to the archive version (or VERSION): traffic first, then aliases;
-      refused when the target failed validation or was itself rolled back.
+      need an approver; pause and abort anyone). promote skips the remaining steps. Prints the
+      answer, e.g. 'paused the rollout of fraud v7' or 'refused: fraud has no rollout running'.
+  baton rollback MODEL --as WHO [--to VERSION] --reason … [--wait …] [--json]
+      Roll the champion back to the archive version (or VERSION, approvers only): traffic first,
+      then aliases; refused when the target failed validation or was itself rolled back.
+      Prints e.g. 'rolled back fraud to v3' or 'refused: carol is not an approver of fraud, …'.
+
+      These four commands wait for the worker's answer (default 30 s; --wait SECONDS, or
+      --no-wait to return once queued) and exit with:
+        0  applied (or queued, with --no-wait)
+        1  refused: the reason is printed and recorded in \`baton history\`
+        2  usage error, or Baton could not be reached (the message says what)
+        3  no answer within the wait: the decision is still queued and will be decided
+      --json prints {"deliveryId", "outcome": "applied"|"refused"|"queued", "message"}.
   baton history MODEL
-      Every decision with its actor and evidence, oldest first.
+      Every decision with its actor and evidence, oldest first, including every refusal
+      (decision.refused, control.refused, rollback.refused) with its reason.
   baton champion MODEL [--at ISO-TIME]
       Which version held champion at that time (default now), from the audit trail.
   baton help

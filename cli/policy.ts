@@ -1,7 +1,8 @@
 /**
- * `baton policy validate [DIR]`: checks every policy file in DIR (default `policies`) exactly as
- * the functions load them. Prints each problem as `file: path: message (line N)` and exits 2, or
- * `N policies OK` with each model pattern in the order matching tries them, and exits 0.
+ * `baton policy validate [DIR]`: checks every policy file and people file in DIR (default
+ * `policies`) exactly as the functions load them. Prints each problem as `file: path: message
+ * (line N)` and exits 2, or `N policies and M people OK` with each model pattern in the order
+ * matching tries them and the people each people file names, and exits 0.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,11 +24,16 @@ export async function policyCommand(args: string[]): Promise<number> {
     );
     return 2;
   }
-  process.stdout.write(`${plural(set.policies.length, 'policy', 'policies')} OK in ${dir}\n`);
+  const people = Object.keys(set.people.people).length;
+  const counted = people === 0 ? '' : ` and ${plural(people, 'person', 'people')}`;
+  process.stdout.write(`${plural(set.policies.length, 'policy', 'policies')}${counted} OK in ${dir}\n`);
   const ordered = byPrecedence(set.policies);
   const width = Math.max(0, ...ordered.map((e) => e.policy.model.length));
   for (const { file, policy } of ordered) {
     process.stdout.write(`  ${policy.model.padEnd(width)}  ${join(dir, file)}\n`);
+  }
+  for (const { file, people: named } of set.peopleFiles) {
+    process.stdout.write(`  people in ${join(dir, file)}: ${Object.keys(named).join(', ')}\n`);
   }
   return 0;
 }

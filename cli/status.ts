@@ -4,7 +4,8 @@
  */
 import type { Policy } from '../lib/domain/policy';
 import type { VersionState } from '../lib/domain/state';
-import { loadPolicySet, policyFor } from '../lib/policy/policySet';
+import type { PolicySet } from '../lib/policy/policyLookup';
+import { loadPolicySet, policyFor, resolvePoliciesDir } from '../lib/policy/policySet';
 import type { ModelRegistry, ModelVersionInfo, PromotionStore } from '../lib/promotion/ports';
 import { cliContext } from './context';
 
@@ -40,7 +41,9 @@ export async function renderStatus(
     allVersions(deps.registry, model),
     deps.store.listFailures(model, 5),
   ]);
-  const policy = policyFor(loadPolicySet(deps.policiesDir ?? 'policies').policies, model);
+  const set = loadPolicySet(deps.policiesDir ?? resolvePoliciesDir());
+  // The functions refuse a set with any problem (fail closed): then no policy governs anything.
+  const policy = set.problems.length > 0 ? undefined : policyFor(set.policies, model);
   const statusTag = policy?.tags.validationStatus ?? 'validation_status';
   const byVersion = new Map(states.map((s) => [s.version, s]));
   const rows = [['VERSION', 'PHASE', 'VALIDATION', 'ALIASES', 'FAILED CHECKS']];
@@ -56,7 +59,7 @@ export async function renderStatus(
     ]);
   }
   const lines = [
-    `${model}: ${policy ? `policy for ${policy.model}` : 'unmanaged (no policy matches)'}`,
+    `${model}: ${governs(set, policy)}`,
     '',
     versions.length ? table(rows) : '(no versions in the registry)',
   ];
@@ -68,6 +71,15 @@ export async function renderStatus(
     for (const f of failures) lines.push(`  ${f.at}  ${f.event}  attempt ${f.receiveCount}: ${f.error}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Which policy governs the model, as the functions decide it (the same directory, the same rule). */
+function governs(set: PolicySet, policy: Policy | undefined): string {
+  if (set.problems.length > 0) {
+    const files = [...new Set(set.problems.map((p) => p.file))].join(', ');
+    return `no policy in force: the policies in ${set.dir} have problems (${files}), so Baton's functions refuse them all; run \`baton policy validate\``;
+  }
+  return policy ? `policy for ${policy.model}` : 'unmanaged (no policy matches)';
 }
 
 function describeRollout(state: VersionState, policy: Policy | undefined): string[] {

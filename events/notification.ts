@@ -7,6 +7,7 @@
  *   if (n.kind === 'approval.requested') renderApprovalRequest(n);
  */
 import * as z from 'zod/mini';
+import { artefactSchema } from './artefact';
 
 const check = z.object({ id: z.string(), passed: z.boolean(), reason: z.string() });
 
@@ -34,8 +35,10 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     approvers: z.array(z.string()),
     minApprovals: z.int(),
     expiresAt: z.string(),
-    /** Signed approval links (the review page), per e-mail approver, for approvers without Slack. */
-    links: z.optional(z.record(z.string(), z.string())),
+    /** What a rollout will deploy, pinned at validation: what the approvers approve. */
+    artefact: z.optional(artefactSchema),
+    // No links: each approver's signed link goes to that approver alone (lib/notify/approvalLinkDelivery),
+    // never on this broadcast, which every subscriber of the topic (and its DLQ) reads.
   }),
   z.object({ kind: z.literal('approval.rejected'), ...base, by: z.string(), reason: z.optional(z.string()) }),
   z.object({ kind: z.literal('approval.expired'), ...base }),
@@ -45,6 +48,8 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     /** Baton's champion before the change (null: none), and whether Baton put it back. */
     expected: z.nullable(z.string()),
     reverted: z.boolean(),
+    /** Who moved it, when the registry says; MLflow's alias webhooks name nobody. */
+    movedBy: z.optional(z.string()),
   }),
   z.object({
     kind: z.literal('promotion.completed'),

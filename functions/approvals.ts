@@ -1,15 +1,23 @@
 /**
  * GET /approvals/{token} shows the version's summary with Approve and Reject; POST decides.
  * The token is an HMAC over model, version, approver and expiry (lib/ingress/approvalToken);
- * each token works once. Invalid, expired and used links get a clear page, never a stack trace.
+ * only the spelling Baton signed verifies, and each link works once (one record per decoded
+ * claims). Invalid, expired and used links get a clear page, never a stack trace.
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
 import { signingFromEnvironment } from '../lib/aws/environmentSigning';
 import { readConfig } from '../lib/config';
+import { answerFor } from '../lib/domain/answers';
 import { type HttpEvent, type HttpResult, rawBody } from '../lib/http/apiGateway';
-import { confirmationPage, htmlResponse, problemPage, reviewPage } from '../lib/http/approvalPages';
+import {
+  confirmationPage,
+  htmlResponse,
+  problemPage,
+  reviewPage,
+  usedLinkPage,
+} from '../lib/http/approvalPages';
 import { approvalTokenId, verifyApprovalToken } from '../lib/ingress/approvalToken';
 import { logger } from '../lib/log';
 import type { PromotionStore } from '../lib/promotion/ports';
@@ -29,7 +37,8 @@ const configSchema = z.object({
 
 export interface ApprovalsDeps {
   queue: EventQueue;
-  store: Pick<PromotionStore, 'getVersion'>;
+  /** listAudit (optional): a used link's page shows the answer to its decision. */
+  store: Pick<PromotionStore, 'getVersion'> & Partial<Pick<PromotionStore, 'listAudit'>>;
   ledger: TokenLedger;
   secrets: SecretStore;
   keyName: string;
@@ -52,14 +61,25 @@ export async function approvals(event: HttpEvent, deps: ApprovalsDeps): Promise<
         );
   }
   const { model, version, approver, exp } = verdict.claims;
-  const id = approvalTokenId(token);
+  // Keyed on the decoded claims: no other spelling of this link gets a record of its own.
+  const id = approvalTokenId(verdict.claims);
   if (event.requestContext.http.method === 'GET') {
-    if (await deps.ledger.isUsed(id))
-      return htmlResponse(409, problemPage('This approval link was already used', 'Each link works once.'));
+    // A used link shows what became of its decision (the worker's answer for `link:<id>`), refusals included.
+    if (await deps.ledger.isUsed(id)) {
+      const audit = deps.store.listAudit ? await deps.store.listAudit(model) : [];
+      return htmlResponse(409, usedLinkPage(answerFor(audit, `link:${id}`)));
+    }
     const state = await deps.store.getVersion(model, version);
     return htmlResponse(
       200,
-      reviewPage({ model, version, approver, phase: state?.phase ?? null, checks: state?.checks ?? [] }),
+      reviewPage({
+        model,
+        version,
+        approver,
+        phase: state?.phase ?? null,
+        checks: state?.checks ?? [],
+        ...(state?.artefact && { artefact: state.artefact }),
+      }),
     );
   }
   const decision = new URLSearchParams(rawBody(event).toString('utf8')).get('decision');

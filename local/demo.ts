@@ -137,8 +137,10 @@ async function aliasesOf(api: MlflowApi, versions: string[]): Promise<string> {
 
 /**
  * The canary model's versions from an earlier `npm start` outlive the emulator's endpoint and
- * Baton's records; the tick's reconciler would find them unrecorded and roll them out again.
- * Deleting them (before the first tick) starts each demo afresh; MLflow keeps counting versions.
+ * Baton's records. Baton would adopt them from their tags (a restart moves no alias), but their
+ * champion has no variant on the fresh endpoint, so a new canary could not share it with them.
+ * Deleting them starts each demo afresh; MLflow keeps counting versions. The validation demo's
+ * versions are kept: the first sweeps adopt them as their tags say.
  */
 async function retireEarlierVersions(api: MlflowApi): Promise<void> {
   const filter = encodeURIComponent(`name='${canaryModel}'`);

@@ -16,6 +16,7 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CfnResource, CfnTemplate } from './template';
@@ -246,4 +247,34 @@ export async function createStackResources(template: CfnTemplate, aws: AwsTarget
   sns.destroy();
   dynamodb.destroy();
   return { refs, resolve, resolveString };
+}
+
+/**
+ * Verifies in the emulator's SES every sender address the functions are configured with
+ * (APPROVAL_EMAIL_FROM), so approval e-mails send locally as they would from a verified identity
+ * in AWS; the emulator verifies at once. Idempotent.
+ *
+ * @example
+ *   await verifyEmailSenders(template, aws); // baton@baton.local may now send
+ */
+export async function verifyEmailSenders(template: CfnTemplate, aws: AwsTarget): Promise<string[]> {
+  const senders = new Set<string>();
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const variables = (resource.Properties as { Environment?: { Variables?: Record<string, unknown> } })
+      .Environment?.Variables;
+    const from = variables?.APPROVAL_EMAIL_FROM;
+    if (typeof from === 'string' && from !== '') senders.add(from);
+  }
+  const ses = new SESv2Client(awsClientConfig(aws));
+  try {
+    for (const sender of senders) {
+      await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: sender })).catch((error: Error) => {
+        if (error.name !== 'AlreadyExistsException') throw error;
+      });
+    }
+  } finally {
+    ses.destroy();
+  }
+  return [...senders];
 }

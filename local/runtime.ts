@@ -325,6 +325,12 @@ export interface Runtime {
   ingressUrl: string;
   functions: Map<string, LocalFunction>;
   invokers: Map<string, Invoker>;
+  /**
+   * Restarts every function's sandbox (each starts again on its next invocation, reading its
+   * policies afresh): what `npm start` does when the policies directory changes. An invocation
+   * in flight fails and is retried, as after a Lambda sandbox crash.
+   */
+  restartFunctions(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -438,6 +444,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ingressUrl,
     functions,
     invokers,
+    async restartFunctions() {
+      await Promise.all([...invokers.values()].map((i) => i.stop()));
+    },
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await Promise.all(pollers.map((p) => p.stop()));

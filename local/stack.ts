@@ -15,7 +15,13 @@ import { join, resolve } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { deleteMlflowWebhook, ensureMlflowWebhook } from './mlflowWebhook';
 import { ensurePythonEnv } from './pythonEnv';
-import { type AwsTarget, awsClientConfig, createStackResources, type StackResources } from './resources';
+import {
+  type AwsTarget,
+  awsClientConfig,
+  createStackResources,
+  type StackResources,
+  verifyEmailSenders,
+} from './resources';
 import { type Runtime, startRuntime } from './runtime';
 import { type Service, startMlflow, startMoto } from './services';
 import { type CfnTemplate, loadTemplate } from './template';
@@ -147,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       accountId: localAccountId,
     };
     const resources = await createStackResources(template, aws);
+    await verifyEmailSenders(template, aws);
     const secrets = localSecrets(stateDir);
     await storeSecrets(template, aws, secrets);
     const runtime = await startRuntime({

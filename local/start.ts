@@ -13,7 +13,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type LocalStackInfo, localStackInfoFile } from '../cli/context';
+import { resolvePoliciesDir } from '../lib/policy/policySet';
 import { runDemo } from './demo';
+import { watchPolicies } from './policyWatch';
 import { type LocalStack, startLocalStack } from './stack';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -37,6 +39,7 @@ const tickSeconds = 2;
 
 async function main(): Promise<number> {
   const started = Date.now();
+  const policiesDir = resolvePoliciesDir({ POLICIES_DIR: process.env.POLICIES_DIR });
   const stack: LocalStack = await startLocalStack({
     stateDir: resolve(process.env.BATON_STATE_DIR ?? '.baton'),
     stage: process.env.BATON_LOCAL_STAGE ?? 'local',
@@ -47,6 +50,13 @@ async function main(): Promise<number> {
       ingress: port('BATON_INGRESS_PORT', 3080),
     },
     scheduleSeconds: tickSeconds,
+    // One directory for the functions, the watcher and `baton status`, so they agree on every policy.
+    env: { POLICIES_DIR: policiesDir },
+  });
+  const policyWatch = watchPolicies({
+    dir: policiesDir,
+    restart: () => stack.runtime.restartFunctions(),
+    log: (line) => console.log(line),
   });
   // Tells `npx baton status …` where this stack lives.
   const info: LocalStackInfo = {
@@ -55,6 +65,7 @@ async function main(): Promise<number> {
     region: stack.aws.region,
     tableName: stack.resources.resolveString({ Ref: 'BatonTable' }),
     promotionQueueUrl: stack.resources.resolveString({ Ref: 'PromotionQueue' }),
+    policiesDir,
   };
   writeFileSync(localStackInfoFile(), JSON.stringify(info, null, 2));
   let stopping = false;
@@ -62,6 +73,7 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping Baton…');
+    policyWatch.close();
     await stack.stop();
     process.exit(code);
   };
@@ -75,6 +87,7 @@ Baton is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   AWS emulator     ${stack.motoUrl}  (region ${stack.aws.region}; moto dashboard: ${stack.motoUrl}/moto-api/)
   Promotion queue  ${stack.resources.resolveString({ Ref: 'PromotionQueue' })}
   Tick             every ${tickSeconds} s locally; every minute in AWS
+  Policies         ${policiesDir}  (watched: a changed file reloads the functions)
   Logs             ${resolve(process.env.BATON_STATE_DIR ?? '.baton', 'logs')}
 `);
   let ok = true;

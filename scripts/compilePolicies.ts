@@ -1,6 +1,7 @@
 /**
- * Compiles the policy directory (default policies/) into .baton/build/policies.json, the file the
- * worker's and the tick's zips carry instead of YAML (lib/policy/compiledPolicies.ts). Every
+ * Compiles the policy directory (default policies/), its policies and its people files, into
+ * .baton/build/policies.json, the file the worker's and the tick's zips carry instead of YAML
+ * (lib/policy/compiledPolicies.ts). Every
  * `serverless package` and `serverless deploy` runs it first (scripts/esbuildPlugins.cjs); an
  * invalid policy set prints its problems, as `baton policy validate` does, and exits 2.
  *
@@ -26,4 +27,7 @@ mkdirSync(dirname(out), { recursive: true });
 const fresh = `${out}.${process.pid}`;
 writeFileSync(fresh, compilePolicySet(set));
 renameSync(fresh, out);
-process.stdout.write(`${set.policies.length} policies from ${dir} compiled into ${compiledPoliciesPath}\n`);
+const people = Object.keys(set.people.people).length;
+process.stdout.write(
+  `${set.policies.length} policies and ${people} people from ${dir} compiled into ${compiledPoliciesPath}\n`,
+);

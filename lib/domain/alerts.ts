@@ -14,9 +14,11 @@ import {
   type ControlEvent,
   type MonitoringAlert,
 } from '../../events/promotionEvent';
+import { AnswerOutcome, answered, refusal } from './answers';
 import type { Decision } from './decide';
 import { durationMs } from './duration';
 import type { Effect } from './effects';
+import type { PeopleDirectory } from './people';
 import { Phase } from './phases';
 import type { Policy } from './policy';
 import { abortRollout, isApprover, shiftsTraffic } from './rollout';
@@ -25,6 +27,8 @@ import type { AuditEntry, VersionState } from './state';
 export type AlertAction = 'rollback' | 'abort' | 'retrain' | 'notify';
 
 export interface AlertFacts {
+  /** Who is who (the people files): an approver is recognised by any of their identities. */
+  people?: PeopleDirectory;
   /** The version holding the model's rollout lease (null: free). */
   lease?: string | null;
   /** This alert episode (fingerprint + start) was already acted on for the model. */
@@ -272,37 +276,35 @@ export function decideRollback(
   const reason = event.reason ?? `rolled back by ${event.actor}`;
   // A rollout in progress is stopped by the one abort path.
   if (state?.phase === Phase.RollingOut && state.rollout && policy) {
-    return abortRollout(state, policy, reason, event.actor, cause, now, {
+    const aborted = abortRollout(state, policy, reason, event.actor, cause, now, {
       lease: facts.lease,
       effects: respond(`Aborted by ${event.actor}.`, true),
     });
+    const message = `aborted the rollout of ${state.model} v${state.version}: v${state.rollout.champion ?? '?'} serves 100 % again`;
+    return answered(aborted, event, AnswerOutcome.Applied, message, now);
   }
   // Choosing the version to serve (--to) is a promotion decision: approvers only.
-  if (event.to !== undefined && policy && !isApprover(policy, event.actor)) {
-    return {
-      next: null,
-      effects: respond(
-        `Not done: ${event.actor} is not an approver for ${event.model}, so cannot choose --to`,
-      ),
-      audit: [],
-    };
+  if (event.to !== undefined && policy && !isApprover(policy, event.actor, facts.people)) {
+    return refusal(event, `${event.actor} is not an approver of ${event.model}, so cannot choose --to`, now);
   }
+  // Only a champion Baton promoted can be rolled back (a rollout in progress was handled above).
   if (!state || !policy || state.phase !== Phase.Promoted) {
-    return {
-      next: null,
-      effects: respond(
-        `Not done: ${event.model} has no promoted champion to roll back (v${event.version ?? '?'} is ${state?.phase ?? 'unknown'})`,
-      ),
-      audit: [],
-    };
+    const which = event.version === undefined ? '' : ` (v${event.version} is ${state?.phase ?? 'unknown'})`;
+    return refusal(event, `${event.model} has no promoted champion to roll back${which}`, now);
   }
   // Fix: answer after deciding; a rollback refused for want of a safe target must not read "Rolled back".
   const decided = rollback(state, policy, facts, reason, event.actor, cause, now, {});
-  const answer =
-    decided.next?.phase === Phase.RolledBack
-      ? respond(`Rolled back by ${event.actor}.`, true)
-      : respond(`Not done: ${String(decided.audit[0]?.evidence.why)}`);
-  return { ...decided, effects: [...decided.effects, ...answer] };
+  const done = decided.next?.phase === Phase.RolledBack;
+  const why = String(decided.audit[0]?.evidence.why);
+  const answer = done ? respond(`Rolled back by ${event.actor}.`, true) : respond(`Not done: ${why}`);
+  const to = facts.rollbackTarget?.version ?? '?';
+  return answered(
+    { ...decided, effects: [...decided.effects, ...answer] },
+    event,
+    done ? AnswerOutcome.Applied : AnswerOutcome.Refused,
+    done ? `rolled back ${state.model} to v${to}` : `${state.model} was not rolled back: ${why}`,
+    now,
+  );
 }
 
 /**

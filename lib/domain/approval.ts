@@ -7,19 +7,17 @@
  */
 import type { DecisionEvent, DueEvent } from '../../events/promotionEvent';
 import { businessKey } from '../../events/promotionEvent';
+import { AnswerOutcome, answerEvidence, answered, refusalEntry, refusalReply } from './answers';
 import type { Decision, Facts } from './decide';
 import { durationMs } from './duration';
 import type { Effect } from './effects';
+import { approverFor, describePerson, emptyDirectory, personOf, samePerson } from './people';
 import { Phase } from './phases';
 import type { Policy } from './policy';
 import { decideRolloutDue, shiftsTraffic, startRollout } from './rollout';
 import type { AuditEntry, VersionState } from './state';
 
 const nothing: Decision = { next: null, effects: [], audit: [] };
-
-function sameActor(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
-}
 
 function audit(
   state: VersionState,
@@ -36,12 +34,18 @@ function advance(state: VersionState, now: Date, fields: Partial<VersionState>):
   return { ...state, revision: state.revision + 1, updatedAt: now.toISOString(), ...fields };
 }
 
-/** A refused decision: recorded with its reason, and told to the person who made it. */
+/**
+ * A refused decision: recorded with its reason and delivery id (in the model's audit when Baton
+ * has no record of the version), and told to the person who made it.
+ */
 function refuse(state: VersionState | null, event: DecisionEvent, reason: string, now: Date): Decision {
-  const effects: Effect[] = event.responseUrl
-    ? [{ type: 'respond', url: event.responseUrl, text: `Not recorded: ${reason}`, replace: false }]
-    : [];
-  if (!state) return { next: null, effects, audit: [] };
+  const effects = refusalReply(event, `Not recorded: ${reason}`);
+  if (!state)
+    return {
+      next: null,
+      effects: [{ type: 'audit', entry: refusalEntry(event, reason, now) }, ...effects],
+      audit: [],
+    };
   const at = now.toISOString();
   return {
     next: advance(state, now, {}),
@@ -50,6 +54,7 @@ function refuse(state: VersionState | null, event: DecisionEvent, reason: string
       audit(state, 'decision.refused', event.actor, businessKey(event), at, {
         decision: event.decision,
         reason,
+        ...answerEvidence(event, AnswerOutcome.Refused, reason),
       }),
     ],
   };
@@ -213,37 +218,42 @@ export function decideApproval(
   if (state.expiresAt && now.getTime() >= Date.parse(state.expiresAt)) {
     const expired = expire(state, policy, cause, now);
     const refused = refuse(state, event, 'the approval request has expired', now);
-    return { ...expired, effects: [...expired.effects, ...refused.effects] };
+    return {
+      ...expired,
+      effects: [...expired.effects, ...refused.effects],
+      audit: [...expired.audit, ...refused.audit],
+    };
   }
 
-  // Only the people the policy names may decide.
-  if (!approval.approvers.some((a) => sameActor(a, event.actor))) {
-    return refuse(state, event, `${event.actor} is not an approver for ${state.model}`, now);
-  }
+  // Only the people the policy names may decide, by whichever of their identities they act.
+  const people = facts.people ?? emptyDirectory;
+  const person = approverFor(people, approval.approvers, event.actor);
+  const who = describePerson(person ?? personOf(people, event.actor), event.actor);
+  if (!person) return refuse(state, event, `${who} is not an approver of ${state.model}`, now);
 
-  // Nobody approves their own model.
+  // Nobody approves their own model, under any of their identities.
   if (
     approval.forbidSelfApproval &&
     event.decision === 'approve' &&
-    sameActor(event.actor, state.registeredBy)
+    samePerson(people, event.actor, state.registeredBy)
   ) {
-    return refuse(state, event, `${event.actor} registered v${state.version} and cannot approve it`, now);
+    return refuse(state, event, `${who} registered v${state.version} and cannot approve it`, now);
   }
 
   const at = now.toISOString();
   const respond = (text: string, replace = false): Effect[] =>
     event.responseUrl ? [{ type: 'respond', url: event.responseUrl, text, replace }] : [];
 
-  // A rejection ends the request.
+  // A rejection ends the request; the record names the person.
   if (event.decision === 'reject') {
     const { model, version } = state;
-    return {
-      next: advance(state, now, { phase: Phase.Rejected, dueAt: undefined, rejectedBy: event.actor }),
+    const rejected: Decision = {
+      next: advance(state, now, { phase: Phase.Rejected, dueAt: undefined, rejectedBy: person.name }),
       effects: [
         {
           type: 'setTags',
           version,
-          tags: { [policy.tags.phase]: Phase.Rejected, 'baton.rejected_by': event.actor },
+          tags: { [policy.tags.phase]: Phase.Rejected, 'baton.rejected_by': person.name },
         },
         { type: 'deleteAlias', alias: policy.aliases.challenger, version },
         {
@@ -252,54 +262,63 @@ export function decideApproval(
             kind: 'approval.rejected',
             model,
             version,
-            by: event.actor,
+            by: person.name,
             reason: event.reason,
             idempotencyKey: `rejected:${model}:${version}`,
           },
         },
-        ...respond(`Rejected by ${event.actor}: ${model} v${version} will not be promoted.`, true),
+        ...respond(`Rejected by ${person.name}: ${model} v${version} will not be promoted.`, true),
       ],
       audit: [
-        audit(state, 'approval.rejected', event.actor, cause, at, {
+        audit(state, 'approval.rejected', person.name, cause, at, {
+          identity: event.actor,
           reason: event.reason ?? null,
           via: event.via,
         }),
       ],
     };
+    const message = `rejected by ${person.name}: ${model} v${version} will not be promoted`;
+    return answered(rejected, event, AnswerOutcome.Applied, message, now);
   }
 
-  // The same person approving twice counts once.
+  // The same person approving twice, through any channel and identity, counts once.
   const approvals = state.approvals ?? [];
-  if (approvals.some((a) => sameActor(a.by, event.actor))) {
-    return {
+  if (approvals.some((a) => samePerson(people, a.by, person.name))) {
+    const again: Decision = {
       next: null,
-      effects: respond(`${event.actor} had already approved v${state.version}.`),
+      effects: respond(`${person.name} had already approved v${state.version}.`),
       audit: [],
     };
+    const message = `${person.name} has already approved ${state.model} v${state.version} (it counts once)`;
+    return answered(again, event, AnswerOutcome.Refused, message, now);
   }
 
-  const recorded = [...approvals, { by: event.actor, at, via: event.via }];
-  const entry = audit(state, 'approval.recorded', event.actor, cause, at, {
+  const recorded = [...approvals, { by: person.name, identity: event.actor, at, via: event.via }];
+  const entry = audit(state, 'approval.recorded', person.name, cause, at, {
+    identity: event.actor,
     via: event.via,
     count: recorded.length,
   });
 
+  const counted = `approved by ${person.name} (${recorded.length} of ${approval.minApprovals})`;
+
   // Short of the quorum: record it and wait for the next person.
   if (recorded.length < approval.minApprovals) {
-    return {
+    const waits: Decision = {
       next: advance(state, now, { approvals: recorded }),
       effects: respond(
-        `Approved by ${event.actor} (${recorded.length} of ${approval.minApprovals}); waiting for more approvers.`,
+        `Approved by ${person.name} (${recorded.length} of ${approval.minApprovals}); waiting for more approvers.`,
       ),
       audit: [entry],
     };
+    return answered(waits, event, AnswerOutcome.Applied, counted, now);
   }
 
   // Quorum with a canary policy: the rollout starts (or waits for the model's running one).
   const champion = facts.aliases?.champion ?? null;
   const approvedBy = recorded.map((a) => a.by);
   if (shiftsTraffic(policy)) {
-    return startRollout(
+    const rolling = startRollout(
       { ...state, approvals: recorded },
       policy,
       approvedBy,
@@ -315,10 +334,12 @@ export function decideApproval(
         ),
       },
     );
+    const message = `${counted}: rolling ${state.model} v${state.version} out in canary steps`;
+    return answered(rolling, event, AnswerOutcome.Applied, message, now);
   }
 
   // Quorum: record the promotion's intent, then finish it.
-  return startPromotion(
+  const promoting = startPromotion(
     { ...state, approvals: recorded },
     recorded.map((a) => a.by),
     champion === state.version ? null : champion,
@@ -331,6 +352,8 @@ export function decideApproval(
       ),
     },
   );
+  const message = `${counted}: promoting ${state.model} v${state.version} to champion`;
+  return answered(promoting, event, AnswerOutcome.Applied, message, now);
 }
 
 /** A deadline from the DueIndex: the approval request's expiry, or a rollout's next check. */

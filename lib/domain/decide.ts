@@ -13,11 +13,14 @@ import {
   type RegistryEvent,
   RegistryEventKind,
 } from '../../events/promotionEvent';
+import { adoptRecordedState } from './adopt';
 import { type AlertFacts, decideAlert, decideRollback } from './alerts';
 import { decideApproval, decideDue, finishPromotion, startPromotion } from './approval';
-import { type CheckResult, runChecks, type ValidationFacts } from './checks';
+import { resolveArtefact } from './artefact';
+import { type CheckResult, recordableMetrics, runChecks, type ValidationFacts } from './checks';
 import { durationMs } from './duration';
 import type { Effect, Notification } from './effects';
+import type { PeopleDirectory } from './people';
 import { Phase, ValidationStatus } from './phases';
 import type { Policy } from './policy';
 import { type ChampionFacts, decideChampionChange } from './protectedChampion';
@@ -25,6 +28,8 @@ import { decideRolloutControl, type RolloutFacts, shiftsTraffic, startRollout } 
 import type { AuditEntry, VersionState } from './state';
 
 export interface Facts extends RolloutFacts, AlertFacts {
+  /** Who is who, from the people files; absent means nobody is known (every identity is its own person). */
+  people?: PeopleDirectory;
   /** Read for a version that is to be validated; null when it no longer exists in the registry. */
   validation?: ValidationFacts | null;
   /** Which versions hold the champion and challenger aliases now (read for decisions). */
@@ -56,7 +61,7 @@ export function needsValidationFacts(
     event.kind === RegistryEventKind.ModelVersionCreated &&
     event.version !== undefined &&
     policy !== undefined &&
-    (state === null || state.phase === Phase.Registered)
+    (state === null || state.phase === Phase.Registered || state.phase === Phase.Unmanaged)
   );
 }
 
@@ -94,6 +99,10 @@ function verdictEffects(
   detail[tags.phase] = phase;
   return [
     { type: 'setTag', version, key: tags.validationStatus, value: ValidationStatus.Pending },
+    // The entry alias marks every registered version at once, whatever its verdict will be.
+    ...(aliases.entry && facts.version.status !== 'FAILED_REGISTRATION'
+      ? [{ type: 'setAlias', alias: aliases.entry, version } as Effect]
+      : []),
     { type: 'setTags', version, tags: detail },
     ...(passed ? [{ type: 'setAlias', alias: aliases.challenger, version } as Effect] : []),
     // The verdict is the last registry write: whoever sees PASSED also sees the alias and every tag.
@@ -105,6 +114,12 @@ function verdictEffects(
     },
     { type: 'notify', notification },
   ];
+}
+
+/** Registry version numbers are integers; anything else compares as text. */
+function isNewerVersion(version: string, than: string): boolean {
+  const [a, b] = [Number(version), Number(than)];
+  return Number.isFinite(a) && Number.isFinite(b) ? a > b : version > than;
 }
 
 /** A `model_version_alias.*` event about the policy's champion alias. */
@@ -160,8 +175,11 @@ function decideRegistryEvent(
   // Only a new version starts the lifecycle; tag and alias echoes (often Baton's own writes) change nothing here.
   if (event.kind !== RegistryEventKind.ModelVersionCreated || event.version === undefined) return nothing;
 
+  // Recorded unmanaged, and a policy now governs the model (a policy added while running): decide afresh.
+  const newlyGoverned = state?.phase === Phase.Unmanaged && policy !== undefined;
+
   // Already decided: a redelivery, a retry with a new delivery id or a swept duplicate.
-  if (state !== null && state.phase !== Phase.Registered) return nothing;
+  if (state !== null && state.phase !== Phase.Registered && !newlyGoverned) return nothing;
 
   // No policy covers the model: record it as unmanaged and leave the registry alone.
   if (policy === undefined) {
@@ -186,6 +204,10 @@ function decideRegistryEvent(
   const validation = facts.validation;
   if (!validation) return nothing;
 
+  // Baton's tags already record a verdict Baton has no memory of (lost state): adopt it, write nothing.
+  const adopted = adoptRecordedState({ ...event, version: event.version }, state, policy, validation, now);
+  if (adopted) return adopted;
+
   // Still registering: try again later rather than fail a version that is not there yet.
   if (validation.version.status === 'PENDING_REGISTRATION') {
     return {
@@ -199,14 +221,17 @@ function decideRegistryEvent(
   const checks: CheckResult[] =
     validation.version.status === 'FAILED_REGISTRATION'
       ? [{ id: 'registration', passed: false, reason: 'the registry reports FAILED_REGISTRATION' }]
-      : runChecks(policy.checks, validation);
+      : runChecks(policy.checks, validation, policy.aliases.champion);
 
   const passed = checks.every((c) => c.passed);
   const comparedWith = validation.champion?.version.version;
   const registeredBy = validation.version.userId ?? validation.run?.userId;
   const { model, version } = event as { model: string; version: string };
+  // What a rollout will deploy, pinned with the verdict: later steps deploy exactly this.
+  const artefact = resolveArtefact(policy, validation.version);
   const base = stateOf(event, state, now, {
     checks,
+    artefact,
     ...(comparedWith !== undefined && { comparedWith }),
     ...(registeredBy !== undefined && { registeredBy }),
   });
@@ -220,9 +245,11 @@ function decideRegistryEvent(
     evidence: {
       checks,
       runId: validation.version.runId ?? null,
-      metrics: validation.run?.metrics ?? {},
+      // NaN and Infinity are spelled out: the audit store holds finite numbers only.
+      metrics: recordableMetrics(validation.run?.metrics ?? {}),
       champion: comparedWith ?? null,
-      championMetrics: validation.champion?.run?.metrics ?? null,
+      championMetrics: validation.champion?.run ? recordableMetrics(validation.champion.run.metrics) : null,
+      artefact,
     },
   };
   const about = { model, version, runId: validation.version.runId, registeredBy };
@@ -264,6 +291,7 @@ function decideRegistryEvent(
       approvers: approval.approvers,
       minApprovals: approval.minApprovals,
       expiresAt: new Date(expires).toISOString(),
+      artefact,
       idempotencyKey: `approval:${model}:${version}`,
     };
     return {
@@ -280,7 +308,7 @@ function decideRegistryEvent(
         {
           ...verdict,
           kind: 'approval.requested',
-          evidence: { approvers: approval.approvers, expiresAt: request.expiresAt },
+          evidence: { approvers: approval.approvers, expiresAt: request.expiresAt, artefact },
         },
       ],
     };
@@ -296,8 +324,19 @@ function decideRegistryEvent(
   );
   const validated: VersionState = { ...base, phase: Phase.Validated };
 
-  // Passed, and the policy needs no approval: the canary starts (when the policy shifts traffic)…
+  // Passed, but not newer than the champion (a replay, or a sweep after lost state): only a fresh
+  // decision moves champion, so it stays validated and leaves every alias where it is.
   const champion = comparedWith ?? null;
+  if (approval && !approval.required && champion !== null && !isNewerVersion(version, champion)) {
+    const held = `v${version} is not newer than champion v${champion}: not promoted automatically (approve or roll back to it by hand)`;
+    return {
+      next: validated,
+      effects: effects.filter((e) => !(e.type === 'setAlias' && e.alias === policy.aliases.challenger)),
+      audit: [verdict, { ...verdict, kind: 'promotion.skipped', evidence: { reason: held, champion } }],
+    };
+  }
+
+  // Passed, and the policy needs no approval: the canary starts (when the policy shifts traffic)…
   if (approval && !approval.required && shiftsTraffic(policy)) {
     return startRollout(
       { ...validated, revision: validated.revision - 1 },

@@ -2,6 +2,7 @@
  * What a decision asks the world to do. Every effect is idempotent, so applying a decision twice
  * (after a crash and redelivery) converges on the same registry, endpoint and notifications.
  */
+import type { Artefact } from '../../events/artefact';
 import type { Notification } from '../../events/notification';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import type { Phase } from './phases';
@@ -34,8 +35,18 @@ export type Effect =
   | { type: 'takeLease'; version: string }
   /** Release the model's rollout lease if `version` holds it. */
   | { type: 'releaseLease'; version: string }
-  /** Serve these versions on the endpoint with these weights (percent), verified by reading it back. */
-  | { type: 'shiftTraffic'; endpoint: string; kind: EndpointKind; weights: Record<string, number> }
+  /**
+   * Serve these versions on the endpoint with these weights (percent), verified by reading it back.
+   * `artefacts`: the pinned artefact of versions it serves, deployed as approved; a version not
+   * named here is deployed from its stored pin, else (records from before pinning) from its tags now.
+   */
+  | {
+      type: 'shiftTraffic';
+      endpoint: string;
+      kind: EndpointKind;
+      weights: Record<string, number>;
+      artefacts?: Record<string, Artefact>;
+    }
   /** Leave only `version`'s variant on the endpoint (after the termination wait). */
   | { type: 'finaliseEndpoint'; endpoint: string; kind: EndpointKind; version: string }
   /** Call the policy's retraining target. */

@@ -11,6 +11,8 @@ import type { AuditEntry } from './state';
 const championMoves: Record<string, (entry: AuditEntry) => string | undefined> = {
   'promotion.completed': (e) => e.version,
   'rollback.completed': (e) => (typeof e.evidence.to === 'string' ? e.evidence.to : undefined),
+  // After lost state: the holder Baton promoted, adopted as its champion (lib/domain/adopt.ts).
+  'state.adopted': (e) => (e.evidence.champion === true ? e.version : undefined),
 };
 
 export interface ChampionAt {
@@ -38,8 +40,16 @@ function summary(entry: AuditEntry): string {
     const failed = checks.filter((c) => !c.passed).map((c) => c.reason);
     return failed.length ? `failed: ${failed.join('; ')}` : `${checks.length} checks passed`;
   }
+  if (entry.kind === 'state.adopted') {
+    return `adopted ${e.phase} from the registry's tags${e.champion === true ? ' (champion)' : ''}; nothing moved`;
+  }
   if (entry.kind === 'promotion.completed') {
     return `previous champion ${e.previousChampion ? `v${e.previousChampion} → archive` : 'none'}`;
+  }
+  // A person's refused decision or control (lib/domain/answers.ts): what was asked, and why not.
+  if (e.outcome === 'refused' && typeof e.message === 'string') {
+    const asked = e.action ?? e.decision;
+    return typeof asked === 'string' ? `${asked}: ${e.message}` : e.message;
   }
   if (typeof e.reason === 'string') return e.reason;
   if (Array.isArray(e.approvers))

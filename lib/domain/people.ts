@@ -31,7 +31,11 @@ export type PersonEntry = z.infer<typeof personEntrySchema>;
 /** A people file: `people:` at the top level instead of `model:`. */
 export const peopleFileSchema = z.strictObject({
   people: z.record(
-    z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}$/, 'a person name: letters, digits, . _ -')),
+    z
+      .string()
+      .check(
+        z.regex(/^[A-Za-z0-9._-]{1,100}$/, 'a person name is letters, digits, dots, dashes and underscores'),
+      ),
     personEntrySchema,
   ),
 });
@@ -58,39 +62,70 @@ export function normaliseIdentity(value: string): string {
   return value.trim().toLowerCase();
 }
 
+/** An identity two people claim, at its place under `people:` (name, field, list index). */
+export interface PeopleProblem {
+  at: Array<string | number>;
+  message: string;
+}
+
 /**
  * Builds the directory from the merged `people:` maps, reporting every identity that two people
- * claim (a validation error: it would let one person count as another).
+ * claim (a validation error: it would let one person count as another), at the later claim.
  *
  * @example
  *   buildPeopleDirectory({ a: { email: 'x@y.z', registry: [] }, b: { email: 'X@y.z', registry: [] } }).problems;
- *   // ['identity x@y.z is claimed by both a and b']
+ *   // [{ at: ['b', 'email'], message: 'X@y.z is already an identity of a' }]
  */
 export function buildPeopleDirectory(entries: Record<string, PersonEntry>): {
   directory: PeopleDirectory;
-  problems: string[];
+  problems: PeopleProblem[];
 } {
   const directory: PeopleDirectory = { people: {}, identities: {} };
-  const problems: string[] = [];
+  const problems: PeopleProblem[] = [];
+  const names = new Map(Object.keys(entries).map((name) => [normaliseIdentity(name), name]));
   for (const [name, entry] of Object.entries(entries)) {
-    const ids = [name, entry.email, entry.slack, ...entry.registry]
-      .filter((v): v is string => v !== undefined)
-      .map(normaliseIdentity);
-    const unique = [...new Set(ids)];
-    for (const id of unique) {
-      const owner = directory.identities[id];
-      if (owner !== undefined && owner !== name)
-        problems.push(`identity ${id} is claimed by both ${owner} and ${name}`);
-      else directory.identities[id] = name;
+    const claims: Array<{ value: string; at: Array<string | number> }> = [
+      ...(entry.email === undefined ? [] : [{ value: entry.email, at: [name, 'email'] }]),
+      ...(entry.slack === undefined ? [] : [{ value: entry.slack, at: [name, 'slack'] }]),
+      ...entry.registry.map((value, i) => ({ value, at: [name, 'registry', i] })),
+    ];
+    const key = normaliseIdentity(name);
+    // Names come first: a name is its person's whatever another entry lists (`Bob` and `bob` are one name).
+    const named = names.get(key)!;
+    if (named !== name) {
+      problems.push({ at: [name], message: `${name} is already the name of ${named}` });
+      continue;
+    }
+    directory.identities[key] = name;
+    const identities = [key];
+    for (const { value, at } of claims) {
+      const id = normaliseIdentity(value);
+      const owner = names.get(id) ?? directory.identities[id];
+      if (owner !== undefined && owner !== name) {
+        problems.push({ at, message: `${value.trim()} is already an identity of ${owner}` });
+        continue;
+      }
+      directory.identities[id] = name;
+      if (!identities.includes(id)) identities.push(id);
     }
     directory.people[name] = {
       name,
       ...(entry.email !== undefined && { email: entry.email }),
       ...(entry.slack !== undefined && { slack: entry.slack }),
-      identities: unique,
+      identities,
     };
   }
   return { directory, problems };
+}
+
+/** An e-mail address: links and e-mail reach it. */
+export function isEmail(value: string): boolean {
+  return /^[^@\s]+@[^@\s]+$/.test(value.trim());
+}
+
+/** A Slack user id (`U024BE7LH`, `W…`): Slack clicks and direct messages come from it. */
+export function isSlackId(value: string): boolean {
+  return /^[UW][A-Z0-9]{2,}$/.test(value.trim());
 }
 
 /**
@@ -108,21 +143,32 @@ export function personOf(directory: PeopleDirectory, who: string): Person {
   const bare = who.trim();
   return {
     name: bare,
-    ...(bare.includes('@') ? { email: bare } : /^[UW][A-Z0-9]{2,}$/.test(bare) ? { slack: bare } : {}),
+    ...(isEmail(bare) ? { email: bare } : isSlackId(bare) ? { slack: bare } : {}),
     identities: [id],
   };
 }
 
-/** Whether two identities belong to the same person. */
+/**
+ * Whether two people are one: by name when the directory knows them, by the identity (trimmed,
+ * case-insensitive) when it does not.
+ */
+function isSame(a: Person, b: Person): boolean {
+  return normaliseIdentity(a.name) === normaliseIdentity(b.name);
+}
+
+/**
+ * Whether two identities belong to the same person.
+ *
+ * @example
+ *   samePerson(directory, 'alice', 'U0ALICE'); // true: the registry user and the Slack id are alice's
+ */
 export function samePerson(
   directory: PeopleDirectory,
   a: string | undefined,
   b: string | undefined,
 ): boolean {
   if (a === undefined || b === undefined || a.trim() === '' || b.trim() === '') return false;
-  const pa = personOf(directory, a);
-  const nb = normaliseIdentity(b);
-  return pa.identities.includes(nb) || personOf(directory, b).name === pa.name;
+  return isSame(personOf(directory, a), personOf(directory, b));
 }
 
 /**
@@ -137,5 +183,20 @@ export function approverFor(
   who: string,
 ): Person | undefined {
   const person = personOf(directory, who);
-  return approvers.map((a) => personOf(directory, a)).find((p) => p.name === person.name);
+  return approvers.some((a) => isSame(personOf(directory, a), person)) ? person : undefined;
+}
+
+/**
+ * A person as refusals and answers name them: the name, and the identity they acted with when
+ * it is another one.
+ *
+ * @example
+ *   describePerson(personOf(directory, 'U0ALICE'), 'U0ALICE'); // 'alice (U0ALICE)'
+ *   describePerson(personOf(emptyDirectory, 'U0BOB'), 'U0BOB'); // 'U0BOB'
+ */
+export function describePerson(person: Person, identity: string): string {
+  const used = identity.trim();
+  return normaliseIdentity(used) === normaliseIdentity(person.name)
+    ? person.name
+    : `${person.name} (${used})`;
 }

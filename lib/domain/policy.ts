@@ -15,30 +15,48 @@ const duration = z.string().check(z.regex(durationPattern, 'expected a duration 
 /** MLflow run statuses. */
 export const runStatuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
 
-const threshold = z
-  .strictObject({ name, min: z.optional(z.number()), max: z.optional(z.number()) })
-  .check(z.refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both'));
+const bounds = { name, min: z.optional(z.number()), max: z.optional(z.number()) };
+const hasBound = z.refine<{ min?: number; max?: number }>(
+  (t) => t.min !== undefined || t.max !== undefined,
+  'give min, max or both',
+);
+const threshold = z.strictObject(bounds).check(hasBound);
 
-const checksSchema = z.strictObject({
-  /** Tags every version must carry (e.g. git_sha, training_data_timestamp). */
-  requiredTags: z._default(z.array(name), []),
-  /** The version must have a non-empty description. */
-  requireDescription: z._default(z.boolean(), false),
-  /** The run that produced the version must have one of these statuses; [] skips the check. */
-  runStatus: z._default(z.array(z.enum(runStatuses)), ['FINISHED']),
-  /** Absolute bounds on the run's metrics. */
-  metrics: z._default(z.array(threshold), []),
-  /** The candidate must not be worse than the champion by more than the tolerance. */
-  compareToChampion: z.optional(
-    z.strictObject({
-      metric: name,
-      lowerIsBetter: z._default(z.boolean(), true),
-      tolerance: z._default(z.number().check(z.gte(0)), 0),
+/** A comparison with the version holding an alias: worse than it by more than the tolerance fails. */
+const comparison = {
+  metric: name,
+  lowerIsBetter: z._default(z.boolean(), true),
+  tolerance: z._default(z.number().check(z.gte(0)), 0),
+};
+
+const checksSchema = z
+  .strictObject({
+    /** Tags every version must carry (e.g. git_sha, training_data_timestamp). */
+    requiredTags: z._default(z.array(name), []),
+    /** The version must have a non-empty description. */
+    requireDescription: z._default(z.boolean(), false),
+    /** The run that produced the version must have one of these statuses; [] skips the check. */
+    runStatus: z._default(z.array(z.enum(runStatuses)), ['FINISHED']),
+    /** Absolute bounds on the run's metrics. */
+    metrics: z._default(z.array(threshold), []),
+    /** Compare with the version holding `alias` (default: the champion alias); none holding it passes. */
+    compareTo: z.optional(z.strictObject({ alias: z.optional(name), ...comparison })),
+    /** The same as `compareTo` without an alias: kept for policies written before compareTo. */
+    compareToChampion: z.optional(z.strictObject(comparison)),
+    /**
+     * A fixed floor: used while the model has no champion yet, and on every version when `always`
+     * is true, so tolerance cannot compound from one promotion to the next.
+     */
+    baseline: z.optional(
+      z.strictObject({ ...bounds, always: z._default(z.boolean(), false) }).check(hasBound),
+    ),
+  })
+  .check(
+    z.refine((c) => !(c.compareTo && c.compareToChampion), {
+      message: 'give compareTo or compareToChampion, not both',
+      path: ['compareToChampion'],
     }),
-  ),
-  /** Used instead of compareToChampion while the model has no champion yet. */
-  baseline: z.optional(threshold),
-});
+  );
 
 const approvalSchema = z.strictObject({
   required: z._default(z.boolean(), true),
@@ -131,11 +149,23 @@ export const policySchema = z.strictObject({
    * `revert` also puts Baton's champion back.
    */
   protectChampion: z._default(z.enum(['record', 'revert']), 'record'),
-  aliases: z._default(z.strictObject({ challenger: name, champion: name, archive: name }), {
-    challenger: 'challenger',
-    champion: 'champion',
-    archive: 'archive',
-  }),
+  aliases: z._default(
+    z
+      .strictObject({
+        challenger: z._default(name, 'challenger'),
+        champion: z._default(name, 'champion'),
+        archive: z._default(name, 'archive'),
+        /** Set on every version as soon as it is registered, before its checks run (e.g. `smoke`). */
+        entry: z.optional(name),
+      })
+      .check(
+        z.refine((a) => a.entry === undefined || ![a.challenger, a.champion, a.archive].includes(a.entry), {
+          message: 'the entry alias must differ from the challenger, champion and archive aliases',
+          path: ['entry'],
+        }),
+      ),
+    { challenger: 'challenger', champion: 'champion', archive: 'archive' },
+  ),
   tags: z._default(
     z.strictObject({
       /** PENDING | PASSED | FAILED */

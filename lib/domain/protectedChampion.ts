@@ -1,14 +1,19 @@
 /**
  * The champion alias is Baton's to move. A change Baton did not make (seen through
- * `model_version_alias.*` webhooks or the reconciler) is recorded in the audit trail and
- * announced; with `protectChampion: revert` Baton also puts its champion back. Pure.
+ * `model_version_alias.*` webhooks or the reconciler's sweeps) is one episode per new target of
+ * the alias: recorded in the audit trail and announced once, however many sweeps see it; with
+ * `protectChampion: revert` Baton also puts its champion back. After lost state (no champion of
+ * record) a holder whose tags say Baton promoted it is adopted as the champion, not announced.
+ * Pure.
  *
  * @example
  *   decideChampionChange(aliasEvent, policy, { ofRecord, holder: '5' }, now);
  */
 import { businessKey, type RegistryEvent } from '../../events/promotionEvent';
+import { batonTags } from './adopt';
 import type { Decision } from './decide';
 import type { Effect } from './effects';
+import { Phase } from './phases';
 import type { Policy } from './policy';
 import type { VersionState } from './state';
 
@@ -17,7 +22,14 @@ export interface ChampionFacts {
   ofRecord: VersionState | null;
   /** The version the registry shows holding the alias now; null when it is unset. */
   holder: string | null;
+  /** The holder's tags in the registry (Baton's verdict on it, if any). */
+  holderTags?: Record<string, string>;
 }
+
+/** MLflow's alias webhooks and registry name nobody; a registry that does would fill this in. */
+export const unknownMover = 'unknown (outside Baton)';
+
+const nothing: Decision = { next: null, effects: [], audit: [] };
 
 export function decideChampionChange(
   event: RegistryEvent,
@@ -25,11 +37,46 @@ export function decideChampionChange(
   facts: ChampionFacts,
   now: Date,
 ): Decision {
-  const expected = facts.ofRecord?.version ?? null;
-  // Baton's own move (or the alias already back where Baton put it): nothing to say.
-  if (facts.holder === expected) return { next: null, effects: [], audit: [] };
+  const record = facts.ofRecord;
+  const expected = record?.version ?? null;
+  const at = now.toISOString();
+
+  // Back where Baton put it (Baton's own move, a revert, or a person undoing theirs): the episode, if any, is over.
+  if (facts.holder === expected) {
+    if (!record?.externalChampion) return nothing;
+    const { externalChampion: _over, ...rest } = record;
+    return { next: { ...rest, revision: record.revision + 1, updatedAt: at }, effects: [], audit: [] };
+  }
+
+  // No champion of record (lost state), and the holder's tags say Baton promoted it: adopt, move nothing.
+  const tags = facts.holderTags ?? {};
+  if (!record && facts.holder !== null && tags[policy.tags.phase] === Phase.Promoted) {
+    return {
+      next: null,
+      effects: [
+        { type: 'recordChampion', version: facts.holder },
+        {
+          type: 'audit',
+          entry: {
+            at,
+            model: event.model,
+            version: facts.holder,
+            kind: 'state.adopted',
+            actor: 'baton',
+            cause: businessKey(event),
+            evidence: { phase: Phase.Promoted, champion: true, tags: batonTags(policy, tags) },
+          },
+        },
+      ],
+      audit: [],
+    };
+  }
+
+  // The same hand move seen again (another sweep, a redelivery): it was recorded and announced once.
+  if (record?.externalChampion && record.externalChampion.holder === facts.holder) return nothing;
+
+  // A new episode: the alias has a new target Baton did not choose.
   const revert = policy.protectChampion === 'revert' && expected !== null;
-  const shown = facts.holder ?? '-';
   const effects: Effect[] = [
     ...(revert ? [{ type: 'setAlias', alias: policy.aliases.champion, version: expected! } as Effect] : []),
     {
@@ -37,27 +84,34 @@ export function decideChampionChange(
       notification: {
         kind: 'champion.changed',
         model: event.model,
-        version: shown,
+        version: facts.holder ?? '-',
         expected,
         reverted: revert,
-        idempotencyKey: `champion-changed:${businessKey(event)}:${event.occurredAt}`,
+        movedBy: unknownMover,
+        // The same on a redelivery of this decision (it reads the same revision), new for the next episode.
+        idempotencyKey: `champion-changed:${event.model}:${expected ?? 'none'}>${facts.holder ?? 'none'}:${record?.revision ?? 0}`,
       },
     },
   ];
-  // The audit entry goes with Baton's champion's record (there is no other record to attach it to).
-  const record = facts.ofRecord;
+  // The audit entry and the episode go with Baton's champion's record (there is no other record to attach them to).
   if (!record) return { next: null, effects, audit: [] };
   return {
-    next: { ...record, revision: record.revision + 1, updatedAt: now.toISOString() },
+    next: {
+      ...record,
+      externalChampion: { holder: facts.holder, at, reverted: revert },
+      revision: record.revision + 1,
+      updatedAt: at,
+    },
     effects,
     audit: [
       {
-        at: now.toISOString(),
+        at,
         model: event.model,
         version: record.version,
         kind: 'champion.changed_externally',
-        actor: 'unknown (outside Baton)',
+        actor: unknownMover,
         cause: businessKey(event),
+        // Who moved it is the entry's actor.
         evidence: { from: expected, to: facts.holder, reverted: revert },
       },
     ],

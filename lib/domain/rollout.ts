@@ -7,16 +7,20 @@
  *
  * One state per step: each decision moves at most one step, and its effects state the end result
  * (these weights), so a crash and redelivery converge without skipping or repeating a step.
- * There is one abort path (`abortRollout`), used by alarms, deadlines, alerts and people.
+ * There is one abort path (`abortRollout`), used by alarms, deadlines, alerts and people, and by a
+ * version whose tags no longer resolve to the artefact pinned at approval (artefact.ts).
  *
  * @example
  *   const started = startRollout(state, policy, ['ana@example.com'], '6', { lease: null }, now);
  *   started.effects; // takeLease, shiftTraffic { '6': 90, '7': 10 }, tags, rollout.started notice
  */
 import { businessKey, type ControlEvent } from '../../events/promotionEvent';
+import { AnswerOutcome, answered, refusal } from './answers';
+import { pinnedDrift, type VersionFiles } from './artefact';
 import type { Decision } from './decide';
 import { durationMs } from './duration';
 import type { Effect } from './effects';
+import { approverFor, emptyDirectory, type PeopleDirectory } from './people';
 import { Phase } from './phases';
 import type { Policy } from './policy';
 import type { AuditEntry, VersionState } from './state';
@@ -26,12 +30,19 @@ type RolloutPolicy = NonNullable<Policy['rollout']>;
 
 /** What a rollout decision reads from the world before deciding. */
 export interface RolloutFacts {
+  /** Who is who (the people files): an approver is recognised by any of their identities. */
+  people?: PeopleDirectory;
   /** The version holding the model's rollout lease (null: free). */
   lease?: string | null;
   /** The version holding the champion alias now (read when a waiting rollout may start). */
   currentChampion?: string | null;
   /** The watched alarms' states, read just before the step decision. */
   alarms?: Array<{ name: string; state: string; reason?: string }>;
+  /**
+   * The version as the registry shows it now (null: deleted), read before a pinned version's next
+   * traffic step: its artefact must still be the one approved (artefact.ts).
+   */
+  artefactNow?: VersionFiles | null;
 }
 
 const nothing: Decision = { next: null, effects: [], audit: [] };
@@ -99,7 +110,14 @@ function enterStep(
     }),
     effects: [
       ...(extra.effects ?? []),
-      { type: 'shiftTraffic', endpoint: endpoint.name!, kind: endpoint.kind, weights },
+      {
+        type: 'shiftTraffic',
+        endpoint: endpoint.name!,
+        kind: endpoint.kind,
+        weights,
+        // The version is deployed as approved, whatever its tags say by now.
+        ...(state.artefact && { artefacts: { [state.version]: state.artefact } }),
+      },
       {
         type: 'setTags',
         version: state.version,
@@ -187,6 +205,20 @@ export function startRollout(
     };
   }
 
+  // What would be deployed is no longer what was approved (tags changed since): stop before any traffic moves.
+  const drift = pinnedDrift(policy, state.artefact, facts.artefactNow);
+  if (drift !== null) {
+    // The approval stands on record; the person who completed it is told why nothing rolls out.
+    const told = (extra.effects ?? []).map((e) =>
+      e.type === 'respond' ? { ...e, text: `Approved, but not rolled out: ${drift}.` } : e,
+    );
+    const aborted = abortRollout({ ...state, rollout }, policy, drift, 'baton', cause, now, {
+      effects: told,
+      lease: facts.lease,
+    });
+    return { ...aborted, audit: [...(extra.audit ?? []), ...aborted.audit] };
+  }
+
   const started = entry(state, 'rollout.started', approvedBy.join(', ') || 'baton', cause, at, {
     endpoint: rollout.endpoint,
     champion,
@@ -194,6 +226,7 @@ export function startRollout(
     bakeTime: policy.rollout.bakeTime,
     alarms: rollout.alarms,
     deadline: new Date(rollout.deadline).toISOString(),
+    ...(state.artefact && { artefact: state.artefact }),
   });
   // Starting now (perhaps after waiting): against the champion of now, with the full deadline ahead.
   const live: Rollout = { ...rollout, champion, deadline: deadlineOf(policy.rollout, now) };
@@ -375,6 +408,12 @@ function check(
   const alarmed = alarms.filter((a) => a.state === 'ALARM');
   const evidence = { alarms: alarms.map((a) => ({ name: a.name, state: a.state })) };
 
+  // The registry's tags changed after approval: what would be deployed is not what was approved; abort.
+  const drift = pinnedDrift(policy, state.artefact, facts.artefactNow);
+  if (drift !== null) {
+    return abortRollout(state, policy, drift, 'baton', cause, now, { effects, lease: facts.lease });
+  }
+
   // A watched alarm fires: abort.
   if (alarmed.length > 0) {
     const reason = alarmed
@@ -461,9 +500,14 @@ export function decideRolloutDue(
   return check(state, policy, facts, cause, now);
 }
 
-export function isApprover(policy: Policy, actor: string): boolean {
-  const a = actor.trim().toLowerCase();
-  return (policy.approval?.approvers ?? []).some((p) => p.trim().toLowerCase() === a);
+/**
+ * Whether `actor` (any identity of a person) is one of the policy's approvers.
+ *
+ * @example
+ *   isApprover(policy, 'alice@acme.io', people); // true when the policy lists alice or U0ALICE
+ */
+export function isApprover(policy: Policy, actor: string, people: PeopleDirectory = emptyDirectory): boolean {
+  return approverFor(people, policy.approval?.approvers ?? [], actor) !== undefined;
 }
 
 /**
@@ -480,41 +524,52 @@ export function decideRolloutControl(
   const cause = businessKey(event);
   const answer = (text: string, replace = false): Effect[] =>
     event.responseUrl ? [{ type: 'respond', url: event.responseUrl, text, replace }] : [];
-  const refuse = (text: string): Decision => ({
-    next: null,
-    effects: answer(`Not done: ${text}`),
-    audit: [],
-  });
+  // A refusal is recorded in the model's audit and told to the person; whatever is done is answered too.
+  const refuse = (text: string): Decision => refusal(event, text, now);
+  const applied = (decision: Decision, message: string): Decision =>
+    answered(decision, event, AnswerOutcome.Applied, message, now);
 
   // Only a running rollout can be steered.
   if (!state || !policy || !shiftsTraffic(policy) || state.phase !== Phase.RollingOut || !state.rollout) {
+    const other = facts.lease ?? null;
     return refuse(
-      `${event.model} v${event.version ?? '?'} is not rolling out (it is ${state?.phase ?? 'unknown to Baton'})`,
+      other !== null && other !== event.version
+        ? `${event.model} v${event.version ?? '?'} is not rolling out (it is ${state?.phase ?? 'unknown to Baton'}); v${other} is`
+        : `${event.model} has no rollout running`,
     );
   }
   const rollout = state.rollout;
+  const which = `the rollout of ${state.model} v${state.version}`;
   const reason = event.reason ?? `${event.action} by ${event.actor}`;
 
   // Resuming or promoting now raises exposure: approvers only.
-  if ((event.action === 'resume' || event.action === 'promote') && !isApprover(policy, event.actor)) {
-    return refuse(`${event.actor} is not an approver for ${state.model}`);
+  if (
+    (event.action === 'resume' || event.action === 'promote') &&
+    !isApprover(policy, event.actor, facts.people)
+  ) {
+    return refuse(`${event.actor} is not an approver of ${state.model}`);
   }
 
   switch (event.action) {
-    case 'abort':
-      return abortRollout(state, policy, reason, event.actor, cause, now, {
+    case 'abort': {
+      const aborted = abortRollout(state, policy, reason, event.actor, cause, now, {
         lease: facts.lease,
         effects: answer(`Aborted by ${event.actor}: v${rollout.champion ?? '?'} serves 100 % again.`, true),
       });
+      return applied(aborted, `aborted ${which}: v${rollout.champion ?? '?'} serves 100 % again`);
+    }
     case 'pause':
       if (rollout.paused) return refuse(`the rollout of v${state.version} is already paused`);
-      return pause(state, reason, event.actor, cause, now, answer(`Paused by ${event.actor}.`));
-    case 'resume':
+      return applied(
+        pause(state, reason, event.actor, cause, now, answer(`Paused by ${event.actor}.`)),
+        `paused ${which}`,
+      );
+    case 'resume': {
       if (!rollout.paused) return refuse(`the rollout of v${state.version} is not paused`);
       // Fix: paused while waiting for the lease, it goes back to waiting; stepping here would shift
       // traffic on an endpoint another version's canary holds (only startRollout takes the lease).
       if (rollout.waitingFor !== undefined) {
-        return startRollout(
+        const waits = startRollout(
           { ...state, rollout: { ...rollout, paused: undefined } },
           policy,
           rollout.approvedBy,
@@ -527,27 +582,61 @@ export function decideRolloutControl(
             audit: [entry(state, 'rollout.resumed', event.actor, cause, now.toISOString())],
           },
         );
+        return applied(waits, `resumed ${which}: it waits for v${rollout.waitingFor}`);
       }
-      return check(state, policy, facts, cause, now, event.actor, answer(`Resumed by ${event.actor}.`));
-    case 'promote':
+      const resumed = check(
+        state,
+        policy,
+        facts,
+        cause,
+        now,
+        event.actor,
+        answer(`Resumed by ${event.actor}.`),
+      );
+      // The step check may end the rollout at once: say so rather than only "resumed".
+      const then = resumed.next?.phase;
+      return applied(
+        resumed,
+        then && then !== Phase.RollingOut ? `resumed ${which}, which is now ${then}` : `resumed ${which}`,
+      );
+    }
+    case 'promote': {
       // Fix: a rollout still waiting for the lease has not started; the endpoint is another canary's.
       if (rollout.step < 0) {
         return refuse(
           `the rollout of v${state.version} has not started: it waits for v${rollout.waitingFor ?? '?'}`,
         );
       }
-      return promote(state, cause, event.actor, now, {
+      // Its tags changed after approval: no more exposure for an artefact nobody approved; stop it.
+      const drift = pinnedDrift(policy, state.artefact, facts.artefactNow);
+      if (drift !== null) {
+        const aborted = abortRollout(state, policy, drift, 'baton', cause, now, {
+          lease: facts.lease,
+          effects: answer(`Not promoted: ${drift}. The rollout is aborted.`, true),
+        });
+        return answered(
+          aborted,
+          event,
+          AnswerOutcome.Refused,
+          `not promoted: ${drift}; the rollout is aborted`,
+          now,
+        );
+      }
+      const promoted = promote(state, cause, event.actor, now, {
         effects: [
           {
             type: 'shiftTraffic',
             endpoint: rollout.endpoint,
             kind: rollout.kind,
             weights: { [state.version]: 100 },
+            ...(state.artefact && { artefacts: { [state.version]: state.artefact } }),
           },
           ...answer(`Promoted now by ${event.actor}: v${state.version} takes all traffic.`, true),
         ],
         evidence: { skippedSteps: true, reason },
       });
+      return applied(promoted, `promoted ${state.model} v${state.version} now: it takes all traffic`);
+    }
     default:
       return refuse(`${event.action} does not apply to a rollout`);
   }

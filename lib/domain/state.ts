@@ -3,6 +3,7 @@
  * each decision with its evidence. Stored by lib/store; the schema is the source of truth.
  */
 import * as z from 'zod/mini';
+import { artefactSchema } from '../../events/artefact';
 import { Phase } from './phases';
 
 const phases = Object.values(Phase) as [Phase, ...Phase[]];
@@ -18,10 +19,21 @@ export const versionStateSchema = z.object({
   checks: z.optional(z.array(checkResultSchema)),
   /** The champion the candidate was compared with, if any. */
   comparedWith: z.optional(z.string()),
+  /**
+   * What a rollout of this version deploys, resolved at validation (lib/domain/artefact.ts) and
+   * deployed by every traffic step. Absent on records from before pinning: those read tags at shift time.
+   */
+  artefact: z.optional(artefactSchema),
   /** Who registered the version (the registry's user, else the run's); never its own approver. */
   registeredBy: z.optional(z.string()),
-  /** Approvals so far, one per person. */
-  approvals: z.optional(z.array(z.object({ by: z.string(), at: z.string(), via: z.string() }))),
+  /**
+   * Approvals so far, one per person: `by` is the person (their name in the people files, or the
+   * identity itself for someone the files do not name), `identity` what they acted as, `via` the
+   * channel. Records from before the people files have `by` only (the identity).
+   */
+  approvals: z.optional(
+    z.array(z.object({ by: z.string(), identity: z.optional(z.string()), at: z.string(), via: z.string() })),
+  ),
   /** When the approval request closes (ISO 8601). */
   expiresAt: z.optional(z.string()),
   /** The next deadline (ms since the epoch), found by the tick through the table's DueIndex. */
@@ -58,6 +70,13 @@ export const versionStateSchema = z.object({
       /** After promotion: when the previous champion's variant is removed (ms since the epoch). */
       cleanupAt: z.optional(z.number()),
     }),
+  ),
+  /**
+   * On Baton's champion: the version someone else moved the champion alias to (null: deleted), so
+   * every sweep of one hand move is one episode: audited and announced once.
+   */
+  externalChampion: z.optional(
+    z.object({ holder: z.nullable(z.string()), at: z.string(), reverted: z.boolean() }),
   ),
   /** Who rejected the version, when rejected. */
   rejectedBy: z.optional(z.string()),

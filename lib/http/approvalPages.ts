@@ -5,6 +5,7 @@
  * @example
  *   return htmlResponse(200, reviewPage({ model: 'fraud', version: '7', approver, checks, phase }));
  */
+import { type Artefact, artefactRows } from '../domain/artefact';
 import type { CheckResult } from '../domain/checks';
 import type { HttpResult } from './apiGateway';
 
@@ -43,6 +44,8 @@ export function reviewPage(input: {
   approver: string;
   phase: string | null;
   checks: CheckResult[];
+  /** What a rollout will deploy, pinned at validation (absent on records from before pinning). */
+  artefact?: Artefact;
 }): string {
   const rows = input.checks
     .map(
@@ -55,9 +58,20 @@ export function reviewPage(input: {
     `<p>You are deciding as <strong>${escapeHtml(input.approver)}</strong>. Baton's state for this version:
 <strong>${escapeHtml(input.phase ?? 'unknown')}</strong>.</p>
 <table><thead><tr><th>Check</th><th>Outcome</th><th>Evidence</th></tr></thead><tbody>${rows}</tbody></table>
-<form method="post"><button class="approve" name="decision" value="approve">Approve</button>
+${input.artefact ? artefactTable(input.artefact) : ''}<form method="post"><button class="approve" name="decision" value="approve">Approve</button>
 <button class="reject" name="decision" value="reject">Reject</button></form>`,
   );
+}
+
+/** The pinned artefact: approving approves exactly these values; a later tag change stops the rollout. */
+function artefactTable(artefact: Artefact): string {
+  const rows = artefactRows(artefact)
+    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('');
+  return `<h2>What will be deployed</h2>
+<p>Pinned when the version was validated. If the registry's tags change after your approval, the rollout stops.</p>
+<table id="artefact"><tbody>${rows}</tbody></table>
+`;
 }
 
 export function confirmationPage(model: string, version: string, decision: 'approve' | 'reject'): string {
@@ -66,6 +80,22 @@ export function confirmationPage(model: string, version: string, decision: 'appr
     `Your ${verb} is recorded`,
     `<p id="confirmation">Thank you. Your ${verb} of <strong>${escapeHtml(model)} v${escapeHtml(version)}</strong> has been
 handed to Baton, which checks it against the policy (approvers, quorum, expiry) and announces the outcome.</p>`,
+  );
+}
+
+/**
+ * A used link visited again: what became of the decision it carried, once the worker has decided
+ * (applied or refused, with the reason), else the plain "already used" page.
+ */
+export function usedLinkPage(answer: { outcome: string; message: string } | null): string {
+  if (!answer) return problemPage('This approval link was already used', 'Each link works once.');
+  const said =
+    answer.outcome === 'refused'
+      ? `Baton refused your decision: ${answer.message}.`
+      : `Baton recorded your decision: ${answer.message}.`;
+  return page(
+    'This approval link was already used',
+    `<p id="outcome" class="${answer.outcome === 'refused' ? 'fail' : 'pass'}">${escapeHtml(said)}</p><p>Each link works once.</p>`,
   );
 }
 

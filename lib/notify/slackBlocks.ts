@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import type { Notification, NotificationKind } from '../../events/notification';
 import { type RolloutButtonValue, SlackAction } from '../../events/slackInteraction';
 import { formatNumber } from '../domain/checks';
+import { artefactFields, artefactHeading, artefactLines } from './artefactRendering';
 
 /** Block Kit's limits, in characters (we count UTF-16 units, which is never fewer). */
 export const slackLimits = {
@@ -333,7 +334,7 @@ const summaries: Renderers<string> = {
   'promotion.completed': (n) =>
     `${n.model} v${n.version} is the new champion${n.previousChampion ? ` (v${n.previousChampion} → archive)` : ''}`,
   'champion.changed': (n) =>
-    `${n.model} v${n.version} took the champion alias outside Baton (Baton's champion: ${n.expected ? `v${n.expected}` : 'none'})${n.reverted ? '; Baton put it back' : ''}`,
+    `${n.model} v${n.version} took the champion alias outside Baton (moved by ${n.movedBy ?? 'unknown (outside Baton)'}; Baton's champion: ${n.expected ? `v${n.expected}` : 'none'})${n.reverted ? '; Baton put it back' : ''}`,
   'rollout.started': (n) =>
     `${n.model} v${n.version} rollout started on ${n.endpoint}: ${trafficOf(n.weights, n.version)}`,
   'rollout.paused': (n) =>
@@ -380,6 +381,9 @@ const blockRenderers: Renderers<Block[]> = {
         : '*Metrics* (no champion yet)',
     ),
     ...preformatted(metricRows(n.metrics, n.champion), 2),
+    ...(n.artefact
+      ? [section(`*${artefactHeading}*`), fields(artefactFields(n.artefact, escapeMrkdwn))]
+      : []),
     ...approvalActions(n),
   ],
   'approval.rejected': (n) => [
@@ -491,6 +495,7 @@ const championChanged = (n: Of<'champion.changed'>): Block[] => [
   fields([
     ['Now on', n.version === '-' ? 'no version (alias deleted)' : `v${escapeMrkdwn(n.version)}`],
     ['Baton’s champion', n.expected ? `v${escapeMrkdwn(n.expected)}` : 'none'],
+    ['Moved by', escapeMrkdwn(n.movedBy ?? 'unknown (outside Baton)')],
     ['Action', n.reverted ? 'reverted by Baton (policy: revert)' : 'recorded (policy: record)'],
   ]),
 ];
@@ -503,6 +508,7 @@ const detailRenderers: Renderers<string[]> = {
     ...checkRows(n.checks),
     n.champion ? `Metrics against the champion v${n.champion.version}:` : 'Metrics (no champion yet):',
     ...metricRows(n.metrics, n.champion),
+    ...artefactLines(n.artefact),
   ],
   'approval.rejected': (n) => (n.reason ? [`Reason: ${n.reason}`] : []),
   'approval.expired': () => [],

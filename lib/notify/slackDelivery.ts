@@ -30,7 +30,7 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
-async function postJson(
+export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string>,
@@ -53,7 +53,7 @@ async function postJson(
 }
 
 /** 429 → rate-limited, 5xx → unavailable (both retryable), other non-2xx → rejected. */
-async function failureOf(response: Response): Promise<Error> {
+export async function failureOf(response: Response): Promise<Error> {
   if (response.status === 429)
     return new SlackRateLimitedError(retryAfterMs(response.headers.get('retry-after')));
   if (response.status >= 500) return new SlackUnavailableError(`HTTP ${response.status}`);

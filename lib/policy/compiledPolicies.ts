@@ -7,7 +7,8 @@
  *
  * Fail closed at both ends: compiling refuses an invalid policy set (the package fails), and the
  * functions check the compiled file again with the same schema and refuse the whole set on any
- * problem, or when the file is missing.
+ * problem, or when the file is missing. The people files ride along (an optional `people` list, so
+ * a file compiled before people existed still reads) and are checked and merged again too.
  *
  * @example
  *   const set = await loadFunctionPolicies();
@@ -17,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as z from 'zod/mini';
 import { InvalidPolicySetError, MissingCompiledPoliciesError, type PolicyProblem } from './errors';
-import { checkPolicy, dottedPath } from './policyCheck';
+import { checkPeople, checkPolicy, dottedPath, type Found } from './policyCheck';
 import { assemblePolicySet, type PolicySet } from './policyLookup';
 
 /** Where the compiled policies are written, relative to the repository, and so found in a zip. */
@@ -26,6 +27,8 @@ export const compiledPoliciesPath = '.baton/build/policies.json';
 const compiledSchema = z.strictObject({
   format: z.literal(1),
   policies: z.array(z.strictObject({ file: z.string(), policy: z.unknown() })),
+  /** The people files (who is who); absent in files compiled before people existed. */
+  people: z.optional(z.array(z.strictObject({ file: z.string(), people: z.unknown() }))),
 });
 
 /**
@@ -37,7 +40,11 @@ const compiledSchema = z.strictObject({
  */
 export function compilePolicySet(set: PolicySet): string {
   if (set.problems.length > 0) throw new InvalidPolicySetError(set.dir, set.problems);
-  const compiled: z.infer<typeof compiledSchema> = { format: 1, policies: set.policies };
+  const compiled: z.infer<typeof compiledSchema> = {
+    format: 1,
+    policies: set.policies,
+    people: set.peopleFiles,
+  };
   return `${JSON.stringify(compiled, null, 2)}\n`;
 }
 
@@ -63,19 +70,22 @@ export function readCompiledPolicies(path: string): PolicySet {
     const problem = { file: name, path: '(file)', message: 'not a compiled policy set; package again' };
     throw new InvalidPolicySetError(path, [problem]);
   }
-  const set = assemblePolicySet(
-    path,
-    compiled.policies.map(({ file, policy }) => {
-      const checked = checkPolicy(policy);
-      if (checked.policy) return { file, policy: checked.policy, problems: [] };
-      const problems: PolicyProblem[] = checked.found.map(({ at, message }) => ({
-        file,
-        path: dottedPath(at),
-        message,
-      }));
-      return { file, problems };
+  const located = (file: string, found: Found[]): PolicyProblem[] =>
+    found.map(({ at, message }) => ({ file, path: dottedPath(at), message }));
+  const set = assemblePolicySet(path, [
+    ...(compiled.people ?? []).map(({ file, people }) => {
+      const checked = checkPeople({ people });
+      return checked.people
+        ? { file, people: checked.people, problems: [] }
+        : { file, problems: located(file, checked.found) };
     }),
-  );
+    ...compiled.policies.map(({ file, policy }) => {
+      const checked = checkPolicy(policy);
+      return checked.policy
+        ? { file, policy: checked.policy, problems: [] }
+        : { file, problems: located(file, checked.found) };
+    }),
+  ]);
   if (set.problems.length > 0) throw new InvalidPolicySetError(path, set.problems);
   return set;
 }

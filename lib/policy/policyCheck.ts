@@ -9,6 +9,7 @@
  *   // [{ at: ['checks', 'metrics', 0], message: 'give min, max or both' }]
  */
 import type { core } from 'zod/mini';
+import { type PersonEntry, peopleFileSchema } from '../domain/people';
 import { type Policy, policySchema } from '../domain/policy';
 import { compileModelPattern } from './modelPattern';
 
@@ -36,6 +37,30 @@ export function checkPolicy(
     return { found: [{ at: ['model'], message }] };
   }
   return { policy: result.data };
+}
+
+/**
+ * Whether a document is a people file (`people:` at the top level, no `model:`) rather than a policy.
+ *
+ * @example
+ *   isPeopleDocument({ people: { alice: { email: 'alice@acme.io' } } }); // true
+ */
+export function isPeopleDocument(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && 'people' in data && !('model' in data);
+}
+
+/**
+ * The valid `people:` map of a people file, or every mistake in `data`.
+ *
+ * @example
+ *   checkPeople({ people: { alice: { slack: 'U0ALICE' } } }).people?.alice?.registry; // []
+ */
+export function checkPeople(
+  data: unknown,
+): { people: Record<string, PersonEntry>; found?: never } | { people?: never; found: Found[] } {
+  const result = peopleFileSchema.safeParse(data, { reportInput: true });
+  if (!result.success) return { found: result.error.issues.flatMap((i) => issueProblems(i, [])) };
+  return { people: result.data.people };
 }
 
 /**
@@ -93,7 +118,10 @@ function describeIssue(issue: core.$ZodIssue): string {
       return bound(issue.origin, Number(issue.maximum), issue.inclusive !== false, 'at most', 'less than');
     case 'invalid_format':
       if (issue.format === 'url') return `expected a URL, got ${describeValue(issue.input)}`;
+      if (issue.format === 'email') return `expected an e-mail address, got ${describeValue(issue.input)}`;
       return issue.message === 'Invalid input' ? `expected the ${issue.format} format` : issue.message;
+    case 'invalid_key':
+      return issue.issues[0] ? describeIssue(issue.issues[0]) : issue.message;
     default:
       return issue.message;
   }

@@ -1,6 +1,7 @@
 /**
  * One policy file: YAML syntax, then the checks every policy document gets (policyCheck.ts), each
- * mistake placed on the line it is on. Only `baton policy validate`, the package-time compiler and
+ * mistake placed on the line it is on. A file with `people:` at the top level instead of `model:`
+ * is a people file (who is who, lib/domain/people.ts), checked the same way. Only `baton policy validate`, the package-time compiler and
  * runs from the TypeScript sources read YAML; the functions' bundles read compiled JSON.
  *
  * @example
@@ -17,17 +18,28 @@ import {
   parseDocument,
   type YAMLError,
 } from 'yaml';
+import type { PersonEntry } from '../domain/people';
 import type { Policy } from '../domain/policy';
 import type { PolicyProblem } from './errors';
-import { checkPolicy, dottedPath } from './policyCheck';
+import { checkPeople, checkPolicy, dottedPath, type Found, isPeopleDocument } from './policyCheck';
+
+/** A parsed file: its policy or its people when it has no problems, and where its nodes are. */
+export interface ParsedFile {
+  policy?: Policy;
+  people?: Record<string, PersonEntry>;
+  problems: PolicyProblem[];
+  /** The line of the node at a path (keys and indexes), for problems found when files are merged. */
+  lineOf?: (at: readonly PropertyKey[]) => number | undefined;
+}
 
 /**
- * Parses one policy file's text; `policy` is set only when there are no problems.
+ * Parses one policy (or people) file's text; `policy` or `people` is set only when there are no problems.
  *
  * @example
  *   parsePolicyFile('demo.yaml', 'model: baton-demo').policy?.checks.runStatus; // ['FINISHED']
+ *   parsePolicyFile('people.yaml', 'people: { bob: { slack: U0BOB } }').people?.bob?.slack; // 'U0BOB'
  */
-export function parsePolicyFile(file: string, text: string): { policy?: Policy; problems: PolicyProblem[] } {
+export function parsePolicyFile(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) return { problems: doc.errors.map((e) => syntaxProblem(file, e, lineCounter)) };
@@ -37,15 +49,18 @@ export function parsePolicyFile(file: string, text: string): { policy?: Policy; 
   } catch (error) {
     return { problems: [{ file, path: '(document)', message: (error as Error).message }] };
   }
+  const lineOf = (at: readonly PropertyKey[]) => nodeLine(doc, lineCounter, at);
+  const placed = (found: Found[]) =>
+    found.map(({ at, message }) => ({ file, path: dottedPath(at), message, line: lineOf(at) }));
+  if (isPeopleDocument(data)) {
+    const checked = checkPeople(data);
+    return checked.people
+      ? { people: checked.people, problems: [], lineOf }
+      : { problems: placed(checked.found) };
+  }
   const checked = checkPolicy(data);
-  if (checked.policy) return { policy: checked.policy, problems: [] };
-  const problems = checked.found.map(({ at, message }) => ({
-    file,
-    path: dottedPath(at),
-    message,
-    line: nodeLine(doc, lineCounter, at),
-  }));
-  return { problems };
+  if (checked.policy) return { policy: checked.policy, problems: [], lineOf };
+  return { problems: placed(checked.found) };
 }
 
 function syntaxProblem(file: string, error: YAMLError, lineCounter: LineCounter): PolicyProblem {

@@ -1,5 +1,6 @@
 /**
- * Policies as code: every `*.yaml` / `*.yml` file in a directory holds one promotion policy.
+ * Policies as code: every `*.yaml` / `*.yml` file in a directory holds one promotion policy, or
+ * (`people:` at the top level, conventionally people.yaml) people with all their identities.
  * Loading never stops at the first mistake: it returns every valid policy and every problem
  * (file, dotted path, message, line), so `baton policy validate` can list them all. `policyFor`
  * picks the policy that governs a registered model (precedence rules in modelPattern.ts).
@@ -18,7 +19,7 @@ import { InvalidPolicySetError, PolicyDirectoryError } from './errors';
 import { parsePolicyFile } from './policyFile';
 import { assemblePolicySet, type PolicySet } from './policyLookup';
 
-export { byPrecedence, type PolicyEntry, type PolicySet, policyFor } from './policyLookup';
+export { byPrecedence, type PeopleEntry, type PolicyEntry, type PolicySet, policyFor } from './policyLookup';
 
 // Dot-files are editor and OS litter (`.#fraud.yaml`, `._fraud.yaml`), never policies.
 const policyFileName = /^[^.].*\.ya?ml$/i;

@@ -10,9 +10,10 @@
  */
 import { type AlertEvent, type PromotionEvent, unroutedAlertsGroup } from '../../events/promotionEvent';
 import { episodeKey, routeAlert } from '../domain/alerts';
-import type { ValidationFacts } from '../domain/checks';
+import { comparisonOf, type ValidationFacts } from '../domain/checks';
 import { decide, type Facts, isChampionAliasEvent, needsValidationFacts } from '../domain/decide';
 import type { Effect, EndpointKind } from '../domain/effects';
+import type { PeopleDirectory } from '../domain/people';
 import { Phase } from '../domain/phases';
 import type { Policy } from '../domain/policy';
 import { shiftsTraffic } from '../domain/rollout';
@@ -21,8 +22,15 @@ import type { AlarmReader } from '../monitoring/ports';
 import type { EventQueue } from '../queue/eventQueue';
 import type { RetrainTrigger } from '../retrain/ports';
 import type { ServingEndpoint } from '../serving/ports';
-import type { ApprovalLinks } from './approvalLinks';
-import type { ModelLedger, ModelRegistry, Notifier, PromotionStore, Responder } from './ports';
+import type { ApprovalDelivery } from './approvalLinks';
+import type {
+  ModelLedger,
+  ModelRegistry,
+  ModelVersionInfo,
+  Notifier,
+  PromotionStore,
+  Responder,
+} from './ports';
 import { finaliseEndpoint, shiftTraffic } from './traffic';
 
 export interface PromotionDeps {
@@ -31,9 +39,11 @@ export interface PromotionDeps {
   notifier: Notifier;
   /** Answers the person behind a decision (Slack's response_url); a null object where there is none. */
   responder?: Responder;
-  /** Signed review links for e-mail approvers, added to approval requests. */
-  approvalLinks?: ApprovalLinks;
+  /** Sends each approver their own signed review link (never on the broadcast topic). */
+  approvalDelivery?: ApprovalDelivery;
   policyFor(model: string): Policy | undefined;
+  /** Who is who (the people files loaded with the policies); nobody is known when absent. */
+  people?: PeopleDirectory;
   now(): Date;
   /** Model-level records: rollout lease, alerts, retraining, model audit. */
   ledger?: ModelLedger;
@@ -74,30 +84,39 @@ export interface Outcome {
   effects: number;
 }
 
-/** Reads the version, its run, and the champion with its run: everything the checks need. */
+/**
+ * Reads the version, its run, the champion, and the version holding the alias the policy compares
+ * with (the champion's by default), with the runs the comparison reads: everything the checks need.
+ */
 export async function gatherValidationFacts(
   registry: ModelRegistry,
   model: string,
   version: string,
   policy: Policy,
 ): Promise<ValidationFacts | null> {
-  const [candidate, championVersion] = await Promise.all([
+  const rule = comparisonOf(policy.checks, policy.aliases.champion);
+  const otherAlias = rule && !rule.isChampion ? rule.alias : undefined;
+  const [candidate, championVersion, comparedVersion] = await Promise.all([
     registry.getModelVersion(model, version),
     registry.getModelVersionByAlias(model, policy.aliases.champion),
+    otherAlias ? registry.getModelVersionByAlias(model, otherAlias) : null,
   ]);
   if (!candidate) return null;
-  const wantsChampionRun =
-    championVersion !== null &&
-    championVersion.version !== version &&
-    policy.checks.compareToChampion !== undefined;
-  const [run, championRun] = await Promise.all([
+  // Another version's run is read only when the comparison reads it.
+  const runOf = (holder: ModelVersionInfo | null, compares: boolean) =>
+    compares && holder?.runId && holder.version !== version ? registry.getRun(holder.runId) : null;
+  const [run, championRun, comparedRun] = await Promise.all([
     candidate.runId ? registry.getRun(candidate.runId) : null,
-    wantsChampionRun && championVersion.runId ? registry.getRun(championVersion.runId) : null,
+    runOf(championVersion, rule?.isChampion === true),
+    runOf(comparedVersion, otherAlias !== undefined),
   ]);
   return {
     version: candidate,
     run,
     champion: championVersion ? { version: championVersion, run: championRun } : null,
+    ...(otherAlias !== undefined && {
+      compared: comparedVersion ? { version: comparedVersion, run: comparedRun } : null,
+    }),
   };
 }
 
@@ -107,7 +126,11 @@ async function apply(
   policy: Policy | undefined,
   deps: PromotionDeps,
 ): Promise<void> {
-  const traffic = () => ({ registry: deps.registry, serving: need(deps.serving, 'serving adapter') });
+  const traffic = () => ({
+    registry: deps.registry,
+    serving: need(deps.serving, 'serving adapter'),
+    pinned: async (model: string, version: string) => (await deps.store.getVersion(model, version))?.artefact,
+  });
   switch (effect.type) {
     case 'takeLease':
       return need(deps.ledger, 'ledger').takeLease(event.model, effect.version, deps.now().toISOString());
@@ -173,9 +196,10 @@ async function apply(
       return deps.responder?.respond(effect.url, effect.text, effect.replace);
     case 'notify': {
       const n = effect.notification;
-      if (n.kind !== 'approval.requested') return deps.notifier.publish(n);
-      const links = deps.approvalLinks?.linksFor(n) ?? {};
-      return deps.notifier.publish(Object.keys(links).length ? { ...n, links } : n);
+      await deps.notifier.publish(n);
+      // The broadcast says who is asked; each approver's link goes to that approver alone.
+      if (n.kind === 'approval.requested') await deps.approvalDelivery?.deliver(n);
+      return;
     }
     case 'retryLater':
       throw new VersionNotReadyError(event.model, event.version ?? '?', effect.reason);
@@ -189,7 +213,7 @@ async function championFacts(deps: PromotionDeps, model: string, policy: Policy)
     deps.registry.getModelVersionByAlias(model, policy.aliases.champion),
   ]);
   const ofRecord = expected === null ? null : await deps.store.getVersion(model, expected);
-  return { ofRecord, holder: holder?.version ?? null };
+  return { ofRecord, holder: holder?.version ?? null, holderTags: holder?.tags ?? {} };
 }
 
 /** Which versions hold the champion and challenger aliases: what an approval decision needs. */
@@ -257,6 +281,15 @@ async function gatherOperationalFacts(
   if (checksStep && rollout && rollout.alarms.length > 0 && deps.alarms) {
     facts.alarms = await deps.alarms.states(rollout.alarms);
   }
+  // Before a pinned version's traffic moves (its rollout starting, or its next step), read its tags
+  // now: the core stops the rollout when they no longer resolve to the artefact people approved.
+  const startsRollout =
+    event.type === 'decision' && event.decision === 'approve' && state?.phase === Phase.AwaitingApproval;
+  const promotesNow =
+    state?.phase === Phase.RollingOut && event.type === 'control' && event.action === 'promote';
+  if (state?.artefact && shiftsTraffic(policy) && (checksStep || startsRollout || promotesNow)) {
+    facts.artefactNow = await deps.registry.getModelVersion(event.model, state.version);
+  }
   if (event.type === 'alert' && event.route && deps.ledger) {
     const alert = event.alert;
     const history = await deps.ledger.alertHistory(
@@ -292,7 +325,7 @@ export async function processEvent(event: PromotionEvent, deps: PromotionDeps): 
     event = { ...event, version };
   }
   let state = version === undefined ? null : await deps.store.getVersion(event.model, version);
-  const facts: Facts = {};
+  const facts: Facts = { ...(deps.people && { people: deps.people }) };
   if (policy) await gatherOperationalFacts(event, state, policy, deps, facts);
   if (needsValidationFacts(state, event, policy)) {
     facts.validation = await gatherValidationFacts(deps.registry, event.model, version!, policy!);

@@ -3,12 +3,17 @@
  * the registry restarts. The reconciler sweeps the registry for versions Baton has no record of
  * and enqueues them as `model_version.created` events. A watermark (the newest creation time
  * swept, minus an overlap) keeps each sweep to the recent versions; the worker's business-key
- * dedup makes a swept event and a late webhook for the same version one validation.
+ * dedup makes a swept event and a late webhook for the same version one validation. A version
+ * swept after lost state is adopted from its tags by the worker, not decided again. Given the
+ * policies, it also re-enqueues a model's newest version recorded `unmanaged` once a policy
+ * governs the model.
  *
  * @example
  *   const { enqueued } = await reconcile({ registry, store, queue, now: new Date() });
  */
 import { EventSource, type RegistryEvent, RegistryEventKind } from '../../events/promotionEvent';
+import { Phase } from '../domain/phases';
+import type { Policy } from '../domain/policy';
 import type { EventQueue } from '../queue/eventQueue';
 import type { ModelRegistry, ModelVersionInfo, PromotionStore } from './ports';
 
@@ -28,6 +33,11 @@ export interface ReconcileOptions {
    * version can be queued but not yet recorded, and sweeping it would only add duplicate work.
    */
   minAgeMs?: number;
+  /**
+   * The policies in force: a model's newest version recorded `unmanaged` is swept again once a
+   * policy governs the model (a policy added while Baton runs). Without it, unmanaged stays so.
+   */
+  policyFor?(model: string): Policy | undefined;
 }
 
 export interface ReconcileResult {
@@ -45,12 +55,14 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   // Newest first, page by page, until the versions are older than the sweep window.
   const recent: ModelVersionInfo[] = [];
   let pageToken: string | undefined;
+  let firstPage: ModelVersionInfo[] | undefined;
   do {
     const page = await registry.searchModelVersions({
       orderBy: ['creation_timestamp DESC'],
       maxResults: options.pageSize ?? 200,
       pageToken,
     });
+    firstPage ??= page.versions;
     const inWindow = page.versions.filter((v) => v.creationTimestamp >= since);
     recent.push(...inWindow);
     pageToken = inWindow.length === page.versions.length ? page.nextPageToken : undefined;
@@ -68,22 +80,58 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     );
     // Oldest first, so a model's versions are validated in the order they were registered.
     for (const v of versions.filter((x) => !known.has(x.version)).reverse()) {
-      const event: RegistryEvent = {
-        type: 'registry',
-        kind: RegistryEventKind.ModelVersionCreated,
-        source: EventSource.Reconciler,
-        model,
-        version: v.version,
-        deliveryId: `sweep:${model}:${v.version}`,
-        occurredAt: new Date(v.creationTimestamp).toISOString(),
-        receivedAt: now.toISOString(),
-      };
+      const event = createdEvent(v, `sweep:${model}:${v.version}`, now);
       await queue.enqueue(event);
       enqueued.push(event);
     }
   }
+  enqueued.push(...(await sweepNewlyGoverned(options, firstPage ?? [], enqueued)));
   // The watermark never passes a version too young to sweep: the next sweep looks at it again.
   const newest = Math.max(watermark, ...swept.map((v) => v.creationTimestamp));
   await store.setWatermark(newest);
   return { swept: swept.length, enqueued, watermark: newest };
+}
+
+function createdEvent(v: ModelVersionInfo, deliveryId: string, now: Date): RegistryEvent {
+  return {
+    type: 'registry',
+    kind: RegistryEventKind.ModelVersionCreated,
+    source: EventSource.Reconciler,
+    model: v.name,
+    version: v.version,
+    deliveryId,
+    occurredAt: new Date(v.creationTimestamp).toISOString(),
+    receivedAt: now.toISOString(),
+  };
+}
+
+/**
+ * A model's newest version (among the registry's newest page, whatever its age) that Baton
+ * recorded `unmanaged` while a policy now governs the model: enqueued again, so the worker
+ * decides it under the new policy. Older unmanaged versions are left alone (never a surprise
+ * validation, let alone promotion, of something long superseded).
+ */
+async function sweepNewlyGoverned(
+  options: ReconcileOptions,
+  newest: ModelVersionInfo[],
+  already: RegistryEvent[],
+): Promise<RegistryEvent[]> {
+  const { policyFor, store, queue, now } = options;
+  if (!policyFor) return [];
+  const newestByModel = new Map<string, ModelVersionInfo>();
+  for (const v of newest) {
+    const seen = newestByModel.get(v.name);
+    if (!seen || v.creationTimestamp > seen.creationTimestamp) newestByModel.set(v.name, v);
+  }
+  const events: RegistryEvent[] = [];
+  for (const [model, v] of newestByModel) {
+    if (!policyFor(model) || already.some((e) => e.model === model && e.version === v.version)) continue;
+    const state = await store.getVersion(model, v.version);
+    if (state?.phase !== Phase.Unmanaged) continue;
+    // One id per record revision: repeated ticks collapse until the worker has decided it.
+    const event = createdEvent(v, `sweep-governed:${model}:${v.version}:${state.revision}`, now);
+    await queue.enqueue(event);
+    events.push(event);
+  }
+  return events;
 }

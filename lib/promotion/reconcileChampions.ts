@@ -2,7 +2,8 @@
  * MLflow does not always tell Baton about alias changes (webhooks are lost, and a deleted alias
  * leaves no trace on the model). Every sweep compares, for each model Baton has made a champion
  * for, the registry's champion alias with Baton's champion, and enqueues an alias event for each
- * difference; the worker records it, announces it and reverts it per policy.
+ * difference; the worker records it, announces it and reverts it per policy, once per episode
+ * (a difference already on record as an episode is not handed on again).
  *
  * @example
  *   const events = await reconcileChampions({ registry, store, queue, policyFor, now });
@@ -26,6 +27,9 @@ export async function reconcileChampions(options: {
     const alias = policy.aliases.champion;
     const holder = (await options.registry.getModelVersionByAlias(model, alias))?.version ?? null;
     if (holder === version) continue;
+    // This hand move is already an episode on record (told once): no need to hand it on again.
+    const record = await options.store.getVersion(model, version);
+    if (record?.externalChampion && record.externalChampion.holder === holder) continue;
     const event: RegistryEvent = {
       type: 'registry',
       kind: holder ? RegistryEventKind.ModelVersionAliasCreated : RegistryEventKind.ModelVersionAliasDeleted,

@@ -1,13 +1,18 @@
 /**
  * Applies the traffic effects of a decision through the serving port: `shiftTraffic` makes sure
- * every version named is served by a variant (reading the versions back from the registry only
- * when a variant is missing), sets the weights, and checks what the endpoint reports afterwards.
- * An endpoint that is still updating is not an error of the decision: the event is retried.
+ * every version named is served by a variant, sets the weights, and checks what the endpoint
+ * reports afterwards. An endpoint that is still updating is not an error of the decision: the
+ * event is retried.
+ *
+ * A missing variant is deployed from the version's pinned artefact (the one approvers saw): the
+ * effect's own, else the one stored with the version's record. Only a version recorded before
+ * pinning existed is read back from the registry, its tags deciding at shift time as they used to.
  *
  * @example
  *   await shiftTraffic(deps, 'fraud-detector', policy, { endpoint: 'fraud-prod', kind: 'sagemaker', weights: { '6': 90, '7': 10 } });
  */
 
+import type { Artefact } from '../domain/artefact';
 import type { EndpointKind } from '../domain/effects';
 import type { Policy } from '../domain/policy';
 import type { ServedModel, ServingEndpoint, Weights } from '../serving/ports';
@@ -31,16 +36,26 @@ export class TrafficMismatchError extends Error {
 export interface TrafficDeps {
   registry: ModelRegistry;
   serving(kind: EndpointKind): ServingEndpoint;
+  /** The artefact pinned on the version's record (undefined: none, a record from before pinning). */
+  pinned?(model: string, version: string): Promise<Artefact | undefined>;
 }
 
 async function servedModel(
-  registry: ModelRegistry,
+  deps: TrafficDeps,
   model: string,
   version: string,
   policy: Policy,
+  carried: Artefact | undefined,
 ): Promise<ServedModel> {
-  const info = await registry.getModelVersion(model, version);
   const { kind: _kind, name: _name, ...settings } = policy.rollout?.endpoint ?? { kind: 'none' };
+  const artefact = carried ?? (await deps.pinned?.(model, version));
+  if (artefact) {
+    // Deployed as pinned: the tags it was resolved from, never the registry's tags of now. A
+    // Databricks entity takes its workload size from these (the adapter reads tags, then settings).
+    const workload = artefact.kind === 'databricks' ? { instanceType: artefact.workloadSize } : {};
+    return { model, version, tags: artefact.tags, settings: { ...settings, ...workload }, artefact };
+  }
+  const info = await deps.registry.getModelVersion(model, version);
   return { model, version, source: info?.source, tags: info?.tags ?? {}, settings };
 }
 
@@ -48,7 +63,7 @@ export async function shiftTraffic(
   deps: TrafficDeps,
   model: string,
   policy: Policy,
-  effect: { endpoint: string; kind: EndpointKind; weights: Weights },
+  effect: { endpoint: string; kind: EndpointKind; weights: Weights; artefacts?: Record<string, Artefact> },
 ): Promise<void> {
   const serving = deps.serving(effect.kind);
   const live = await serving.describe(effect.endpoint);
@@ -57,7 +72,9 @@ export async function shiftTraffic(
   if (!live || wanted.some((v) => !served.has(v))) {
     // The version with the largest share first: a new endpoint is created serving it alone.
     const order = [...wanted].sort((a, b) => effect.weights[b]! - effect.weights[a]!);
-    const models = await Promise.all(order.map((v) => servedModel(deps.registry, model, v, policy)));
+    const models = await Promise.all(
+      order.map((v) => servedModel(deps, model, v, policy, effect.artefacts?.[v])),
+    );
     const prepared = await serving.prepare(effect.endpoint, models);
     if (!prepared.ready) throw new EndpointNotReadyError(effect.endpoint, prepared.status);
   } else if (!live.ready) {
@@ -80,5 +97,5 @@ export async function finaliseEndpoint(
   // only `version` would take the canary's traffic away mid-step. That rollout's own finish tidies.
   const live = await serving.describe(effect.endpoint);
   if (live?.variants.some((v) => v.version !== effect.version && v.weight > 0)) return;
-  await serving.finalise(effect.endpoint, await servedModel(deps.registry, model, effect.version, policy));
+  await serving.finalise(effect.endpoint, await servedModel(deps, model, effect.version, policy, undefined));
 }

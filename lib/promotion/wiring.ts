@@ -14,7 +14,11 @@ import { DynamoDocuments, dynamoJsonClient } from '../aws/dynamoDocuments';
 import { type AwsSigning, signingFromEnvironment } from '../aws/environmentSigning';
 import { readConfig } from '../config';
 import type { EndpointKind } from '../domain/effects';
+import type { PeopleDirectory } from '../domain/people';
 import { CloudWatchAlarmReader, cloudWatchClient } from '../monitoring/cloudwatchAlarms';
+import { type LinkChannel, NoEmailChannel, PersonalApprovalDelivery } from '../notify/approvalLinkDelivery';
+import { DynamoDeliveryLedger } from '../notify/idempotency';
+import { SlackDirectMessages } from '../notify/slackDirectMessages';
 import { SlackResponder } from '../notify/slackResponder';
 import { SnsNotifier, snsClient } from '../notify/snsNotifier';
 import { loadFunctionPolicies } from '../policy/compiledPolicies';
@@ -32,7 +36,13 @@ import type { ServingEndpoint } from '../serving/ports';
 import { SageMakerEndpoint, sageMakerClient } from '../serving/sagemakerEndpoint';
 import { DynamoModelLedger } from '../store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../store/dynamoPromotionStore';
-import { type ApprovalLinks, noApprovalLinks, SignedApprovalLinks } from './approvalLinks';
+import {
+  type ApprovalDelivery,
+  type ApprovalLinks,
+  noApprovalDelivery,
+  noApprovalLinks,
+  SignedApprovalLinks,
+} from './approvalLinks';
 import type { PromotionDeps } from './processEvent';
 
 const configSchema = z.object({
@@ -44,6 +54,15 @@ const configSchema = z.object({
   APPROVAL_LINK_KEY_PARAM: z.optional(z.string()),
   /** The API's public URL, for signed approval links. */
   APPROVALS_BASE_URL: z.optional(z.string()),
+  /** The SES sender identity approval links are e-mailed from; unset: no e-mail. */
+  APPROVAL_EMAIL_FROM: z.optional(z.string()),
+  /** An SES configuration set for those e-mails (sending events, suppression). */
+  APPROVAL_EMAIL_CONFIGURATION_SET: z.optional(z.string()),
+  /** Put before the e-mail's subject, e.g. `[prod] `. */
+  APPROVAL_EMAIL_SUBJECT_PREFIX: z.optional(z.string()),
+  /** The notifier's bot token, for approval links by Slack direct message; unset: no DMs. */
+  SLACK_BOT_TOKEN_PARAM: z.optional(z.string()),
+  SLACK_API_URL: z._default(z.url(), 'https://slack.com/api'),
   /** Where routed alerts and superseding aborts are handed on. */
   PROMOTION_QUEUE_URL: z.optional(z.string()),
   SAGEMAKER_EXECUTION_ROLE_ARN: z.optional(z.string()),
@@ -94,6 +113,38 @@ async function approvalLinksFromEnv(
   return key ? new SignedApprovalLinks(key, config.APPROVALS_BASE_URL) : noApprovalLinks;
 }
 
+/**
+ * Each approver's link by e-mail (SES) or Slack DM, once per approver and request. The SES client
+ * is loaded only when a sender is configured: the SDK's core is most of a cold start.
+ */
+async function approvalDeliveryFromEnv(
+  config: z.infer<typeof configSchema>,
+  secrets: SecretStore,
+  db: DynamoDocuments,
+  people: PeopleDirectory,
+): Promise<ApprovalDelivery> {
+  const links = await approvalLinksFromEnv(config, secrets);
+  if (links === noApprovalLinks) return noApprovalDelivery;
+  const channels: LinkChannel[] = [];
+  if (config.APPROVAL_EMAIL_FROM) {
+    const [{ SESv2Client }, { SesApprovalMail }] = await Promise.all([
+      import('@aws-sdk/client-sesv2'),
+      import('../notify/sesApprovalMail'),
+    ]);
+    channels.push(
+      new SesApprovalMail(new SESv2Client({}), {
+        from: config.APPROVAL_EMAIL_FROM,
+        configurationSetName: config.APPROVAL_EMAIL_CONFIGURATION_SET || undefined,
+        subjectPrefix: config.APPROVAL_EMAIL_SUBJECT_PREFIX,
+      }),
+    );
+  } else channels.push(new NoEmailChannel());
+  const [slackToken] = config.SLACK_BOT_TOKEN_PARAM ? await secrets.values(config.SLACK_BOT_TOKEN_PARAM) : [];
+  if (slackToken) channels.push(new SlackDirectMessages({ token: slackToken, apiUrl: config.SLACK_API_URL }));
+  const ledger = new DynamoDeliveryLedger(db, config.TABLE_NAME, { destination: 'APPROVAL_LINK' });
+  return new PersonalApprovalDelivery({ links, channels, ledger, people });
+}
+
 export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
@@ -118,7 +169,8 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
   return {
     config,
     responder: new SlackResponder(),
-    approvalLinks: await approvalLinksFromEnv(config, secrets),
+    // The people directory resolves approvers to their e-mail and Slack id.
+    approvalDelivery: await approvalDeliveryFromEnv(config, secrets, db, policies.people),
     registry: createRegistry({
       flavor: config.REGISTRY_FLAVOR,
       trackingUri: config.MLFLOW_TRACKING_URI,
@@ -127,6 +179,7 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
     store,
     notifier: new SnsNotifier(snsClient(signing), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
     policyFor: (model) => policyFor(policies.policies, model),
+    people: policies.people,
     now: () => new Date(),
     ledger: new DynamoModelLedger(db, config.TABLE_NAME),
     serving: servingAdapters(config, signing, databricks),

@@ -33,10 +33,18 @@ const tagList = z.pipe(
   z.optional(z.array(z.looseObject({ key: z.string(), value: z.optional(z.string()) }))),
   z.transform((tags = []) => Object.fromEntries(tags.map((tag) => [tag.key, tag.value ?? '']))),
 );
-// JSON has no NaN or infinities; MLflow spells them as strings.
+/**
+ * JSON has no NaN or infinities, so protobuf's JSON spells them as strings ("NaN", "Infinity").
+ * MLflow's SQL stores cannot hold infinities either: they save ±Infinity as the largest double
+ * and hand that back (NaN keeps its own column and comes back as "NaN"; checked against 3.17.2).
+ * Both read as the JS numbers NaN and ±Infinity, so a diverged run never reads as a usable value.
+ */
 const metricValue = z.pipe(
   z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]),
-  z.transform(Number),
+  z.transform((value) => {
+    const number = Number(value);
+    return Math.abs(number) === Number.MAX_VALUE ? Math.sign(number) * Number.POSITIVE_INFINITY : number;
+  }),
 );
 
 const modelVersion = z.pipe(

@@ -10,6 +10,7 @@
  * Weights are whole percentages per model version (`{ '3': 90, '4': 10 }`); each adapter maps a
  * version to its own variant or served-entity name.
  */
+import type { Artefact } from '../domain/artefact';
 
 /** A model version as the serving adapter needs it to create a model / served entity. */
 export interface ServedModel {
@@ -22,6 +23,11 @@ export interface ServedModel {
   tags: Record<string, string>;
   /** Deployment settings from the policy's rollout.endpoint; a version's tags override them (per adapter). */
   settings?: DeploymentSettings;
+  /**
+   * The artefact pinned at validation (what approvers approved): when present the adapter deploys
+   * exactly this and reads nothing from `tags`. Absent for records from before pinning.
+   */
+  artefact?: Artefact;
 }
 
 /** What a policy may say about how versions are deployed (adapters document which they use). */

@@ -3,20 +3,10 @@
  * endpoint, traffic shifted with UpdateEndpointWeightsAndCapacities, variants added and removed
  * by moving the endpoint to a new endpoint config (UpdateEndpoint).
  *
- * Naming, so that a repeated call finds what an earlier one made:
- * - model per version: `<endpoint>-v<version>`; characters outside [A-Za-z0-9-] become `-`, and a
- *   name over 63 characters keeps its first 54 and ends in `-<8 hex digits of its sha256>`.
- * - variant: `v<version>`; a variant Baton did not create reports its own name as the version.
- * - endpoint config: `<endpoint>-v3-v4-<8 hex>`: the variants, then a hash of the whole variant
- *   list (models, weights, instances). The same desired config always gets the same name, so
- *   creating it again after a crash is harmless ("already exists" counts as success).
- *
- * Deployment conventions per version (a version's tags override the policy's rollout.endpoint):
- * - image: tag `sagemaker.image`, else `image`
- * - model data: tag `sagemaker.model_data_url`, else the version's source when it is an s3:// URL
- * - execution role: `executionRoleArn`, else the adapter's default role
- * - instance type: tag `sagemaker.instance_type`, else `instanceType`, else ml.m5.large
- * - instance count: tag `sagemaker.instance_count`, else `instanceCount`, else 1
+ * Names (stable, so a repeated call finds what an earlier one made) and what each version is
+ * deployed as (its pinned artefact) are in sagemakerDeployment.ts. Endpoint configs are named
+ * `<endpoint>-v3-v4-<8 hex>`: the variants, then a hash of the whole variant list, so creating
+ * the same desired config again after a crash is harmless ("already exists" counts as success).
  *
  * Models stay after finalise: the archive may need them to roll back.
  *
@@ -26,13 +16,11 @@
  *   await serving.prepare('fraud-prod', [champion, challenger]);
  *   await serving.setWeights('fraud-prod', { '3': 90, '4': 10 });
  */
-import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { AwsRequestError } from '../aws/errors';
 import { SignedJsonClient, type SignedJsonClientOptions } from '../aws/signedJsonClient';
 import {
   EndpointNotFoundError,
-  ServingConfigurationError,
   ServingError,
   ServingUnavailableError,
   UnknownVariantError,
@@ -45,6 +33,19 @@ import {
   type ServingEndpoint,
   type Weights,
 } from './ports';
+import {
+  createModelInput,
+  hash8,
+  productionVariant,
+  resourceName,
+  sageMakerModelName,
+  type Variant,
+  variantName,
+  variantOf,
+  versionOf,
+} from './sagemakerDeployment';
+
+export { sageMakerModelName };
 
 export interface SageMakerEndpointOptions {
   client: SignedJsonClient;
@@ -79,27 +80,6 @@ export function sageMakerClient(
   });
 }
 
-const hash8 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
-
-/** A SageMaker resource name: [A-Za-z0-9-], at most 63 characters. */
-function resourceName(wanted: string): string {
-  const name = wanted.replace(/[^A-Za-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
-  return name.length <= 63 ? name : `${name.slice(0, 54).replace(/-+$/, '')}-${hash8(wanted)}`;
-}
-
-/**
- * The SageMaker model Baton creates for a version of the model served on `endpoint`.
- *
- * @example
- *   sageMakerModelName('fraud-prod', '7'); // 'fraud-prod-v7'
- */
-export function sageMakerModelName(endpoint: string, version: string): string {
-  return resourceName(`${endpoint}-v${version}`);
-}
-
-const variantName = (version: string) => `v${version}`;
-const versionOf = (variant: string) => /^v(.+)$/.exec(variant)?.[1] ?? variant;
-
 const describeEndpointOutput = z.looseObject({
   EndpointName: z.string(),
   EndpointConfigName: z.optional(z.string()),
@@ -117,13 +97,6 @@ const describeEndpointOutput = z.looseObject({
 });
 type LiveEndpoint = z.infer<typeof describeEndpointOutput>;
 
-/** A production variant as CreateEndpointConfig takes it; fields AWS reports beyond these are kept. */
-const productionVariant = z.looseObject({
-  VariantName: z.string(),
-  ModelName: z.string(),
-  InitialVariantWeight: z.optional(z.number()),
-});
-type Variant = z.infer<typeof productionVariant>;
 const describeEndpointConfigOutput = z.looseObject({ ProductionVariants: z.array(productionVariant) });
 
 function parse<T extends z.ZodMiniType>(schema: T, output: unknown, operation: string): z.output<T> {
@@ -150,29 +123,6 @@ function trafficOf(live: LiveEndpoint): EndpointTraffic {
       version: versionOf(v.VariantName),
       weight: percent[v.VariantName] ?? 0,
     })),
-  };
-}
-
-function positiveInt(value: string | number | undefined, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ServingConfigurationError(`${what} must be a whole number ≥ 1`);
-  return n;
-}
-
-/** The new variant for a version (its model must exist), from its tags and the policy's settings. */
-function variantOf(endpoint: string, m: ServedModel, weight: number): Variant {
-  const count = m.tags['sagemaker.instance_count'];
-  return {
-    VariantName: variantName(m.version),
-    ModelName: sageMakerModelName(endpoint, m.version),
-    InitialVariantWeight: weight,
-    InstanceType: m.tags['sagemaker.instance_type'] ?? m.settings?.instanceType ?? 'ml.m5.large',
-    InitialInstanceCount:
-      positiveInt(count, `${m.model} v${m.version}'s tag sagemaker.instance_count ("${count}")`) ??
-      m.settings?.instanceCount ??
-      1,
   };
 }
 
@@ -307,34 +257,7 @@ export class SageMakerEndpoint implements ServingEndpoint {
   private async ensureModel(endpoint: string, m: ServedModel): Promise<void> {
     const name = sageMakerModelName(endpoint, m.version);
     if ((await this.send('DescribeModel', { ModelName: name }, /Could not find model/)) !== undefined) return;
-    const image = m.tags['sagemaker.image'] ?? m.settings?.image;
-    if (!image) {
-      throw new ServingConfigurationError(
-        `${m.model} v${m.version} has no inference image: set the version tag sagemaker.image or rollout.endpoint.image in the policy`,
-      );
-    }
-    const role = m.settings?.executionRoleArn ?? this.options.executionRoleArn;
-    if (!role) {
-      throw new ServingConfigurationError(
-        `${m.model} v${m.version} has no execution role: set rollout.endpoint.executionRoleArn in the policy or Baton's default SageMaker role`,
-      );
-    }
-    const modelData =
-      m.tags['sagemaker.model_data_url'] ?? (m.source?.startsWith('s3://') ? m.source : undefined);
-    const tag = (value: string) => value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
-    await this.send(
-      'CreateModel',
-      {
-        ModelName: name,
-        ExecutionRoleArn: role,
-        PrimaryContainer: { Image: image, ...(modelData ? { ModelDataUrl: modelData } : {}) },
-        Tags: [
-          { Key: 'baton:model', Value: tag(m.model) },
-          { Key: 'baton:version', Value: tag(m.version) },
-        ],
-      },
-      /already exist/,
-    );
+    await this.send('CreateModel', createModelInput(name, m, this.options.executionRoleArn), /already exist/);
   }
 
   /** Creates the endpoint config for these variants under its content-derived name; returns the name. */

@@ -10,12 +10,12 @@
  *   await reader.getVersion('fraud', '7'); // VersionState | null
  */
 import type { DynamoDocuments } from '../aws/dynamoDocuments';
-import { type VersionState, versionStateSchema } from '../domain/state';
+import { type AuditEntry, auditEntrySchema, type VersionState, versionStateSchema } from '../domain/state';
 import type { PromotionStore } from '../promotion/ports';
 
-export class DynamoVersionReader implements Pick<PromotionStore, 'getVersion'> {
+export class DynamoVersionReader implements Pick<PromotionStore, 'getVersion' | 'listAudit'> {
   constructor(
-    private readonly db: Pick<DynamoDocuments, 'get'>,
+    private readonly db: Pick<DynamoDocuments, 'get' | 'query'>,
     private readonly table: string,
   ) {}
 
@@ -28,5 +28,16 @@ export class DynamoVersionReader implements Pick<PromotionStore, 'getVersion'> {
     if (!item) return null;
     const { pk: _pk, sk: _sk, dueShard: _dueShard, ...state } = item;
     return versionStateSchema.parse(state);
+  }
+
+  /** The model's audit trail, where a link's decision finds its answer (`link:<id>`) for a later visit. */
+  async listAudit(model: string): Promise<AuditEntry[]> {
+    const items = await this.db.query({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `AUDIT#${model}` },
+      ConsistentRead: true,
+    });
+    return items.map(({ pk: _pk, sk: _sk, ...entry }) => auditEntrySchema.parse(entry));
   }
 }

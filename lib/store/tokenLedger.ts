@@ -1,16 +1,18 @@
 /**
  * Single use for signed approval links: a token is claimed with a conditional write, so a second
- * use (or two clicks at once) finds it taken. Claims expire with the table's TTL. Speaks DynamoDB
- * through the small signed client (lib/aws/dynamoDocuments), so the approvals function bundles no
- * SDK client.
+ * use (or two clicks at once) finds it taken. The id is a hash of the token's decoded claims
+ * (`approvalTokenId(claims)`), never of the text received: every spelling of one link, and the
+ * same claims signed with a rotated key, share one record. Claims expire with the table's TTL.
+ * Speaks DynamoDB through the small signed client (lib/aws/dynamoDocuments), so the approvals
+ * function bundles no SDK client.
  *
  * @example
- *   if (!(await ledger.claim(approvalTokenId(token), claims.exp))) return alreadyUsedPage();
+ *   if (!(await ledger.claim(approvalTokenId(claims), claims.exp))) return alreadyUsedPage();
  */
 import { type DynamoDocuments, isConditionFailure } from '../aws/dynamoDocuments';
 
 export interface TokenLedger {
-  /** true when this call claimed the token; false when it was already used. */
+  /** true when this call claimed the token (by its claims' id); false when it was already used. */
   claim(id: string, expiresAtSeconds: number): Promise<boolean>;
   isUsed(id: string): Promise<boolean>;
   /** Gives a claim back when what it was for could not be done (the decision was not queued). */

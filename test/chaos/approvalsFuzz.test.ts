@@ -1,8 +1,9 @@
 /**
  * Fuzzes GET and POST /approvals/{token} in-process with an in-memory ledger and queue: forged,
  * mangled and hostile-but-signed tokens, and hostile form bodies. Every answer is an HTML page
- * without a stack trace or a script; a decision is queued only for a valid, unexpired, unused link
- * and a form that says approve or reject, and each link decides once.
+ * without a stack trace or a script; signed claims in any spelling but the one Baton signs are
+ * malformed; a decision is queued only for a valid, unexpired, unused link and a form that says
+ * approve or reject, and each link decides once.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -94,13 +95,23 @@ describe('approval links fuzz: GET and POST /approvals/{token}', () => {
           const deps = approvalDeps(queue, ledger);
           const token = signApprovalPayload(json);
           const parsed = approvalClaimsSchema.safeParse(JSON.parse(json));
-          const live = parsed.success && nowSeconds < parsed.data.exp;
+          // Only the spelling Baton signs is a link: its members in order, nothing else, no spaces.
+          const canonical =
+            parsed.success &&
+            json ===
+              JSON.stringify({
+                model: parsed.data.model,
+                version: parsed.data.version,
+                approver: parsed.data.approver,
+                exp: parsed.data.exp,
+              });
+          const live = canonical && nowSeconds < parsed.data!.exp;
           const decision = new URLSearchParams(body).get('decision');
           const decides = live && verb === 'POST' && (decision === 'approve' || decision === 'reject');
 
           const response = await callApprovals(linkRequest(verb, token, body), deps);
 
-          if (!parsed.success) expectHtmlPage(response, [401]);
+          if (!canonical) expectHtmlPage(response, [401]);
           else if (!live) expectHtmlPage(response, [410]);
           else expectHtmlPage(response, verb === 'GET' ? [200] : decides ? [200] : [400]);
           expect(queue.queued).toHaveLength(decides ? 1 : 0);

@@ -11,6 +11,7 @@ import type { LocalStack } from '../../local/stack';
 import { testStack, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { eventually } from '../support/registryWaits';
+import { approvalLinkIn, sesOutbox } from '../support/sesOutbox';
 
 const executablePath = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
 let stack: LocalStack;
@@ -51,8 +52,12 @@ describe('the approval page in a browser', () => {
       model,
       await api.createRun('baton-page-tests', { val_auc: 0.9 }),
     );
-    const request = await probe.find((n) => n.kind === 'approval.requested' && n.model === model);
-    const link = request.kind === 'approval.requested' ? request.links?.['approver@example.com'] : undefined;
+    await probe.find((n) => n.kind === 'approval.requested' && n.model === model);
+    // The link the approver received by e-mail (SES in the emulator).
+    const mail = await sesOutbox(stack.motoUrl).find(
+      (m) => m.to.includes('approver@example.com') && m.subject.includes(`${model} v${version}`),
+    );
+    const link = approvalLinkIn(mail.body);
     const page = await browser.newPage();
 
     await page.goto(link!);

@@ -11,6 +11,7 @@ import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
+import { approvalLinkIn, sesOutbox } from '../support/sesOutbox';
 import { slackHeaders } from '../support/signing';
 
 let stack: LocalStack;
@@ -147,8 +148,11 @@ describe('approval by Slack and by signed link', () => {
   it('makes a link-approved challenger the champion and the previous champion archive; the link works once', async () => {
     const v1 = (await api.getModelVersion(model, '1')).version;
     const v2 = await registerValidated();
-    const request = await notification('approval.requested', v2);
-    const link = request.kind === 'approval.requested' ? request.links?.['approver@example.com'] : undefined;
+    // The link arrives by e-mail to its approver alone (the broadcast carries none).
+    const mail = await sesOutbox(stack.motoUrl).find(
+      (m) => m.to.includes('approver@example.com') && m.subject.includes(`${model} v${v2}`),
+    );
+    const link = approvalLinkIn(mail.body);
     expect(link).toMatch(new RegExp(`^${stack.ingressUrl}/approvals/`));
 
     const page = await fetch(link!);
@@ -193,7 +197,7 @@ describe('approval by Slack and by signed link', () => {
       20_000,
       'the refusal',
     );
-    expect(JSON.parse(answer.body).text).toBe(`Not recorded: U0STRANGER is not an approver for ${model}`);
+    expect(JSON.parse(answer.body).text).toBe(`Not recorded: U0STRANGER is not an approver of ${model}`);
     expect(await aliasesOf(v3)).toEqual(['challenger']);
   });
 

@@ -160,6 +160,39 @@ describe('the SageMaker adapter', () => {
     );
   });
 
+  it("deploys the pinned artefact, not what the version's tags say now", async () => {
+    const endpoint = uniqueName('pinned');
+    const retagged: ServedModel = {
+      ...version('6', { 'sagemaker.image': 'ecr.example/fraud:B', 'sagemaker.instance_type': 'ml.c5.large' }),
+      artefact: {
+        kind: 'sagemaker',
+        image: 'ecr.example/fraud:A',
+        modelDataUrl: 's3://models/fraud-detector/6/pinned.tar.gz',
+        instanceType: 'ml.m5.xlarge',
+        instanceCount: 1,
+        tags: { 'sagemaker.image': 'ecr.example/fraud:A' },
+      },
+    };
+
+    await serving.prepare(endpoint, [retagged]);
+
+    const model = await client.call<{ PrimaryContainer: Record<string, string> }>('DescribeModel', {
+      ModelName: sageMakerModelName(endpoint, '6'),
+    });
+    expect(model.PrimaryContainer).toMatchObject({
+      Image: 'ecr.example/fraud:A',
+      ModelDataUrl: 's3://models/fraud-detector/6/pinned.tar.gz',
+    });
+    const { config } = await rawWeights(endpoint);
+    const described = await client.call<{ ProductionVariants: Array<Record<string, unknown>> }>(
+      'DescribeEndpointConfig',
+      { EndpointConfigName: config },
+    );
+    expect(described.ProductionVariants).toEqual([
+      expect.objectContaining({ VariantName: 'v6', InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 1 }),
+    ]);
+  });
+
   it('keeps model names within SageMaker limits', () => {
     const name = sageMakerModelName(`fraud_detector.${'x'.repeat(80)}`, '12');
 

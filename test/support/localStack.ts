@@ -28,6 +28,16 @@ const regions = [
   'eu-north-1',
   'af-south-1',
   'ap-east-1',
+  'eu-central-2',
+  'ap-southeast-2',
+  'ap-northeast-3',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-south-2',
+  'eu-south-2',
+  'il-central-1',
+  'me-central-1',
+  'ca-west-1',
 ];
 
 export function uniqueName(prefix: string): string {

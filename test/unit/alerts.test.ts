@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { MonitoringAlert } from '../../events/promotionEvent';
+import type { ControlEvent, MonitoringAlert } from '../../events/promotionEvent';
 import { type AlertFacts, decideAlert, routeAlert } from '../../lib/domain/alerts';
 import { decide } from '../../lib/domain/decide';
 import type { Effect } from '../../lib/domain/effects';
 import { type Policy, policySchema } from '../../lib/domain/policy';
 import type { VersionState } from '../../lib/domain/state';
+import { answerRows } from '../support/answers';
 import { aControlEvent, anAlert, anAlertEvent } from '../support/builders';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
@@ -461,7 +462,7 @@ describe('a rollback by hand', () => {
     const result = decide(state && { ...state, version: '7' }, byHand(), fraud, toArchive, now);
 
     expect(result.next).toBeNull();
-    expect(summary(result.effects)).toEqual([`respond: ${text}`]);
+    expect(summary(result.effects)).toEqual(['audit control.refused', `respond: ${text}`]);
   });
 
   it('tells the person it was not done when no version is safe to return to', () => {
@@ -486,6 +487,71 @@ describe('a rollback by hand', () => {
       'releaseLease v8',
       'notify rollout.aborted',
       'respond: Aborted by ana@example.com.',
+    ]);
+  });
+});
+
+describe('every rollback by hand gets an answer, recorded under its delivery id', () => {
+  const byHand = (actor: string, extra: Partial<ControlEvent> = {}) =>
+    aControlEvent('rollback', actor, { responseUrl: slack, ...extra });
+  it.each<[string, VersionState | null, ControlEvent, AlertFacts, string, string, string]>([
+    [
+      'refuses --to from a non-approver',
+      champion,
+      byHand('carol@example.com', { to: '6' }),
+      toArchive,
+      'control.refused',
+      'refused',
+      'carol@example.com is not an approver of fraud, so cannot choose --to',
+    ],
+    [
+      'refuses when there is no champion at all',
+      null,
+      byHand('ana@example.com', { version: undefined }),
+      {},
+      'control.refused',
+      'refused',
+      'fraud has no promoted champion to roll back',
+    ],
+    [
+      'refuses a target that is not safe',
+      champion,
+      byHand('ana@example.com', { to: '5' }),
+      { rollbackTarget: { version: '5', state: { ...archived, version: '5', phase: 'rejected' } } },
+      'rollback.refused',
+      'refused',
+      'fraud was not rolled back: v5 is not a safe target (rejected)',
+    ],
+    [
+      'rolls back',
+      champion,
+      byHand('ana@example.com'),
+      toArchive,
+      'rollback.completed',
+      'applied',
+      'rolled back fraud to v6',
+    ],
+    [
+      'aborts a running canary',
+      canary,
+      byHand('ana@example.com', { version: '8' }),
+      {},
+      'rollout.aborted',
+      'applied',
+      'aborted the rollout of fraud v8: v7 serves 100 % again',
+    ],
+  ])('%s', (_, state, event, facts, kind, outcome, message) => {
+    const result = decide(state, event, fraud, facts, now);
+
+    expect(answerRows(result)).toEqual([[kind, outcome, message, event.deliveryId]]);
+  });
+
+  it('tells the person why --to was refused', () => {
+    const result = decide(champion, byHand('carol@example.com', { to: '6' }), fraud, toArchive, now);
+
+    expect(summary(result.effects)).toEqual([
+      'audit control.refused',
+      'respond: Not done: carol@example.com is not an approver of fraud, so cannot choose --to',
     ]);
   });
 });

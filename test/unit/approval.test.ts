@@ -4,6 +4,7 @@ import type { ValidationFacts } from '../../lib/domain/checks';
 import { decide } from '../../lib/domain/decide';
 import type { Effect } from '../../lib/domain/effects';
 import type { VersionState } from '../../lib/domain/state';
+import { answerRows } from '../support/answers';
 import { aCreatedEvent, aPolicy, aRun, aVersion } from '../support/builders';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
@@ -59,7 +60,7 @@ describe('approval decisions', () => {
       waiting,
       decision('mallory@example.com'),
       'awaiting_approval',
-      /mallory@example.com is not an approver for fraud/,
+      /mallory@example.com is not an approver of fraud/,
     ],
     [
       'the version’s own author',
@@ -263,5 +264,81 @@ describe('validation under an approval policy', () => {
 
     expect(early.next).toBeNull();
     expect(late.next?.phase).toBe('expired');
+  });
+});
+
+describe('every decision gets an answer, recorded under its delivery id', () => {
+  const once = { ...waiting, approvals: [{ by: 'U024BE7LH', at: 'x', via: 'slack' }] };
+  it.each<[string, VersionState | null, DecisionEvent, string, string, string]>([
+    [
+      'refuses a non-approver',
+      waiting,
+      decision('mallory@example.com'),
+      'decision.refused',
+      'refused',
+      'mallory@example.com is not an approver of fraud',
+    ],
+    [
+      'refuses a version Baton does not know, in the model’s audit',
+      null,
+      decision('bob@example.com', 'approve', { version: '99' }),
+      'decision.refused',
+      'refused',
+      'fraud v99 is not waiting for approval (it is unknown to Baton)',
+    ],
+    [
+      'refuses a second approval by the same person',
+      once,
+      decision('U024BE7LH'),
+      'decision.refused',
+      'refused',
+      'U024BE7LH has already approved fraud v2 (it counts once)',
+    ],
+    [
+      'refuses a decision too late',
+      waiting,
+      decision('bob@example.com'),
+      'decision.refused',
+      'refused',
+      'the approval request has expired',
+    ],
+    [
+      'counts an approval short of the quorum',
+      waiting,
+      decision('bob@example.com'),
+      'approval.recorded',
+      'applied',
+      'approved by bob@example.com (1 of 2)',
+    ],
+    [
+      'counts the approval that reaches the quorum',
+      once,
+      decision('bob@example.com'),
+      'approval.recorded',
+      'applied',
+      'approved by bob@example.com (2 of 2): promoting fraud v2 to champion',
+    ],
+    [
+      'records a rejection',
+      waiting,
+      decision('bob@example.com', 'reject'),
+      'approval.rejected',
+      'applied',
+      'rejected by bob@example.com: fraud v2 will not be promoted',
+    ],
+  ])('%s', (name, state, event, kind, outcome, message) => {
+    const at = name.includes('too late') ? new Date('2026-11-26T00:00:00.000Z') : now;
+
+    const result = decide(state, event, policy, { aliases }, at);
+
+    expect(answerRows(result)).toEqual([[kind, outcome, message, event.deliveryId]]);
+  });
+
+  it('tells a Slack user why a decision was refused', () => {
+    const result = decide(null, decision('bob@example.com', 'approve', { version: '99' }), policy, {}, now);
+
+    expect(said(result.effects)).toEqual([
+      'Not recorded: fraud v99 is not waiting for approval (it is unknown to Baton)',
+    ]);
   });
 });

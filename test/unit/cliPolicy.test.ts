@@ -21,9 +21,40 @@ describe('baton policy validate', () => {
     const code = await main(['policy', 'validate', 'policies']);
 
     expect(code).toBe(0);
-    expect(output()).toMatch(/^\d+ polic(y|ies) OK in policies\n/);
+    expect(output()).toMatch(/^\d+ polic(y|ies) and \d+ (person|people) OK in policies\n/);
     expect(output()).toContain('  baton-demo ');
     expect(output()).toContain('policies/fraud-detector.yaml');
+  });
+
+  it('counts the people of the people files and names them', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-cli-policies-'));
+    writeFileSync(join(dir, 'fraud.yaml'), 'model: fraud\napproval: { approvers: [alice, U0BOB] }\n');
+    writeFileSync(
+      join(dir, 'people.yaml'),
+      'people:\n  alice: { slack: U0ALICE }\n  bob: { slack: U0BOB }\n',
+    );
+    const output = capture();
+
+    const code = await main(['policy', 'validate', dir]);
+
+    expect(code).toBe(0);
+    expect(output()).toBe(
+      `1 policy and 2 people OK in ${dir}\n  fraud  ${join(dir, 'fraud.yaml')}\n  people in ${join(dir, 'people.yaml')}: alice, bob\n`,
+    );
+  });
+
+  it('reports an approver who is no known person, e-mail address or Slack id', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-cli-policies-'));
+    writeFileSync(join(dir, 'fraud.yaml'), 'model: fraud\napproval:\n  approvers: [alcie]\n');
+    writeFileSync(join(dir, 'people.yaml'), 'people:\n  alice: { slack: U0ALICE }\n');
+    const output = capture();
+
+    const code = await main(['policy', 'validate', dir]);
+
+    expect(code).toBe(2);
+    expect(output()).toContain(
+      `${join(dir, 'fraud.yaml')}: approval.approvers.0: alcie is neither a person in the people files nor an e-mail address or Slack user id (line 3)`,
+    );
   });
 
   it('validates policies/ when no directory is given', async () => {

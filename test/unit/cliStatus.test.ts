@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderStatus } from '../../cli/status';
 import { aVersion } from '../support/builders';
@@ -69,6 +72,24 @@ describe('baton status', () => {
     });
 
     expect(output).toBe('someone-else: unmanaged (no policy matches)\n\n(no versions in the registry)\n');
+  });
+});
+
+describe('baton status and the functions agree on the policy', () => {
+  it('says no policy is in force when the set has a problem, as the functions refuse it whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-status-'));
+    writeFileSync(join(dir, 'fraud.yaml'), 'model: fraud\n');
+    writeFileSync(join(dir, 'broken.yaml'), 'model: other\nchecks: { metrics: [{ name: auc }] }\n');
+
+    const output = await renderStatus('fraud', {
+      store: new MemoryStore(),
+      registry: new MemoryRegistry(),
+      policiesDir: dir,
+    });
+
+    expect(output.split('\n')[0]).toBe(
+      `fraud: no policy in force: the policies in ${dir} have problems (broken.yaml), so Baton's functions refuse them all; run \`baton policy validate\``,
+    );
   });
 });
 

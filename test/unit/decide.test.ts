@@ -137,6 +137,55 @@ describe('decide', () => {
       [],
     ],
     [
+      'an unmanaged version whose model a new policy now governs',
+      decided('unmanaged'),
+      aCreatedEvent({ source: 'reconciler' }),
+      policy,
+      { validation: passing },
+      'validated',
+      passedEffects,
+    ],
+    [
+      'an unmanaged version still without a policy',
+      decided('unmanaged'),
+      aCreatedEvent({ source: 'reconciler' }),
+      undefined,
+      {},
+      null,
+      [],
+    ],
+    [
+      'a version the registry says Baton rejected, unknown to Baton (lost state)',
+      null,
+      aCreatedEvent({ source: 'reconciler' }),
+      policy,
+      {
+        validation: {
+          ...passing,
+          version: aVersion({
+            tags: { validation_status: 'PASSED', 'baton.phase': 'rejected', 'baton.rejected_by': 'carol' },
+          }),
+        },
+      },
+      'rejected',
+      [],
+    ],
+    [
+      'an auto-promoted policy’s version older than the champion',
+      null,
+      aCreatedEvent({ version: '1' }),
+      aPolicy({ approval: { required: false } }),
+      {
+        validation: {
+          ...passing,
+          version: aVersion({ version: '1' }),
+          champion: { ...champion, version: aVersion({ version: '4' }) },
+        },
+      },
+      'validated',
+      passedEffects.filter((e) => e !== 'alias challenger→2'),
+    ],
+    [
       'an alias event',
       null,
       aCreatedEvent({ kind: 'model_version_alias.created', alias: 'challenger' }),
@@ -177,6 +226,30 @@ describe('decide', () => {
     expect(effects.at(-1)).toMatchObject({
       type: 'notify',
       notification: { idempotencyKey: 'validation:fraud:2', registeredBy: 'alice@example.com' },
+    });
+  });
+
+  it('says why an auto-promoted policy’s version older than the champion is not promoted', () => {
+    const older = {
+      ...passing,
+      version: aVersion({ version: '1' }),
+      champion: { ...champion, version: aVersion({ version: '4' }) },
+    };
+
+    const { audit } = decide(
+      null,
+      aCreatedEvent({ version: '1' }),
+      aPolicy({ approval: { required: false } }),
+      { validation: older },
+      now,
+    );
+
+    expect(audit.at(-1)).toMatchObject({
+      kind: 'promotion.skipped',
+      evidence: {
+        reason:
+          'v1 is not newer than champion v4: not promoted automatically (approve or roll back to it by hand)',
+      },
     });
   });
 

@@ -372,4 +372,30 @@ describe('mapping', () => {
       userId: 'bob',
     });
   });
+
+  it.each([
+    ['NaN spelled as a string', 'NaN', Number.NaN],
+    ['Infinity spelled as a string', 'Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity spelled as a string', '-Infinity', Number.NEGATIVE_INFINITY],
+    [
+      'Infinity as a SQL store saves it (the largest double)',
+      1.7976931348623157e308,
+      Number.POSITIVE_INFINITY,
+    ],
+    ['-Infinity as a SQL store saves it', -1.7976931348623157e308, Number.NEGATIVE_INFINITY],
+    ['an ordinary number', 0.91, 0.91],
+  ])('reads a metric given as %s', async (_, value, expected) => {
+    const { registry } = registryWith([
+      json({
+        run: {
+          info: { run_id: 'r1', status: 'FINISHED' },
+          data: { metrics: [{ key: 'val_auc', value, timestamp: 1, step: 0 }] },
+        },
+      }),
+    ]);
+
+    const run = await registry.getRun('r1');
+
+    expect(run?.metrics.val_auc).toBe(expected);
+  });
 });

@@ -59,6 +59,42 @@ describe('the reconciler', () => {
   });
 });
 
+describe('the reconciler after a policy is added while Baton runs', () => {
+  const unmanaged = (version: string) => ({
+    model: 'fraud',
+    version,
+    phase: 'unmanaged' as const,
+    revision: 1,
+    updatedAt: 'x',
+  });
+
+  it('enqueues the newest version recorded unmanaged once a policy governs its model', async () => {
+    const { registry, store, queued, deps } = setup();
+    store.watermark = minutesAgo(10);
+    registry.add(aVersion({ version: '1', creationTimestamp: minutesAgo(90) }));
+    registry.add(aVersion({ version: '2', creationTimestamp: minutesAgo(80) }));
+    await store.saveVersion(unmanaged('1'), 0, []);
+    await store.saveVersion(unmanaged('2'), 0, []);
+
+    await reconcile({ ...deps, policyFor: () => aPolicy() });
+
+    expect(queued.map((e) => `${e.model} v${e.version} ${e.deliveryId}`)).toEqual([
+      'fraud v2 sweep-governed:fraud:2:1',
+    ]);
+  });
+
+  it('leaves unmanaged versions alone while no policy governs the model', async () => {
+    const { registry, store, queued, deps } = setup();
+    store.watermark = minutesAgo(10);
+    registry.add(aVersion({ version: '2', creationTimestamp: minutesAgo(80) }));
+    await store.saveVersion(unmanaged('2'), 0, []);
+
+    await reconcile({ ...deps, policyFor: () => undefined });
+
+    expect(queued).toEqual([]);
+  });
+});
+
 describe('the champion sweep', () => {
   it('enqueues an alias event for each model whose champion alias differs from Baton’s champion', async () => {
     const { registry, store, queued, deps } = setup();
@@ -77,6 +113,31 @@ describe('the champion sweep', () => {
       'model_version_alias.created fraud champion→3 reconciler',
       'model_version_alias.deleted gone champion→- reconciler',
     ]);
+  });
+});
+
+describe('the champion sweep during an episode', () => {
+  it('does not hand on a hand move that is already an episode on record', async () => {
+    const { registry, store, queued, deps } = setup();
+    registry.add(aVersion({ name: 'fraud', version: '3' }));
+    registry.aliases.set('fraud/champion', '3');
+    await store.setChampion('fraud', '2');
+    await store.saveVersion(
+      {
+        model: 'fraud',
+        version: '2',
+        phase: 'promoted',
+        revision: 1,
+        updatedAt: 'x',
+        externalChampion: { holder: '3', at: 'x', reverted: false },
+      },
+      0,
+      [],
+    );
+
+    await reconcileChampions({ ...deps, policyFor: () => aPolicy() });
+
+    expect(queued).toEqual([]);
   });
 });
 

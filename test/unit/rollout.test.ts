@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionEvent, PromotionEvent } from '../../events/promotionEvent';
+import type { ControlEvent, DecisionEvent, PromotionEvent } from '../../events/promotionEvent';
 import { decide, type Facts } from '../../lib/domain/decide';
 import type { Effect } from '../../lib/domain/effects';
 import type { Policy } from '../../lib/domain/policy';
 import type { AuditEntry, VersionState } from '../../lib/domain/state';
+import { answerRows } from '../support/answers';
 import { aControlEvent, aDueEvent, aPolicy } from '../support/builders';
 
 type Rollout = NonNullable<VersionState['rollout']>;
@@ -317,7 +318,7 @@ describe('people steering a rollout', () => {
       aControlEvent('resume', 'someone@example.com', { responseUrl: slack }),
       { ...alarms('OK'), lease: '7' },
       null,
-      ['respond: Not done: someone@example.com is not an approver for fraud'],
+      ['audit', 'respond: Not done: someone@example.com is not an approver of fraud'],
     ],
     [
       'refuses to resume a rollout that is not paused',
@@ -325,7 +326,7 @@ describe('people steering a rollout', () => {
       aControlEvent('resume', 'U024BE7LH', { responseUrl: slack }),
       { ...alarms('OK'), lease: '7' },
       null,
-      ['respond: Not done: the rollout of v7 is not paused'],
+      ['audit', 'respond: Not done: the rollout of v7 is not paused'],
     ],
     [
       'aborts for anyone, by the single abort path',
@@ -349,7 +350,7 @@ describe('people steering a rollout', () => {
       aControlEvent('promote', 'someone@example.com', { responseUrl: slack }),
       { lease: '7' },
       null,
-      ['respond: Not done: someone@example.com is not an approver for fraud'],
+      ['audit', 'respond: Not done: someone@example.com is not an approver of fraud'],
     ],
     [
       'refuses any control of a version that is not rolling out',
@@ -357,7 +358,7 @@ describe('people steering a rollout', () => {
       aControlEvent('pause', 'ana@example.com', { responseUrl: slack }),
       {},
       null,
-      ['respond: Not done: fraud v7 is not rolling out (it is promoted)'],
+      ['audit', 'respond: Not done: fraud has no rollout running'],
     ],
     [
       'refuses any control of a version Baton never saw',
@@ -365,7 +366,7 @@ describe('people steering a rollout', () => {
       aControlEvent('abort', 'ana@example.com', { responseUrl: slack }),
       {},
       null,
-      ['respond: Not done: fraud v7 is not rolling out (it is unknown to Baton)'],
+      ['audit', 'respond: Not done: fraud has no rollout running'],
     ],
   ])('%s', (_, state, event, facts, phase, effects) => {
     const result = work(state, event, facts, t0 + 2_000);
@@ -589,5 +590,85 @@ describe('redelivery', () => {
 
     expect(first.next?.rollout?.step).toBe(1);
     expect(redelivered).toEqual({ next: null, effects: [], audit: [] });
+  });
+});
+
+describe('every control of a rollout gets an answer, recorded under its delivery id', () => {
+  it.each<[string, VersionState | null, ControlEvent, Facts, string, string, string]>([
+    [
+      'refuses to resume for a non-approver',
+      paused,
+      aControlEvent('resume', 'carol@example.com'),
+      { lease: '7' },
+      'control.refused',
+      'refused',
+      'carol@example.com is not an approver of fraud',
+    ],
+    [
+      'refuses to pause when no rollout is running',
+      null,
+      aControlEvent('pause', 'ana@example.com', { version: undefined }),
+      { lease: null },
+      'control.refused',
+      'refused',
+      'fraud has no rollout running',
+    ],
+    [
+      'refuses to steer a version while another one rolls out',
+      promoted,
+      aControlEvent('abort', 'ana@example.com'),
+      { lease: '8' },
+      'control.refused',
+      'refused',
+      'fraud v7 is not rolling out (it is promoted); v8 is',
+    ],
+    [
+      'refuses to pause a paused rollout',
+      paused,
+      aControlEvent('pause', 'ana@example.com'),
+      { lease: '7' },
+      'control.refused',
+      'refused',
+      'the rollout of v7 is already paused',
+    ],
+    [
+      'pauses',
+      rolling(),
+      aControlEvent('pause', 'someone@example.com'),
+      { lease: '7' },
+      'rollout.paused',
+      'applied',
+      'paused the rollout of fraud v7',
+    ],
+    [
+      'aborts',
+      rolling(),
+      aControlEvent('abort', 'someone@example.com'),
+      { lease: '7' },
+      'rollout.aborted',
+      'applied',
+      'aborted the rollout of fraud v7: v6 serves 100 % again',
+    ],
+    [
+      'promotes now',
+      rolling(),
+      aControlEvent('promote', 'ana@example.com'),
+      { lease: '7' },
+      'rollout.completed',
+      'applied',
+      'promoted fraud v7 now: it takes all traffic',
+    ],
+  ])('%s', (_, state, event, facts, kind, outcome, message) => {
+    const result = decide(state, event, policy, facts, new Date(t0 + 2_000));
+
+    expect(answerRows(result)).toEqual([[kind, outcome, message, event.deliveryId]]);
+  });
+
+  it('tells a Slack user why a control was refused', () => {
+    const event = aControlEvent('pause', 'ana@example.com', { version: undefined, responseUrl: slack });
+
+    const result = decide(null, event, policy, { lease: null }, new Date(t0));
+
+    expect(said(result.effects)).toEqual(['Not done: fraud has no rollout running']);
   });
 });

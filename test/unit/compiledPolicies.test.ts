@@ -1,0 +1,62 @@
+/**
+ * The compiled policies the functions ship: what `serverless package` writes is what the worker
+ * reads back, people included, and the reader checks everything again (fail closed).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compilePolicySet, readCompiledPolicies } from '../../lib/policy/compiledPolicies';
+import { InvalidPolicySetError } from '../../lib/policy/errors';
+import { loadPolicySet } from '../../lib/policy/policySet';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function scratch(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-compiled-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('compiled policies', () => {
+  it('reads back the policies and the people directory it was compiled from', () => {
+    const source = loadPolicySet('policies');
+    const out = join(scratch({}), 'policies.json');
+    writeFileSync(out, compilePolicySet(source));
+
+    const read = readCompiledPolicies(out);
+
+    expect(read.policies).toEqual(source.policies);
+    expect(read.people).toEqual(source.people);
+    expect(Object.keys(read.people.people).length).toBeGreaterThan(0);
+  });
+
+  it('reads a file compiled before people files existed, with nobody in the directory', () => {
+    const dir = scratch({
+      'policies.json': JSON.stringify({ format: 1, policies: [{ file: 'a.yaml', policy: { model: 'a' } }] }),
+    });
+
+    const read = readCompiledPolicies(join(dir, 'policies.json'));
+
+    expect(read.policies.map((e) => e.policy.model)).toEqual(['a']);
+    expect(read.people).toEqual({ people: {}, identities: {} });
+  });
+
+  it('refuses compiled people that claim one identity twice', () => {
+    const people = [
+      { file: 'people.yaml', people: { alice: { slack: 'U0X' } } },
+      { file: 'more.yaml', people: { bob: { slack: 'U0X' } } },
+    ];
+    const dir = scratch({ 'policies.json': JSON.stringify({ format: 1, policies: [], people }) });
+
+    expect(() => readCompiledPolicies(join(dir, 'policies.json'))).toThrow(
+      new InvalidPolicySetError(join(dir, 'policies.json'), [
+        { file: 'more.yaml', path: 'people.bob.slack', message: 'U0X is already an identity of alice' },
+      ]),
+    );
+  });
+});
