@@ -6,6 +6,13 @@
  * rejected it, and (for a version Baton promoted that still holds the alias) its champion of
  * record. Adoption writes nothing to the registry, moves no alias and tells nobody. Pure.
  *
+ * Only settled verdicts are adopted (failed, rejected, expired, superseded, aborted, rolled back,
+ * archived, promoted): deciding those again is what replays the past. A version whose tags show a
+ * decision still in flight (validated, awaiting approval, rolling out, promoting) is decided again,
+ * as after a worker crash between its registry writes and its record: its checks run again (tags
+ * never stand in for checks), an approval request keeps its idempotency key, a rollout asks for
+ * the lease again, and an auto-promotion moves champion only to a version newer than the champion.
+ *
  * @example
  *   const adopted = adoptRecordedState(createdEvent, null, policy, validationFacts, now);
  *   adopted?.next?.phase; // 'rejected', from baton.phase=rejected and baton.rejected_by=carol
@@ -13,13 +20,24 @@
 import { businessKey, type RegistryEvent } from '../../events/promotionEvent';
 import type { ValidationFacts } from './checks';
 import type { Decision } from './decide';
-import { durationMs } from './duration';
 import type { Effect } from './effects';
 import { Phase, ValidationStatus } from './phases';
 import type { Policy } from './policy';
 import type { AuditEntry, VersionState } from './state';
 
 const phases = new Set<string>(Object.values(Phase));
+
+/** Verdicts that are final, or that people gave: adopted, never decided again. */
+const settled = new Set<Phase>([
+  Phase.FailedValidation,
+  Phase.Rejected,
+  Phase.Expired,
+  Phase.Superseded,
+  Phase.Aborted,
+  Phase.RolledBack,
+  Phase.Archived,
+  Phase.Promoted,
+]);
 
 /** Tags Baton writes outside the policy's configurable names (lib/domain/approval.ts, rollout.ts, alerts.ts). */
 const batonTagPrefix = 'baton.';
@@ -80,18 +98,13 @@ export function adoptRecordedState(
   // No verdict on record: this is a version to validate, not one to adopt.
   if (tagged === null) return null;
 
-  // A canary's progress (step, weights, deadline) lived only in the lost record: Baton cannot
-  // resume it, so it records the version as validated (it still holds challenger) and says why.
-  const interrupted = tagged === Phase.RollingOut || tagged === Phase.Promoting;
-  const phase = interrupted ? Phase.Validated : tagged;
+  // A decision still in flight (or Baton's own crash before its record): decide it again.
+  if (!settled.has(tagged)) return null;
+  const phase = tagged;
   const at = now.toISOString();
   const checks = recordedChecks(policy, tags);
   const registeredBy = facts.version.userId ?? facts.run?.userId;
   const approvedBy = tags['baton.approved_by'];
-  const expiresAfter = policy.approval?.expiresAfter;
-  // The request's deadline was lost with the record: a fresh window, so it still expires one day.
-  const expires =
-    phase === Phase.AwaitingApproval && expiresAfter ? now.getTime() + durationMs(expiresAfter) : undefined;
 
   const next: VersionState = {
     model: event.model,
@@ -101,8 +114,6 @@ export function adoptRecordedState(
     updatedAt: at,
     ...(checks.length > 0 && { checks }),
     ...(registeredBy !== undefined && { registeredBy }),
-    ...(phase === Phase.AwaitingApproval && { approvals: [] }),
-    ...(expires !== undefined && { expiresAt: new Date(expires).toISOString(), dueAt: expires }),
     ...(tags['baton.rejected_by'] !== undefined && { rejectedBy: tags['baton.rejected_by'] }),
     ...(phase === Phase.Promoted &&
       approvedBy !== undefined && {
@@ -115,7 +126,9 @@ export function adoptRecordedState(
   };
   // Baton promoted it and it still holds the alias: it is Baton's champion of record again.
   const champion = phase === Phase.Promoted && facts.version.aliases.includes(policy.aliases.champion);
-  const effects: Effect[] = champion ? [{ type: 'recordChampion', version: event.version }] : [];
+  const effects: Effect[] = champion
+    ? [{ type: 'recordChampion', version: event.version, ifNone: true }]
+    : [];
   const audit: AuditEntry = {
     at,
     model: event.model,
@@ -128,9 +141,6 @@ export function adoptRecordedState(
       tags: batonTags(policy, tags),
       aliases: facts.version.aliases,
       champion,
-      ...(interrupted && {
-        note: `the registry says ${tagged}, but its progress was lost with Baton's record: Baton does not resume it (traffic is left as it is; finish it by hand)`,
-      }),
     },
   };
   return { next, effects, audit: [audit] };

@@ -20,7 +20,8 @@ export type Effect =
   /** Removes the alias only while it still points at `version` (a newer version may hold it). */
   | { type: 'deleteAlias'; alias: string; version: string }
   /** Baton's champion of the model is now this version (what protection and the reconciler compare with). */
-  | { type: 'recordChampion'; version: string }
+  /** `ifNone`: only when Baton has no champion of record (adopting after lost state never replaces one). */
+  | { type: 'recordChampion'; version: string; ifNone?: boolean }
   /** Another version's recorded phase changes with this decision (the previous champion is archived). */
   | { type: 'recordPhase'; version: string; phase: Phase }
   /** Updates the Slack message a decision came from (its response_url) with the outcome. */

@@ -54,7 +54,7 @@ export function decideChampionChange(
     return {
       next: null,
       effects: [
-        { type: 'recordChampion', version: facts.holder },
+        { type: 'recordChampion', version: facts.holder, ifNone: true },
         {
           type: 'audit',
           entry: {

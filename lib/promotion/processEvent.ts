@@ -180,6 +180,7 @@ async function apply(
       return;
     }
     case 'recordChampion':
+      if (effect.ifNone && (await deps.store.getChampion(event.model)) !== null) return;
       return deps.store.setChampion(event.model, effect.version, deps.now().toISOString());
     case 'recordPhase': {
       const other = await deps.store.getVersion(event.model, effect.version);

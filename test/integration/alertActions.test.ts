@@ -20,6 +20,7 @@ import { awsClientConfig, localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
+import { promotionQueueDrained } from '../support/queueWaits';
 import { startReceiver } from '../support/receiver';
 import { eventually, tagsOf } from '../support/registryWaits';
 
@@ -219,7 +220,8 @@ describe('alerts roll a hurting champion back', () => {
     const tags = await eventually(
       async () => {
         const t = tagsOf(await api.getModelVersion(model, v3));
-        return t['baton.phase'] === 'rolled_back' ? t : undefined;
+        // The tags are written together but land one by one: wait for the ones asserted below.
+        return t['baton.phase'] === 'rolled_back' && t['baton.rollback_alert'] !== undefined ? t : undefined;
       },
       10_000,
       'v3 tagged',
@@ -239,8 +241,8 @@ describe('alerts roll a hurting champion back', () => {
     ).toBe(202);
 
     await championIs(v1);
-    // Let every repeat reach the worker before counting.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Every repeat handled before counting.
+    await promotionQueueDrained(stack);
     expect(await rollbackRecorded(v4)).toHaveLength(1);
     expect((await api.getModelVersion(model, v1)).aliases).toContain('champion');
     const champions = (await store.listAudit(model)).filter((a) => a.kind === 'rollback.completed');
@@ -304,7 +306,7 @@ describe('alerts roll a hurting champion back', () => {
     });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: expect.any(String) });
-    await new Promise((r) => setTimeout(r, 1500));
+    await promotionQueueDrained(stack);
     expect((await store.listAudit(model)).length).toBe(before);
   });
 });

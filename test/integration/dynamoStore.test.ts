@@ -23,7 +23,7 @@ let pagedStore: DynamoPromotionStore;
 let ledger: DynamoModelLedger;
 
 beforeAll(async () => {
-  stack = await testStack('ap-east-1', { consumers: false, webhook: false });
+  stack = await testStack('ap-east-2', { consumers: false, webhook: false });
   store = testStore(stack);
   pagedStore = testStore(stack, { pageSize: 2 });
   ledger = new DynamoModelLedger(testDocuments(stack), stack.resources.resolveString({ Ref: 'BatonTable' }));

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RegistryEvent } from '../../events/promotionEvent';
 import { SqsEventQueue } from '../../lib/queue/sqsEventQueue';
@@ -17,6 +17,7 @@ import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig, localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
+import { promotionQueueDrained } from '../support/queueWaits';
 import { eventually } from '../support/registryWaits';
 
 const policies = resolve('test/fixtures/governance-policies');
@@ -42,29 +43,6 @@ async function phaseIn(s: DynamoPromotionStore, version: string) {
 async function register(valAuc: number, tags: Record<string, string> = {}) {
   const runId = await api.createRun('baton-lost-state-tests', { val_auc: valAuc });
   return (await api.createModelVersion(model, runId, { description: 'lost-state test', tags })).version;
-}
-
-/** The promotion queue is empty and nothing is in flight: every event was handled. */
-async function drained(stack: LocalStack) {
-  const sqs = new SQSClient(awsClientConfig(stack.aws));
-  const queueUrl = stack.resources.resolveString({ Ref: 'PromotionQueue' });
-  try {
-    await eventually(
-      async () => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
-        );
-        const waiting =
-          Number(Attributes.ApproximateNumberOfMessages) +
-          Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-        return waiting === 0 ? true : undefined;
-      },
-      30_000,
-      'the promotion queue to drain',
-    );
-  } finally {
-    sqs.destroy();
-  }
 }
 
 beforeAll(async () => {
@@ -139,7 +117,7 @@ beforeAll(async () => {
       replay({ kind: 'model_version_alias.created', alias: 'champion', version }, `champion:${version}`),
     );
   }
-  await drained(restarted);
+  await promotionQueueDrained(restarted);
 }, 300_000);
 
 afterAll(async () => {

@@ -60,8 +60,18 @@ describe('a policy written while the stack runs', () => {
       'the next sweep to validate it under the new policy',
     );
 
+    // The worker writes the registry first (PASSED last) and then its own record: wait for that too.
+    const recorded = await eventually(
+      async () => {
+        const state = await store.getVersion(model, version);
+        return state && state.phase !== 'unmanaged' ? state : undefined;
+      },
+      30_000,
+      'the new verdict recorded',
+    );
+
     expect(validated.aliases).toEqual(['challenger']);
-    expect((await store.getVersion(model, version))?.phase).toBe('validated');
+    expect(recorded.phase).toBe('validated');
     expect(said).toEqual([
       expect.stringMatching(/^Policies reloaded \(.*late\.yaml changed\): 2 policies; /),
     ]);

@@ -27,7 +27,7 @@ const regions = [
   'us-east-2',
   'eu-north-1',
   'af-south-1',
-  'ap-east-1',
+  'ap-east-2',
   'eu-central-2',
   'ap-southeast-2',
   'ap-northeast-3',

@@ -7,7 +7,12 @@
  *   const request = await probe.find((n) => n.kind === 'approval.requested' && n.model === model);
  */
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Notification } from '../../events/notification';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
@@ -39,6 +44,13 @@ export async function notificationProbe(stack: LocalStack) {
       );
       if (!Messages.length) return received;
       received.push(...Messages.map((m) => JSON.parse(m.Body!) as Notification));
+      // Read once: an undeleted message comes back after the visibility timeout (30 s) as a phantom second notice.
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     }
   };
 

@@ -26,14 +26,20 @@ export function verdictsOf(api: ReturnType<typeof mlflowApi>, versions: VersionR
   );
 }
 
-/** Versions with no validation audit entry (lost) and with more than one (duplicated). */
+/** Versions with no verdict audit entry (lost) and with more than one (duplicated). */
 export async function validationTally(store: DynamoPromotionStore, versions: VersionRef[]) {
   const models = [...new Set(versions.map((v) => v.model))];
   const audits = (await Promise.all(models.map((m) => store.listAudit(m)))).flat();
   const perVersion = versions.map(
     (v) =>
-      audits.filter((a) => a.model === v.model && a.version === v.version && a.kind.startsWith('validation.'))
-        .length,
+      audits.filter(
+        (a) =>
+          a.model === v.model &&
+          a.version === v.version &&
+          // A verdict adopted from the registry's tags (the worker killed between its tag writes and
+          // its record) is a recorded verdict too.
+          (a.kind.startsWith('validation.') || a.kind === 'state.adopted'),
+      ).length,
   );
   return {
     lost: perVersion.filter((n) => n === 0).length,

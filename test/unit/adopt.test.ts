@@ -30,24 +30,13 @@ describe('adopting the state the registry records', () => {
       { validation_status: 'PASSED', 'baton.phase': 'rolled_back', 'baton.rollback_reason': 'alarm' },
       'rolled_back',
     ],
-    [
-      'a version waiting for approval',
-      { validation_status: 'PASSED', 'baton.phase': 'awaiting_approval' },
-      'awaiting_approval',
-    ],
     ['an archived champion', { validation_status: 'PASSED', 'baton.phase': 'archived' }, 'archived'],
     [
       'a failed version',
       { validation_status: 'FAILED', 'baton.phase': 'failed_validation' },
       'failed_validation',
     ],
-    ['a verdict without a phase tag', { validation_status: 'PASSED' }, 'validated'],
     ['a rejection without a phase tag', { 'baton.rejected_by': 'carol' }, 'rejected'],
-    [
-      'an interrupted canary (its progress was lost)',
-      { validation_status: 'PASSED', 'baton.phase': 'rolling_out' },
-      'validated',
-    ],
   ])('adopts %s without touching the registry', (_, tags, phase) => {
     const decision = decide(null, swept, policy, facts(tags), now);
 
@@ -60,6 +49,13 @@ describe('adopting the state the registry records', () => {
     ['no tags of Baton’s', {}],
     ['validation_status=PENDING only (crashed mid-validation)', { validation_status: 'PENDING' }],
     ['PENDING with the phase already written', { validation_status: 'PENDING', 'baton.phase': 'validated' }],
+    ['a verdict without a phase tag (in flight)', { validation_status: 'PASSED' }],
+    [
+      'a decision in flight: awaiting approval',
+      { validation_status: 'PASSED', 'baton.phase': 'awaiting_approval' },
+    ],
+    ['a decision in flight: rolling out', { validation_status: 'PASSED', 'baton.phase': 'rolling_out' }],
+    ['a decision in flight: promoting', { validation_status: 'PASSED', 'baton.phase': 'promoting' }],
   ])('validates again a version with %s', (_, tags) => {
     const decision = decide(null, swept, policy, facts(tags), now);
 
@@ -87,27 +83,13 @@ describe('adopting the state the registry records', () => {
     expect(next?.rejectedBy).toBe('carol');
   });
 
-  it('gives an adopted approval request a fresh expiry, so it still closes one day', () => {
-    const tags = { validation_status: 'PASSED', 'baton.phase': 'awaiting_approval' };
-
-    const { next } = decide(
-      null,
-      swept,
-      aPolicy({ approval: { approvers: ['bob'], expiresAfter: '72h' } }),
-      facts(tags),
-      now,
-    );
-
-    expect(next).toMatchObject({ approvals: [], expiresAt: '2026-11-25T12:00:00.000Z' });
-  });
-
   it('makes a promoted version that still holds the alias Baton’s champion of record', () => {
     const tags = { validation_status: 'PASSED', 'baton.phase': 'promoted', 'baton.approved_by': 'bob' };
 
     const { next, effects } = decide(null, swept, policy, facts(tags, ['champion']), now);
 
     expect(next?.phase).toBe('promoted');
-    expect(effects).toEqual([{ type: 'recordChampion', version: '2' }]);
+    expect(effects).toEqual([{ type: 'recordChampion', version: '2', ifNone: true }]);
   });
 
   it('does not make a promoted version that lost the alias Baton’s champion', () => {
@@ -117,4 +99,22 @@ describe('adopting the state the registry records', () => {
 
     expect(effects).toEqual([]);
   });
+
+  it.each([
+    ['awaiting approval', 'awaiting_approval'],
+    ['validated', 'validated'],
+  ])(
+    'validates afresh a version tagged %s whose checks fail now (tags never stand in for checks)',
+    (_, tagged) => {
+      const forged = { validation_status: 'PASSED', 'baton.phase': tagged };
+      const diverged = {
+        validation: { ...facts(forged).validation, run: aRun({ val_auc: Number.NaN, val_logloss: 0.412 }) },
+      };
+
+      const decision = decide(null, swept, policy, diverged, now);
+
+      expect(decision.next?.phase).toBe('failed_validation');
+      expect(decision.audit.map((a) => a.kind)).toEqual(['validation.failed']);
+    },
+  );
 });

@@ -115,4 +115,22 @@ describe('processing one event', () => {
     expect(reads).toBe(0);
     expect(registry.writes).toEqual([]);
   });
+
+  it('never lets a version whose tags say promoted replace Baton’s champion of record', async () => {
+    const { registry, store, deps } = setup();
+    await store.setChampion('fraud', '1');
+    registry.add(
+      aVersion({
+        version: '3',
+        runId: 'run-3',
+        tags: { git_sha: 'abc', validation_status: 'PASSED', 'baton.phase': 'promoted' },
+        aliases: ['champion'],
+      }),
+      aRun({ val_auc: 0.95, val_logloss: 0.3 }, { runId: 'run-3' }),
+    );
+
+    await processEvent(aCreatedEvent({ version: '3', deliveryId: 'forged' }), deps);
+
+    expect(await store.getChampion('fraud')).toBe('1');
+  });
 });
