@@ -10,9 +10,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { sageMakerClient } from '../lib/serving/sagemakerEndpoint';
 import { awsClientConfig, localCredentials } from '../local/resources';
 import type { LocalStack } from '../local/stack';
+import { testSageMaker } from '../test/support/awsCalls';
 import { mlflowDriver } from './mlflowDriver';
 import { median, percentile, round, since, sleep } from './stats';
 
@@ -39,7 +39,7 @@ export async function benchAlertToRollback(options: {
   await driver.api.ensureRegisteredModel(model);
   const sns = new SNSClient(awsClientConfig(stack.aws));
   const topic = stack.resources.resolveString({ Ref: 'AlertsTopic' });
-  const sagemaker = sageMakerClient({
+  const sagemaker = testSageMaker({
     region: stack.aws.region,
     credentials: localCredentials,
     env: { AWS_ENDPOINT_URL: stack.aws.endpoint },

@@ -1,6 +1,6 @@
 /**
  * The registry-webhook handler's cost per event, in process, against its floor. The handler
- * (functions/registryWebhook.ts, with the deployed JsonSqsEventQueue on the emulator) verifies a signed
+ * (functions/registryWebhook.ts, with the deployed SqsEventQueue on the emulator) verifies a signed
  * MLflow `model_version.created` body, parses and validates it, and enqueues it; the floor is
  * what no ingress can avoid: an HMAC-SHA256 check of the same body and one raw SQS SendMessage
  * of the same body to the same queue. Both run interleaved in the same process, alternating
@@ -31,9 +31,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type RegistryWebhookDeps, registryWebhook } from '../functions/registryWebhook';
+import { sqsClient } from '../lib/adapters/awsClients';
 import { fifoId } from '../lib/queue/fifoMessage';
-import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
-import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type AwsTarget, awsClientConfig, localCredentials } from '../local/resources';
 import { repoRoot } from '../local/template';
 import { mlflowHeaders } from '../test/support/signing';
@@ -131,12 +131,12 @@ const micros = (started: bigint) => Number(process.hrtime.bigint() - started) / 
 export async function benchIngress(options: IngressOptions): Promise<Record<string, number>> {
   const sqs = new SQSClient(awsClientConfig(options.aws));
   const deps: RegistryWebhookDeps = {
-    // The deployed queue adapter: the small signed JSON client, as functions/registryWebhook.ts wires it.
-    queue: new JsonSqsEventQueue(
-      sqsJsonClient({
+    // The deployed queue adapter, built by the functions' factory as functions/registryWebhook.ts wires it.
+    queue: new SqsEventQueue(
+      sqsClient({
         region: options.aws.region,
+        endpoint: options.aws.endpoint,
         credentials: localCredentials,
-        env: { AWS_ENDPOINT_URL: options.aws.endpoint },
       }),
       options.queueUrl,
     ),

@@ -13,25 +13,26 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DecisionEvent, RegistryEvent } from '../events/promotionEvent';
-import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
+import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
 import { policySchema } from '../lib/domain/policy';
 import { processEvent } from '../lib/promotion/processEvent';
 import { MlflowRegistry } from '../lib/registry/mlflowRegistry';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 import { localCredentials } from '../local/resources';
+import { withNullDeps } from '../test/support/fakes';
 import type { SideResources } from './benchStack';
 import { mlflowDriver } from './mlflowDriver';
 
 const writeItems: Record<string, (input: Record<string, unknown>) => number> = {
-  PutItem: () => 1,
-  UpdateItem: () => 1,
-  DeleteItem: () => 1,
-  BatchWriteItem: (input) =>
+  PutCommand: () => 1,
+  UpdateCommand: () => 1,
+  DeleteCommand: () => 1,
+  BatchWriteCommand: (input) =>
     Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce(
       (n, items) => n + items.length,
       0,
     ),
-  TransactWriteItems: (input) => ((input.TransactItems ?? []) as unknown[]).length,
+  TransactWriteCommand: (input) => ((input.TransactItems ?? []) as unknown[]).length,
 };
 
 export async function benchPromotionCost(options: {
@@ -54,29 +55,30 @@ export async function benchPromotionCost(options: {
     },
   });
 
-  const client = dynamoJsonClient(
-    { region: options.side.aws.region, credentials: localCredentials },
-    { env: { AWS_ENDPOINT_URL: options.side.aws.endpoint } },
-  );
+  const client = dynamoDocumentClient({
+    region: options.side.aws.region,
+    endpoint: options.side.aws.endpoint,
+    credentials: localCredentials,
+  });
   const counted = { writes: 0, requests: 0 };
   // Every operation the store sends passes here: count the writes, then send it.
-  const counting: Pick<typeof client, 'call'> = {
-    call: (operation, input) => {
-      const count = writeItems[operation];
+  const counting = {
+    send: (command: { input: object }) => {
+      const count = writeItems[command.constructor.name];
       if (count) {
         counted.requests += 1;
-        counted.writes += count(input as Record<string, unknown>);
+        counted.writes += count(command.input as Record<string, unknown>);
       }
-      return client.call(operation, input);
+      return client.send(command as never);
     },
-  };
-  const deps = {
+  } as Pick<typeof client, 'send'>;
+  const deps = withNullDeps({
     registry: new MlflowRegistry({ baseUrl: options.mlflowUrl }),
-    store: new DynamoPromotionStore(new DynamoDocuments(counting), options.side.tableName),
+    store: new DynamoPromotionStore(counting, options.side.tableName),
     notifier: { publish: async () => undefined },
     policyFor: () => policy,
     now: () => new Date(),
-  };
+  });
   const now = new Date().toISOString();
   const created: RegistryEvent = {
     type: 'registry',

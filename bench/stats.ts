@@ -30,8 +30,8 @@ export const since = (start: number) => performance.now() - start;
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
-/** 200 KB, the bundle-size target. */
-export const bundleLimitBytes = 200 * 1024;
+/** 250 KB, the bundle-size budget (issue 12: the official AWS SDK clients are bundled). */
+export const bundleLimitBytes = 250 * 1024;
 
 interface Target {
   text: string;
@@ -48,10 +48,10 @@ export function targetOf(name: string): Target | undefined {
   }
   if (name === 'burst_lost') return { text: '= 0', met: (v) => v === 0 };
   if (name.startsWith('bundle_bytes_')) {
-    return { text: '< 200 KB', met: (v) => v < bundleLimitBytes };
+    return { text: '≤ 250 KB', met: (v) => v <= bundleLimitBytes };
   }
   // The import time is measured inside the process, so it is already the time above node's startup.
-  if (name.startsWith('cold_import_ms_')) return { text: '< 50 ms', met: (v) => v < 50 };
+  if (name.startsWith('cold_import_ms_')) return { text: '≤ 80 ms', met: (v) => v <= 80 };
   return undefined;
 }
 

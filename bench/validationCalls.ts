@@ -14,13 +14,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RegistryEvent } from '../events/promotionEvent';
-import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
+import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
 import type { Policy } from '../lib/domain/policy';
 import { processEvent } from '../lib/promotion/processEvent';
 import type { RequestRecord } from '../lib/registry/httpClient';
 import { MlflowRegistry } from '../lib/registry/mlflowRegistry';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 import { localCredentials } from '../local/resources';
+import { withNullDeps } from '../test/support/fakes';
 import type { SideResources } from './benchStack';
 
 /** A registry client that records every request it sends. */
@@ -47,12 +48,11 @@ export async function countValidationCalls(options: {
   version: string;
 }): Promise<CountedValidation> {
   const { registry, requests } = countingRegistry(options.mlflowUrl);
-  const db = new DynamoDocuments(
-    dynamoJsonClient(
-      { region: options.side.aws.region, credentials: localCredentials },
-      { env: { AWS_ENDPOINT_URL: options.side.aws.endpoint } },
-    ),
-  );
+  const db = dynamoDocumentClient({
+    region: options.side.aws.region,
+    endpoint: options.side.aws.endpoint,
+    credentials: localCredentials,
+  });
   const now = new Date().toISOString();
   const event: RegistryEvent = {
     type: 'registry',
@@ -64,13 +64,16 @@ export async function countValidationCalls(options: {
     occurredAt: now,
     receivedAt: now,
   };
-  const outcome = await processEvent(event, {
-    registry,
-    store: new DynamoPromotionStore(db, options.side.tableName),
-    notifier: { publish: async () => undefined },
-    policyFor: () => options.policy,
-    now: () => new Date(),
-  });
+  const outcome = await processEvent(
+    event,
+    withNullDeps({
+      registry,
+      store: new DynamoPromotionStore(db, options.side.tableName),
+      notifier: { publish: async () => undefined },
+      policyFor: () => options.policy,
+      now: () => new Date(),
+    }),
+  );
   const first = requests.filter((r) => r.attempt === 0);
   return {
     calls: first.length,

@@ -16,10 +16,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PromotionEvent } from '../events/promotionEvent';
-import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
+import { sqsClient } from '../lib/adapters/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
 import { resolvePoliciesDir } from '../lib/policy/policySet';
 import type { ModelRegistry, PromotionStore } from '../lib/promotion/ports';
 import type { EventQueue } from '../lib/queue/eventQueue';
@@ -49,32 +48,6 @@ export interface CliContext {
   policiesDir: string;
 }
 
-/**
- * The store's DynamoDB client: the local stack's endpoint and credentials, or else the region and
- * credentials of the SDK's default chain (the CLI runs on an operator's machine, not in Lambda).
- */
-function storeDocuments(
-  aws: { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } },
-  env: NodeJS.ProcessEnv,
-): DynamoDocuments {
-  if (aws.endpoint && aws.region && aws.credentials) {
-    return new DynamoDocuments(
-      dynamoJsonClient(
-        { region: aws.region, credentials: aws.credentials },
-        { env: { AWS_ENDPOINT_URL: aws.endpoint } },
-      ),
-    );
-  }
-  // An SDK client only resolves the default chain; the signed client sends the requests.
-  const sdk = new DynamoDBClient({});
-  return new DynamoDocuments(
-    dynamoJsonClient(
-      { region: () => sdk.config.region(), credentials: () => sdk.config.credentials() },
-      { env: aws.endpoint ? { ...env, AWS_ENDPOINT_URL: aws.endpoint } : env },
-    ),
-  );
-}
-
 export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
   const file = localStackInfoFile(env);
   const local: Partial<LocalStackInfo> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -84,6 +57,7 @@ export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
     throw new Error('set TABLE_NAME and MLFLOW_TRACKING_URI (and AWS credentials), or run `npm start` first');
   }
   const useLocal = env.TABLE_NAME === undefined && local.motoUrl !== undefined;
+  // The local stack's endpoint and credentials, or else the SDK's default chain (an operator's machine).
   const aws = useLocal
     ? {
         endpoint: local.motoUrl,
@@ -94,11 +68,11 @@ export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
   const queueUrl = env.PROMOTION_QUEUE_URL ?? local.promotionQueueUrl ?? '';
   return {
     policiesDir: (useLocal ? local.policiesDir : undefined) ?? resolvePoliciesDir(env),
-    store: new DynamoPromotionStore(storeDocuments(aws, env), table),
+    store: new DynamoPromotionStore(dynamoDocumentClient(aws), table),
     queue: {
       enqueue: async (event: PromotionEvent) => {
         if (!queueUrl) throw new Error('set PROMOTION_QUEUE_URL, or run `npm start` first');
-        await new SqsEventQueue(new SQSClient(aws), queueUrl).enqueue(event);
+        await new SqsEventQueue(sqsClient(aws), queueUrl).enqueue(event);
       },
     },
     registry: createRegistry({

@@ -7,28 +7,20 @@
  * the exit code says which (cli/outcome.ts). `--wait S` or `--no-wait` set how long to wait.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import type { ControlAction } from '../events/promotionEvent';
 import { cliContext } from './context';
-import { type AnswerContext, queueAndAnswer, waitOptions, waitSecondsOf, waitUsage } from './outcome';
+import { type AnswerContext, queueAndAnswer, waitOptions, waitUsage } from './outcome';
+import { act, command, runCommand } from './program';
 
-const rolloutActions = ['pause', 'resume', 'abort', 'promote'] as const;
-
-type ControlValues = {
-  as?: string;
-  version?: string;
-  reason?: string;
-  to?: string;
-  wait?: string;
-  'no-wait'?: boolean;
-  json?: boolean;
-};
+type ControlValues = { as: string; version?: string; reason?: string; to?: string; json?: boolean };
 
 async function queueControl(
   context: () => AnswerContext,
   action: ControlAction,
   model: string,
   values: ControlValues,
+  waitSeconds: () => number,
   queued: string,
 ): Promise<number> {
   for (const [flag, v] of [
@@ -37,12 +29,12 @@ async function queueControl(
   ] as const) {
     if (v !== undefined && !/^\d{1,12}$/.test(v)) throw new Error(`${flag} must be a version number`);
   }
-  const waitSeconds = waitSecondsOf(values);
+  const wait = waitSeconds();
   const event = {
     type: 'control' as const,
     model,
     action,
-    actor: values.as!,
+    actor: values.as,
     via: 'cli' as const,
     ...(values.version !== undefined && { version: values.version }),
     ...(values.to !== undefined && { to: values.to }),
@@ -50,56 +42,84 @@ async function queueControl(
     deliveryId: `cli:${randomUUID()}`,
     receivedAt: new Date().toISOString(),
   };
-  return queueAndAnswer(context(), event, { waitSeconds, json: values.json === true, queued });
+  return queueAndAnswer(context(), event, { waitSeconds: wait, json: values.json === true, queued });
 }
 
-const options = {
-  as: { type: 'string' },
-  version: { type: 'string' },
-  reason: { type: 'string' },
-  to: { type: 'string' },
-  ...waitOptions,
+const rolloutUsage = `usage: baton rollout pause|resume|abort|promote MODEL --as WHO [--version V] [--reason …] ${waitUsage}`;
+
+/** What each rollout control does, and who may use it (the same rules as the Slack buttons). */
+const rolloutActions = {
+  pause: 'hold the canary at its current step (anyone)',
+  resume: 'continue a paused canary (approvers only)',
+  abort: 'send all traffic back to the champion and end the rollout (anyone)',
+  promote: 'skip the remaining steps: the challenger takes all traffic (approvers only)',
 } as const;
 
-export async function rolloutCommand(
-  args: string[],
-  context: () => AnswerContext = cliContext,
-): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options });
-  const [action, model] = positionals;
-  const usage = `usage: baton rollout pause|resume|abort|promote MODEL --as WHO [--version V] [--reason …] ${waitUsage}`;
-  if (
-    !rolloutActions.includes(action as (typeof rolloutActions)[number]) ||
-    !model ||
-    positionals.length !== 2 ||
-    !values.as
-  ) {
-    throw new Error(usage);
+/** `baton rollout pause|resume|abort|promote`, as a commander command with one subcommand each. */
+export function rolloutCli(context: () => AnswerContext = cliContext): Command {
+  const rollout = command('rollout', rolloutUsage)
+    .summary('steer the running canary of a model: pause, resume, abort or promote')
+    .description(
+      "Steer the running canary of MODEL, with the same rules as the Slack buttons, then wait for the worker's answer and print it, e.g. 'paused the rollout of fraud v7' or 'refused: fraud has no rollout running'.",
+    );
+  for (const [action, summary] of Object.entries(rolloutActions)) {
+    const cmd = command(action, rolloutUsage)
+      .description(summary)
+      .argument('<model>', 'the model whose rollout to steer')
+      .requiredOption('--as <who>', 'who asks: a person of the people files, an e-mail address or a Slack id')
+      .option('--version <v>', 'the version rolling out (default: the one rolling out)')
+      .option('--reason <text>', 'why, recorded in the audit trail');
+    const waitSeconds = waitOptions(cmd);
+    rollout.addCommand(
+      act(cmd, async (model: string, values: ControlValues) =>
+        queueControl(
+          context,
+          action as ControlAction,
+          model,
+          values,
+          waitSeconds,
+          `Queued: ${values.as} asks to ${action} the rollout of ${model}.`,
+        ),
+      ),
+    );
   }
-  return queueControl(
-    context,
-    action as ControlAction,
-    model,
-    values,
-    `Queued: ${values.as} asks to ${action} the rollout of ${model}.`,
-  );
+  return rollout;
 }
 
-export async function rollbackCommand(
-  args: string[],
-  context: () => AnswerContext = cliContext,
-): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options });
-  const [model] = positionals;
-  if (!model || positionals.length !== 1 || !values.as || !values.reason) {
-    throw new Error(`usage: baton rollback MODEL --as WHO [--to VERSION] --reason … ${waitUsage}`);
-  }
-  const target = values.to ? `v${values.to}` : 'the archive version';
-  return queueControl(
-    context,
+/** `baton rollback`, as a commander command. */
+export function rollbackCli(context: () => AnswerContext = cliContext): Command {
+  const cmd = command(
     'rollback',
-    model,
-    values,
-    `Queued: ${values.as} rolls ${model} back to ${target}.`,
-  );
+    `usage: baton rollback MODEL --as WHO [--to VERSION] --reason … ${waitUsage}`,
+  )
+    .summary('roll the champion back to the archive version (or --to VERSION)')
+    .description(
+      "Roll the champion of MODEL back to the archive version (or VERSION, approvers only): traffic first, then aliases; refused when the target failed validation or was itself rolled back. Prints e.g. 'rolled back fraud to v3' or 'refused: …'.",
+    )
+    .argument('<model>', 'the model to roll back')
+    .requiredOption('--as <who>', 'who asks: a person of the people files, an e-mail address or a Slack id')
+    .requiredOption('--reason <text>', 'why, recorded in the audit trail and the registry tags')
+    .option('--to <version>', 'the version to roll back to (approvers only; default: the archive version)');
+  const waitSeconds = waitOptions(cmd);
+  return act(cmd, async (model: string, values: ControlValues) => {
+    const target = values.to ? `v${values.to}` : 'the archive version';
+    return queueControl(
+      context,
+      'rollback',
+      model,
+      values,
+      waitSeconds,
+      `Queued: ${values.as} rolls ${model} back to ${target}.`,
+    );
+  });
+}
+
+/** Runs `baton rollout …args` (the arguments after `rollout`). */
+export function rolloutCommand(args: string[], context: () => AnswerContext = cliContext): Promise<number> {
+  return runCommand(rolloutCli(context), args);
+}
+
+/** Runs `baton rollback …args` (the arguments after `rollback`). */
+export function rollbackCommand(args: string[], context: () => AnswerContext = cliContext): Promise<number> {
+  return runCommand(rollbackCli(context), args);
 }

@@ -13,6 +13,7 @@
  * @example
  *   const code = await queueAndAnswer(context, event, { waitSeconds: 30, json: false, queued: 'Queued: …' });
  */
+import type { Command } from 'commander';
 import type { PromotionEvent } from '../events/promotionEvent';
 import { type Answer, answerFor } from '../lib/domain/answers';
 import type { PromotionStore } from '../lib/promotion/ports';
@@ -31,12 +32,32 @@ export const ExitCode = {
 
 export const defaultWaitSeconds = 30;
 
-/** The command-line options every deciding command shares. */
-export const waitOptions = {
-  wait: { type: 'string' },
-  'no-wait': { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+/**
+ * Adds the options every deciding command shares (`--wait S`, `--no-wait`, `--json`) and returns
+ * how to read the wait once parsed. Commander folds `--no-wait` into the value of `--wait`, so the
+ * flags are watched as given, to refuse both together as the CLI always has.
+ *
+ * @example
+ *   const waitSeconds = waitOptions(cmd); // after parsing: waitSeconds() → 30
+ */
+export function waitOptions(cmd: Command): () => number {
+  const given: { wait?: string; 'no-wait'?: boolean } = {};
+  cmd
+    .option('--wait <seconds>', `how long to wait for the worker's answer (default ${defaultWaitSeconds})`)
+    .option('--no-wait', 'return once queued (exit 0); `baton history` shows the outcome later')
+    .option('--json', 'print {"deliveryId", "outcome": "applied"|"refused"|"queued", "message"}');
+  cmd.addHelpText(
+    'after',
+    '\nExit codes: 0 applied (or queued, with --no-wait) · 1 refused · 2 usage error or Baton unreachable ·\n3 no answer within the wait (still queued).',
+  );
+  cmd.on('option:wait', (seconds: string) => {
+    given.wait = seconds;
+  });
+  cmd.on('option:no-wait', () => {
+    given['no-wait'] = true;
+  });
+  return () => waitSecondsOf(given);
+}
 
 export const waitUsage = '[--wait SECONDS | --no-wait] [--json]';
 

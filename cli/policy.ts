@@ -5,16 +5,38 @@
  * matching tries them and the people each people file names, and exits 0.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { formatProblem } from '../lib/policy/errors';
 import { byPrecedence, loadPolicySet } from '../lib/policy/policySet';
+import { act, command, runCommand } from './program';
 
-export async function policyCommand(args: string[]): Promise<number> {
-  const [subcommand, ...rest] = args;
-  if (subcommand !== 'validate') throw new Error('usage: baton policy validate [DIR]');
-  const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
-  if (positionals.length > 1) throw new Error('give at most one policy directory');
-  const dir = positionals[0] ?? 'policies';
+const usage = 'usage: baton policy validate [DIR]';
+
+/** `baton policy validate`, as a commander command (`policy` holds the subcommand). */
+export function policyCli(): Command {
+  const validate = command('validate', usage)
+    .description(
+      "Check every policy and people file in DIR as the functions load them. Prints each problem as 'file: path: message (line N)' and exits 2, or 'N policies and M people OK' with the model patterns in the order they match, and exits 0.",
+    )
+    .argument('[dir]', 'the policy directory', 'policies')
+    // Checked below, to keep the message this command has always given.
+    .allowExcessArguments();
+  act(validate, async (dir: string) => {
+    if (validate.args.length > 1) throw new Error('give at most one policy directory');
+    return validatePolicies(dir);
+  });
+  return command('policy', usage)
+    .summary('check the policy files: baton policy validate [DIR]')
+    .description('Work with the policy files.')
+    .addCommand(validate);
+}
+
+/** Runs `baton policy …args` (the arguments after `policy`). */
+export function policyCommand(args: string[]): Promise<number> {
+  return runCommand(policyCli(), args);
+}
+
+function validatePolicies(dir: string): number {
   const set = loadPolicySet(dir);
   if (set.problems.length > 0) {
     for (const problem of set.problems) process.stdout.write(`${formatProblem(problem, dir)}\n`);

@@ -10,12 +10,10 @@ import * as z from 'zod/mini';
 import { describeIssues } from './issues';
 import type { Normalised } from './mlflowWebhook';
 import { EventSource, type RegistryEvent, RegistryEventKind } from './promotionEvent';
+import { wireVersionSchema } from './versionNumber';
 
 const name = z.string().check(z.minLength(1), z.maxLength(1000));
-const version = z.pipe(
-  z.union([z.string().check(z.regex(/^\d{1,12}$/)), z.int().check(z.nonnegative())]),
-  z.transform((v) => String(v)),
-);
+const version = wireVersionSchema;
 
 export const databricksPayloadSchema = z.looseObject({
   event: z.string().check(z.minLength(1), z.maxLength(100)),

@@ -10,13 +10,11 @@
 import * as z from 'zod/mini';
 import { describeIssues } from './issues';
 import { EventSource, type RegistryEvent, RegistryEventKind } from './promotionEvent';
+import { wireVersionSchema } from './versionNumber';
 
 const name = z.string().check(z.minLength(1), z.maxLength(1000));
 // MLflow sends versions as strings; accept a number too and keep the canonical string.
-const version = z.pipe(
-  z.union([z.string().check(z.regex(/^\d{1,12}$/)), z.int().check(z.nonnegative())]),
-  z.transform((v) => String(v)),
-);
+const version = wireVersionSchema;
 
 export const mlflowEnvelopeSchema = z.looseObject({
   entity: z.string().check(z.minLength(1), z.maxLength(100)),

@@ -8,6 +8,7 @@
  *   businessKey(event); // "model_version.created:fraud-detector:7"
  */
 import * as z from 'zod/mini';
+import { versionNumberSchema } from './versionNumber';
 
 /** What happened in the registry, in MLflow's `entity.action` vocabulary. */
 export const RegistryEventKind = {
@@ -41,7 +42,7 @@ export const registryEventSchema = z.object({
   kind: z.enum(Object.values(RegistryEventKind) as [RegistryEventKind, ...RegistryEventKind[]]),
   source: z.enum(Object.values(EventSource) as ['mlflow', 'databricks', 'reconciler']),
   model: nameSchema,
-  version: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  version: z.optional(versionNumberSchema),
   alias: z.optional(nameSchema),
   tag: z.optional(z.object({ key: nameSchema, value: z.optional(z.string()) })),
   /** The sender's delivery id (or a synthesised one for swept events). */
@@ -53,14 +54,11 @@ export const registryEventSchema = z.object({
 });
 export type RegistryEvent = z.infer<typeof registryEventSchema>;
 
-/** How an approver's decision reached Baton. */
-export const DecisionChannel = { Slack: 'slack', Link: 'link', Cli: 'cli' } as const;
-
 /** An approver approves or rejects a version waiting for approval. */
 export const decisionEventSchema = z.object({
   type: z.literal('decision'),
   model: nameSchema,
-  version: z.string().check(z.regex(/^\d{1,12}$/)),
+  version: versionNumberSchema,
   decision: z.enum(['approve', 'reject']),
   /** A Slack user id or an e-mail address, as the policy's approvers list them. */
   actor: z.string().check(z.minLength(1), z.maxLength(320)),
@@ -77,7 +75,7 @@ export type DecisionEvent = z.infer<typeof decisionEventSchema>;
 export const dueEventSchema = z.object({
   type: z.literal('due'),
   model: nameSchema,
-  version: z.string().check(z.regex(/^\d{1,12}$/)),
+  version: versionNumberSchema,
   /** The deadline that fell due (ms since the epoch), so a stale sweep is recognised. */
   dueAt: z.number(),
   deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
@@ -101,10 +99,10 @@ export const controlEventSchema = z.object({
   type: z.literal('control'),
   model: nameSchema,
   /** The rollout's version; for a rollback, the champion being demoted (the worker finds it when absent). */
-  version: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  version: z.optional(versionNumberSchema),
   action: z.enum(Object.values(ControlAction) as [ControlAction, ...ControlAction[]]),
   /** A rollback's target version, when not the archive alias's. */
-  to: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  to: z.optional(versionNumberSchema),
   actor: z.string().check(z.minLength(1), z.maxLength(320)),
   via: z.enum(['slack', 'cli']),
   reason: z.optional(z.string().check(z.maxLength(2000))),
@@ -155,7 +153,7 @@ export const unroutedAlertsGroup = 'baton.alerts';
 export const alertEventSchema = z.object({
   type: z.literal('alert'),
   model: nameSchema,
-  version: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  version: z.optional(versionNumberSchema),
   alert: monitoringAlertSchema,
   route: z.optional(z.object({ action: z.enum(['rollback', 'abort', 'retrain', 'notify']), rule: z.int() })),
   deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),

@@ -13,7 +13,9 @@
  */
 import * as z from 'zod/mini';
 import { describeIssues } from './issues';
+import { parseJson } from './json';
 import type { ControlAction, ControlEvent, DecisionEvent } from './promotionEvent';
+import { versionNumberSchema } from './versionNumber';
 
 export const SlackAction = {
   Approve: 'baton.approve',
@@ -36,7 +38,7 @@ type RolloutActionId = keyof typeof rolloutButtonActions;
 /** What every Baton button's value names: the model and the version it acts on. */
 const buttonTarget = {
   model: z.string().check(z.minLength(1), z.maxLength(1000)),
-  version: z.string().check(z.regex(/^\d{1,12}$/)),
+  version: versionNumberSchema,
 };
 
 /** The value of the rollout buttons (Pause, Resume, Abort, Promote now). */
@@ -70,12 +72,9 @@ export type SlackNormalised =
 export function normaliseSlackInteraction(form: string, meta: { receivedAt: string }): SlackNormalised {
   const payloadText = new URLSearchParams(form).get('payload');
   if (payloadText === null) return { invalid: 'payload: missing (expected a form field payload=<JSON>)' };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(payloadText);
-  } catch {
-    return { invalid: 'payload: not valid JSON' };
-  }
+  const json = parseJson(payloadText);
+  if (!json.ok) return { invalid: 'payload: not valid JSON' };
+  const payload = json.value;
   const type = (payload as { type?: unknown })?.type;
   if (type !== 'block_actions')
     return {
@@ -130,13 +129,9 @@ function buttonValue<T>(
   text: string | undefined,
   schema: z.ZodMiniType<T>,
 ): { value: T } | { invalid: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text ?? '');
-  } catch {
-    return { invalid: 'payload.actions.0.value: not valid JSON' };
-  }
-  const button = schema.safeParse(value);
+  const json = parseJson(text ?? '');
+  if (!json.ok) return { invalid: 'payload.actions.0.value: not valid JSON' };
+  const button = schema.safeParse(json.value);
   if (!button.success)
     return { invalid: describeIssues(button.error.issues, ['payload', 'actions', 0, 'value']) };
   return { value: button.data };

@@ -8,13 +8,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { signingFromEnvironment } from '../lib/aws/environmentSigning';
+import { sqsClient } from '../lib/adapters/awsClients';
 import { readConfig } from '../lib/config';
 import { judgeAlarmMessage } from '../lib/ingress/alarmIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
-import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -55,7 +54,7 @@ export function alarmQueue(
 function defaultDeps(): AlarmQueueDeps {
   const config = readConfig(configSchema);
   return {
-    queue: new JsonSqsEventQueue(sqsJsonClient(signingFromEnvironment()), config.PROMOTION_QUEUE_URL),
+    queue: new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL),
     allowedTopics: config.ALLOWED_ALARM_TOPIC_ARNS.split(',')
       .map((arn) => arn.trim())
       .filter(Boolean),

@@ -6,17 +6,15 @@
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { signingFromEnvironment } from '../lib/aws/environmentSigning';
+import { sqsClient, ssmClient } from '../lib/adapters/awsClients';
 import { readConfig } from '../lib/config';
 import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
 import { httpErrorResponses } from '../lib/http/httpErrorResponses';
 import { type AlertRoute, enqueueAll, judgeAlertRequest } from '../lib/ingress/alertIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
-import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
-import { ssmClient } from '../lib/secrets/ssmClient';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -52,10 +50,9 @@ export async function alertWebhook(event: HttpEvent, deps: AlertWebhookDeps): Pr
 
 function defaultDeps(): AlertWebhookDeps {
   const config = readConfig(configSchema);
-  const signing = signingFromEnvironment();
   return {
-    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(ssmClient(signing)),
+    queue: new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient()),
     secretNames: {
       token: config.ALERT_WEBHOOK_TOKEN_PARAM,
       grafana: config.GRAFANA_WEBHOOK_SECRET_PARAM || undefined,

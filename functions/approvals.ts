@@ -6,8 +6,8 @@
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
-import { signingFromEnvironment } from '../lib/aws/environmentSigning';
+import { sqsClient, ssmClient } from '../lib/adapters/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
 import { readConfig } from '../lib/config';
 import { answerFor } from '../lib/domain/answers';
 import { type HttpEvent, type HttpResult, rawBody } from '../lib/http/apiGateway';
@@ -22,10 +22,8 @@ import { approvalTokenId, verifyApprovalToken } from '../lib/ingress/approvalTok
 import { logger } from '../lib/log';
 import type { PromotionStore } from '../lib/promotion/ports';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
-import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
-import { ssmClient } from '../lib/secrets/ssmClient';
 import { DynamoVersionReader } from '../lib/store/dynamoVersionReader';
 import { DynamoTokenLedger, type TokenLedger } from '../lib/store/tokenLedger';
 
@@ -111,14 +109,12 @@ export async function approvals(event: HttpEvent, deps: ApprovalsDeps): Promise<
 
 function defaultDeps(): ApprovalsDeps {
   const config = readConfig(configSchema);
-  // No SDK client: DynamoDB, SQS and SSM all go through the small signed client.
-  const signing = signingFromEnvironment();
-  const db = new DynamoDocuments(dynamoJsonClient(signing));
+  const db = dynamoDocumentClient();
   return {
-    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
+    queue: new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL),
     store: new DynamoVersionReader(db, config.TABLE_NAME),
     ledger: new DynamoTokenLedger(db, config.TABLE_NAME),
-    secrets: new SsmSecretStore(ssmClient(signing)),
+    secrets: new SsmSecretStore(ssmClient()),
     keyName: config.APPROVAL_LINK_KEY_PARAM,
     now: () => new Date(),
   };

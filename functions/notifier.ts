@@ -6,16 +6,16 @@
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { describeIssues } from '../events/issues';
+import { parseJson } from '../events/json';
 import { notificationSchema } from '../events/notification';
-import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
-import { signingFromEnvironment } from '../lib/aws/environmentSigning';
+import { ssmClient } from '../lib/adapters/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
 import { readConfig } from '../lib/config';
 import { logger } from '../lib/log';
 import { type DeliveryLedger, DynamoDeliveryLedger, deliverOnce } from '../lib/notify/idempotency';
 import { slackNotifier } from '../lib/notify/slackDelivery';
 import type { Notifier } from '../lib/promotion/ports';
 import { SsmSecretStore } from '../lib/secrets/secretStore';
-import { ssmClient } from '../lib/secrets/ssmClient';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -32,7 +32,8 @@ export interface NotifierDeps {
 
 export async function notify(event: SNSEvent, deps: NotifierDeps): Promise<void> {
   for (const { Sns } of event.Records) {
-    const parsed = notificationSchema.safeParse(parseJson(Sns.Message));
+    const json = parseJson(Sns.Message);
+    const parsed = notificationSchema.safeParse(json.ok ? json.value : undefined);
     if (!parsed.success) {
       logger.error('notification dropped: not a notification', {
         messageId: Sns.MessageId,
@@ -51,25 +52,16 @@ export async function notify(event: SNSEvent, deps: NotifierDeps): Promise<void>
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function defaultDeps(): NotifierDeps {
   const config = readConfig(configSchema);
-  const signing = signingFromEnvironment();
   return {
-    notifier: slackNotifier(new SsmSecretStore(ssmClient(signing)), {
+    notifier: slackNotifier(new SsmSecretStore(ssmClient()), {
       botTokenParam: config.SLACK_BOT_TOKEN_PARAM,
       webhookUrlParam: config.SLACK_WEBHOOK_URL_PARAM,
       channel: config.SLACK_CHANNEL,
       apiUrl: config.SLACK_API_URL,
     }),
-    ledger: new DynamoDeliveryLedger(new DynamoDocuments(dynamoJsonClient(signing)), config.TABLE_NAME),
+    ledger: new DynamoDeliveryLedger(dynamoDocumentClient(), config.TABLE_NAME),
   };
 }
 

@@ -5,17 +5,15 @@
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { signingFromEnvironment } from '../lib/aws/environmentSigning';
+import { sqsClient, ssmClient } from '../lib/adapters/awsClients';
 import { readConfig } from '../lib/config';
 import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
 import { httpErrorResponses } from '../lib/http/httpErrorResponses';
 import { judgeRegistryRequest, type RegistrySource } from '../lib/ingress/registryIngress';
 import { logger } from '../lib/log';
 import type { EventQueue } from '../lib/queue/eventQueue';
-import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
-import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
-import { ssmClient } from '../lib/secrets/ssmClient';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -49,10 +47,9 @@ export async function registryWebhook(event: HttpEvent, deps: RegistryWebhookDep
 
 function defaultDeps(): RegistryWebhookDeps {
   const config = readConfig(configSchema);
-  const signing = signingFromEnvironment();
   return {
-    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
-    secrets: new SsmSecretStore(ssmClient(signing)),
+    queue: new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL),
+    secrets: new SsmSecretStore(ssmClient()),
     secretNames: {
       mlflow: config.MLFLOW_WEBHOOK_SECRETS_PARAM,
       databricks: config.DATABRICKS_WEBHOOK_SECRETS_PARAM,

@@ -6,8 +6,8 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
-import { signingFromEnvironment } from '../lib/aws/environmentSigning';
+import { sqsClient, ssmClient } from '../lib/adapters/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
 import { readConfig } from '../lib/config';
 import type { Policy } from '../lib/domain/policy';
 import { logger } from '../lib/log';
@@ -17,10 +17,8 @@ import { enqueueDueWork } from '../lib/promotion/dueWork';
 import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
 import { reconcileChampions } from '../lib/promotion/reconcileChampions';
 import { registryFromEnv } from '../lib/promotion/wiring';
-import { JsonSqsEventQueue } from '../lib/queue/jsonSqsEventQueue';
-import { sqsJsonClient } from '../lib/retrain/sqsRetrain';
+import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
 import { SsmSecretStore } from '../lib/secrets/secretStore';
-import { ssmClient } from '../lib/secrets/ssmClient';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 
 const configSchema = z.object({
@@ -38,12 +36,10 @@ type TickDeps = Omit<ReconcileOptions, 'now'> & { policyFor(model: string): Poli
 async function tickDeps(): Promise<TickDeps> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
-  // No SDK client: DynamoDB, SSM and SQS all go through the small signed client, as in the worker.
-  const signing = signingFromEnvironment();
   return {
-    registry: await registryFromEnv(config, new SsmSecretStore(ssmClient(signing))),
-    store: new DynamoPromotionStore(new DynamoDocuments(dynamoJsonClient(signing)), config.TABLE_NAME),
-    queue: new JsonSqsEventQueue(sqsJsonClient(signing), config.PROMOTION_QUEUE_URL),
+    registry: await registryFromEnv(config, new SsmSecretStore(ssmClient())),
+    store: new DynamoPromotionStore(dynamoDocumentClient(), config.TABLE_NAME),
+    queue: new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL),
     policyFor: (model) => policyFor(policies.policies, model),
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
   };

@@ -10,14 +10,15 @@
  *    CloudWatch alarm published on the alerts topic rolls it back. Traffic is read back with
  *    DescribeEndpoint, aliases and tags from MLflow, as an operator would.
  */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDocuments, dynamoJsonClient } from '../lib/aws/dynamoDocuments';
-import { cloudWatchClient } from '../lib/monitoring/cloudwatchAlarms';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { cloudWatchClient, sageMakerClient, snsClient } from '../lib/adapters/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
 import { type Weights, weightsOf } from '../lib/serving/ports';
-import { SageMakerEndpoint, sageMakerClient } from '../lib/serving/sagemakerEndpoint';
+import { SageMakerEndpoint } from '../lib/serving/sagemakerEndpoint';
 import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
 import { type ModelVersion, mlflowApi } from './mlflowApi';
-import { awsClientConfig, localCredentials } from './resources';
+import { localCredentials } from './resources';
 import type { LocalStack } from './stack';
 
 export const demoModel = 'baton-demo';
@@ -92,18 +93,14 @@ async function validationDemo(api: MlflowApi): Promise<boolean> {
 
 /** The emulator's services as the canary demo reads and drives them. */
 function canaryClients(stack: LocalStack) {
-  const signing = {
-    region: stack.aws.region,
-    credentials: localCredentials,
-    env: { AWS_ENDPOINT_URL: stack.aws.endpoint },
-  };
-  const sns = new SNSClient(awsClientConfig(stack.aws));
+  const on = { region: stack.aws.region, endpoint: stack.aws.endpoint, credentials: localCredentials };
+  const sns = snsClient(on);
   return {
-    serving: new SageMakerEndpoint({ client: sageMakerClient(signing) }),
-    cloudwatch: cloudWatchClient(signing),
+    serving: new SageMakerEndpoint({ client: sageMakerClient(on) }),
+    cloudwatch: cloudWatchClient(on),
     sns,
     store: new DynamoPromotionStore(
-      new DynamoDocuments(dynamoJsonClient(signing, { env: signing.env })),
+      dynamoDocumentClient(on),
       stack.resources.resolveString({ Ref: 'BatonTable' }),
     ),
     alertsTopic: stack.resources.resolveString({ Ref: 'AlertsTopic' }),
@@ -202,18 +199,22 @@ async function canaryDemo(stack: LocalStack, api: MlflowApi, aws: CanaryClients)
     `\nDemo: canary rollouts of ${canaryModel} on the emulator's SageMaker endpoint ${endpoint} ` +
       `(policies/${canaryModel}.yaml: steps 50 → 100, 3 s bake, watching alarm ${alarm})`,
   );
-  await aws.cloudwatch.call('PutMetricAlarm', {
-    AlarmName: alarm,
-    MetricName: 'Invocation5XXErrors',
-    Namespace: 'AWS/SageMaker',
-    Statistic: 'Sum',
-    Period: 60,
-    EvaluationPeriods: 1,
-    Threshold: 1,
-    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    Dimensions: [{ Name: 'EndpointName', Value: endpoint }],
-  });
-  await aws.cloudwatch.call('SetAlarmState', { AlarmName: alarm, StateValue: 'OK', StateReason: 'demo' });
+  await aws.cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: alarm,
+      MetricName: 'Invocation5XXErrors',
+      Namespace: 'AWS/SageMaker',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'EndpointName', Value: endpoint }],
+    }),
+  );
+  await aws.cloudwatch.send(
+    new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'demo' }),
+  );
 
   const v1 = await rollOut(api, aws, 'first version: the endpoint is created for it alone', 0.9);
   if (!v1) return false;
@@ -222,7 +223,9 @@ async function canaryDemo(stack: LocalStack, api: MlflowApi, aws: CanaryClients)
   if (!v2) return false;
   console.log(`Demo:   MLflow aliases: ${await aliasesOf(api, [v1, v2])}`);
 
-  await aws.cloudwatch.call('SetAlarmState', { AlarmName: alarm, StateValue: 'ALARM', StateReason: 'demo' });
+  await aws.cloudwatch.send(
+    new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'demo' }),
+  );
   const published = Date.now();
   await aws.sns.send(
     new PublishCommand({

@@ -65,3 +65,15 @@ export function loadTemplate(options: { stateDir: string; stage: string }): CfnT
   }
   return readTemplate(dir);
 }
+
+/**
+ * The logical id of the resource a template value points at (`{ "Fn::GetAtt": [id, "Arn"] }`):
+ * how routes, event source mappings, subscriptions and schedules name their function or queue.
+ *
+ * @example
+ *   functionIdOf({ 'Fn::GetAtt': ['WorkerLambdaFunction', 'Arn'] }); // 'WorkerLambdaFunction'
+ */
+export function functionIdOf(value: unknown): string | undefined {
+  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt'];
+  return getAtt?.[0];
+}

@@ -16,6 +16,7 @@
  */
 import * as z from 'zod/mini';
 import { describeIssues } from '../issues';
+import { parseJson } from '../json';
 import { reportInput } from './alertFields';
 import { looksLikeCloudWatchAlarm } from './cloudwatchAlarm';
 
@@ -39,14 +40,6 @@ export type Unwrapped =
   /** Not an alarm Baton may act on; `code` says why (topic_not_allowed, not_an_alarm, malformed_json). */
   | { dropped: { code: string; detail: string }; topicArn: string | null };
 
-function parseJson(text: string): { value: unknown } | null {
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return null;
-  }
-}
-
 function isEnvelope(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'Type' in value && 'TopicArn' in value;
 }
@@ -54,7 +47,7 @@ function isEnvelope(value: unknown): boolean {
 /** The alarm message in an SQS body from the alerts topic, with or without SNS's envelope. */
 export function unwrapSnsMessage(body: string, allowedTopics: readonly string[]): Unwrapped {
   const parsed = parseJson(body);
-  if (!parsed) return { dropped: { code: 'malformed_json', detail: 'body is not JSON' }, topicArn: null };
+  if (!parsed.ok) return { dropped: { code: 'malformed_json', detail: 'body is not JSON' }, topicArn: null };
   if (!isEnvelope(parsed.value)) {
     if (looksLikeCloudWatchAlarm(parsed.value))
       return { message: parsed.value, delivery: 'raw', topicArn: null };
@@ -79,7 +72,7 @@ export function unwrapSnsMessage(body: string, allowedTopics: readonly string[])
     };
   }
   const message = parseJson(Message);
-  if (!message || !looksLikeCloudWatchAlarm(message.value)) {
+  if (!message.ok || !looksLikeCloudWatchAlarm(message.value)) {
     const detail = 'the SNS Message is not a CloudWatch alarm message';
     return { dropped: { code: 'not_an_alarm', detail }, topicArn: TopicArn };
   }

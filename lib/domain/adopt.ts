@@ -19,7 +19,7 @@
  */
 import { businessKey, type RegistryEvent } from '../../events/promotionEvent';
 import type { ValidationFacts } from './checks';
-import type { Decision } from './decide';
+import type { Decision } from './decision';
 import type { Effect } from './effects';
 import { Phase, ValidationStatus } from './phases';
 import type { Policy } from './policy';
@@ -39,10 +39,15 @@ const settled = new Set<Phase>([
   Phase.Promoted,
 ]);
 
-/** Tags Baton writes outside the policy's configurable names (lib/domain/approval.ts, rollout.ts, alerts.ts). */
+/** Tags Baton writes outside the policy's configurable names (approval.ts, promotion.ts, the rollout*.ts files, rollback.ts). */
 const batonTagPrefix = 'baton.';
 
-/** The tags that are Baton's verdicts: the policy's names plus every `baton.*` tag. */
+/**
+ * The tags that are Baton's verdicts: the policy's names plus every `baton.*` tag.
+ *
+ * @example
+ *   batonTags(policy, { git_sha: 'abc', 'baton.phase': 'promoted' }); // { 'baton.phase': 'promoted' }
+ */
 export function batonTags(policy: Policy, tags: Record<string, string>): Record<string, string> {
   const own = new Set([policy.tags.validationStatus, policy.tags.reasons, policy.tags.phase]);
   return Object.fromEntries(
@@ -53,7 +58,7 @@ export function batonTags(policy: Policy, tags: Record<string, string>): Record<
 }
 
 /** The phase Baton's tags record, or null when they record no finished verdict. */
-export function recordedPhase(policy: Policy, tags: Record<string, string>): Phase | null {
+function recordedPhase(policy: Policy, tags: Record<string, string>): Phase | null {
   const status = tags[policy.tags.validationStatus];
   // Crashed mid-validation: no verdict was given, so validating again is the safe answer.
   if (status === ValidationStatus.Pending) return null;
@@ -85,6 +90,9 @@ function recordedChecks(policy: Policy, tags: Record<string, string>) {
 /**
  * Adopts the verdict the version's tags record, or returns null when they record none (no tags,
  * or `validation_status=PENDING` only): then the caller validates the version as new.
+ *
+ * @example
+ *   adoptRecordedState({ ...createdEvent, version: '7' }, null, policy, validation, now)?.next?.phase; // 'promoted'
  */
 export function adoptRecordedState(
   event: RegistryEvent & { version: string },

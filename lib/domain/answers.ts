@@ -14,7 +14,7 @@
  *   // { next: null, effects: [{ type: 'audit', entry: { kind: 'control.refused', evidence: { outcome: 'refused', … } } }, respond?], audit: [] }
  */
 import { businessKey, type ControlEvent, type DecisionEvent } from '../../events/promotionEvent';
-import type { Decision } from './decide';
+import type { Decision } from './decision';
 import type { Effect } from './effects';
 import type { AuditEntry } from './state';
 
@@ -27,9 +27,14 @@ export const AnswerOutcome = {
 } as const;
 export type AnswerOutcome = (typeof AnswerOutcome)[keyof typeof AnswerOutcome];
 
-export type PersonEvent = DecisionEvent | ControlEvent;
+type PersonEvent = DecisionEvent | ControlEvent;
 
-/** The evidence fields that make an audit entry the answer to one delivery. */
+/**
+ * The evidence fields that make an audit entry the answer to one delivery.
+ *
+ * @example
+ *   answerEvidence(approveEvent, AnswerOutcome.Refused, 'not an approver'); // { deliveryId, via: 'cli', outcome: 'refused', message: 'not an approver' }
+ */
 export function answerEvidence(event: PersonEvent, outcome: AnswerOutcome, message: string) {
   return { deliveryId: event.deliveryId, via: event.via, outcome, message };
 }
@@ -63,7 +68,12 @@ export function refusalEntry(
   };
 }
 
-/** The Slack answer (response_url) to a refusal, when the event came with one. */
+/**
+ * The Slack answer (response_url) to a refusal, when the event came with one.
+ *
+ * @example
+ *   refusalReply(slackEvent, 'Not recorded: too late'); // [{ type: 'respond', url, text: 'Not recorded: too late', replace: false }]
+ */
 export function refusalReply(event: PersonEvent, text: string): Effect[] {
   return event.responseUrl ? [{ type: 'respond', url: event.responseUrl, text, replace: false }] : [];
 }

@@ -1,38 +1,24 @@
 /**
- * Decisions while a validated challenger waits for people: approve, reject, quorum, expiry, and
- * the promotion they lead to. Pure, like decide(); each guard states its intent.
+ * Decisions while a validated challenger waits for people: approve, reject, the quorum, a request
+ * that expired, and the rollout or promotion the quorum leads to (rolloutStart.ts, promotion.ts;
+ * expiry itself is deadlines.ts). Pure, like decide(); each guard states its intent.
  *
  * @example
  *   decideApproval(state, decisionEvent, policy, { aliases }, now);
  */
-import type { DecisionEvent, DueEvent } from '../../events/promotionEvent';
-import { businessKey } from '../../events/promotionEvent';
+import { businessKey, type DecisionEvent } from '../../events/promotionEvent';
 import { AnswerOutcome, answerEvidence, answered, refusalEntry, refusalReply } from './answers';
-import type { Decision, Facts } from './decide';
-import { durationMs } from './duration';
+import { expire } from './deadlines';
+import type { Decision, Facts } from './decision';
+import { advance, versionEntry } from './decision';
 import type { Effect } from './effects';
 import { approverFor, describePerson, emptyDirectory, personOf, samePerson } from './people';
 import { Phase } from './phases';
 import type { Policy } from './policy';
-import { decideRolloutDue, shiftsTraffic, startRollout } from './rollout';
-import type { AuditEntry, VersionState } from './state';
-
-const nothing: Decision = { next: null, effects: [], audit: [] };
-
-function audit(
-  state: VersionState,
-  kind: string,
-  actor: string,
-  cause: string,
-  at: string,
-  evidence = {},
-): AuditEntry {
-  return { at, model: state.model, version: state.version, kind, actor, cause, evidence };
-}
-
-function advance(state: VersionState, now: Date, fields: Partial<VersionState>): VersionState {
-  return { ...state, revision: state.revision + 1, updatedAt: now.toISOString(), ...fields };
-}
+import { startPromotion } from './promotion';
+import { startRollout } from './rolloutStart';
+import { shiftsTraffic } from './rolloutSteps';
+import type { VersionState } from './state';
 
 /**
  * A refused decision: recorded with its reason and delivery id (in the model's audit when Baton
@@ -51,7 +37,7 @@ function refuse(state: VersionState | null, event: DecisionEvent, reason: string
     next: advance(state, now, {}),
     effects,
     audit: [
-      audit(state, 'decision.refused', event.actor, businessKey(event), at, {
+      versionEntry(state, 'decision.refused', event.actor, businessKey(event), at, {
         decision: event.decision,
         reason,
         ...answerEvidence(event, AnswerOutcome.Refused, reason),
@@ -60,125 +46,13 @@ function refuse(state: VersionState | null, event: DecisionEvent, reason: string
   };
 }
 
-/** Closes a request nobody answered in time: tags, challenger removed, people told. */
-export function expire(state: VersionState, policy: Policy, cause: string, now: Date): Decision {
-  const { model, version } = state;
-  return {
-    next: advance(state, now, { phase: Phase.Expired, dueAt: undefined }),
-    effects: [
-      { type: 'setTags', version, tags: { [policy.tags.phase]: Phase.Expired } },
-      { type: 'deleteAlias', alias: policy.aliases.challenger, version },
-      {
-        type: 'notify',
-        notification: {
-          kind: 'approval.expired',
-          model,
-          version,
-          idempotencyKey: `expired:${model}:${version}`,
-        },
-      },
-    ],
-    audit: [
-      audit(state, 'approval.expired', 'baton', cause, now.toISOString(), { expiresAt: state.expiresAt }),
-    ],
-  };
-}
-
-/** Records the promotion's intent (who approved, which champion is replaced) before any alias moves. */
-export function startPromotion(
-  state: VersionState,
-  approvedBy: string[],
-  previousChampion: string | null,
-  now: Date,
-  extra: { audit?: AuditEntry[]; effects?: Effect[] } = {},
-): Decision {
-  return {
-    next: advance(state, now, {
-      phase: Phase.Promoting,
-      dueAt: undefined,
-      promotion: { previousChampion, approvedBy, startedAt: now.toISOString() },
-    }),
-    effects: extra.effects ?? [],
-    audit: extra.audit ?? [],
-    again: true,
-  };
-}
-
-/** Finishes a recorded promotion: archive, champion, challenger, tags, notice. Safe to repeat. */
-export function finishPromotion(state: VersionState, policy: Policy, cause: string, now: Date): Decision {
-  const { model, version } = state;
-  const { previousChampion, approvedBy } = state.promotion!;
-  const { aliases, tags } = policy;
-  const at = now.toISOString();
-  const rollout = state.rollout;
-  // After a canary: the old variant stays for the termination wait, so a rollback is a weight change.
-  const cleanupAt =
-    rollout?.champion && policy.rollout
-      ? now.getTime() + durationMs(policy.rollout.terminationWait)
-      : undefined;
-  const effects: Effect[] = [
-    // The endpoint serves the new champion alone before the alias says so.
-    ...(rollout
-      ? [
-          {
-            type: 'shiftTraffic',
-            endpoint: rollout.endpoint,
-            kind: rollout.kind,
-            weights: { [version]: 100 },
-          } as Effect,
-        ]
-      : []),
-    // The rollback target first: a crash now leaves the old champion serving, never a gap.
-    ...(previousChampion
-      ? [{ type: 'setAlias', alias: aliases.archive, version: previousChampion } as Effect]
-      : []),
-    { type: 'setAlias', alias: aliases.champion, version },
-    { type: 'recordChampion', version },
-    { type: 'deleteAlias', alias: aliases.challenger, version },
-    {
-      type: 'setTags',
-      version,
-      tags: {
-        [tags.phase]: Phase.Promoted,
-        'baton.approved_by': approvedBy.join(', ') || 'policy (no approval required)',
-        'baton.promoted_at': at,
-      },
-    },
-    ...(previousChampion
-      ? ([
-          { type: 'setTags', version: previousChampion, tags: { [tags.phase]: Phase.Archived } },
-          { type: 'recordPhase', version: previousChampion, phase: Phase.Archived },
-        ] as Effect[])
-      : []),
-    ...(rollout ? [{ type: 'releaseLease', version } as Effect] : []),
-    {
-      type: 'notify',
-      notification: {
-        kind: 'promotion.completed',
-        model,
-        version,
-        previousChampion,
-        approvedBy,
-        idempotencyKey: `promoted:${model}:${version}`,
-      },
-    },
-  ];
-  return {
-    next: advance(state, now, {
-      phase: Phase.Promoted,
-      dueAt: cleanupAt,
-      ...(rollout && { rollout: { ...rollout, weights: { [version]: 100 }, cleanupAt, paused: undefined } }),
-    }),
-    effects,
-    audit: [
-      audit(state, 'promotion.completed', approvedBy.join(', ') || 'baton', cause, at, {
-        previousChampion,
-        approvedBy,
-      }),
-    ],
-  };
-}
-
+/**
+ * A person approves or rejects a validated challenger: only the policy's approvers, never the
+ * person who registered it, one vote per person; at the quorum the canary starts or the promotion.
+ *
+ * @example
+ *   decideApproval(state, { ...decisionEvent, decision: 'approve', actor: 'ana@example.com' }, policy, { aliases }, now);
+ */
 export function decideApproval(
   state: VersionState | null,
   event: DecisionEvent,
@@ -270,7 +144,7 @@ export function decideApproval(
         ...respond(`Rejected by ${person.name}: ${model} v${version} will not be promoted.`, true),
       ],
       audit: [
-        audit(state, 'approval.rejected', person.name, cause, at, {
+        versionEntry(state, 'approval.rejected', person.name, cause, at, {
           identity: event.actor,
           reason: event.reason ?? null,
           via: event.via,
@@ -294,7 +168,7 @@ export function decideApproval(
   }
 
   const recorded = [...approvals, { by: person.name, identity: event.actor, at, via: event.via }];
-  const entry = audit(state, 'approval.recorded', person.name, cause, at, {
+  const entry = versionEntry(state, 'approval.recorded', person.name, cause, at, {
     identity: event.actor,
     via: event.via,
     count: recorded.length,
@@ -354,21 +228,4 @@ export function decideApproval(
   );
   const message = `${counted}: promoting ${state.model} v${state.version} to champion`;
   return answered(promoting, event, AnswerOutcome.Applied, message, now);
-}
-
-/** A deadline from the DueIndex: the approval request's expiry, or a rollout's next check. */
-export function decideDue(
-  state: VersionState | null,
-  event: DueEvent,
-  policy: Policy | undefined,
-  facts: Facts,
-  now: Date,
-): Decision {
-  // A stale sweep: the deadline moved or was cleared since the tick read it.
-  if (!state || !policy || state.dueAt !== event.dueAt || now.getTime() < event.dueAt) return nothing;
-  // Nobody decided in time.
-  if (state.phase === Phase.AwaitingApproval) return expire(state, policy, businessKey(event), now);
-  // A rollout's bake time, lease retry, deadline or cleanup.
-  if (state.rollout) return decideRolloutDue(state, policy, facts, businessKey(event), now);
-  return nothing;
 }

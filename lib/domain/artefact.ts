@@ -2,7 +2,7 @@
  * The approved artefact is pinned: what a rollout will deploy (image, model data, instances; the
  * entity a Databricks endpoint serves) is resolved at validation from the facts already read, and
  * stored with the verdict. Before each traffic step the version's tags are resolved again and
- * compared: what people approved is what is deployed, or the rollout stops (rollout.ts).
+ * compared: what people approved is what is deployed, or the rollout stops (rolloutCheck.ts).
  *
  * The resolution rules are the serving adapters' documented conventions, kept here once: a
  * version's tags override the policy's rollout.endpoint (sagemakerEndpoint.ts uses the same
@@ -14,6 +14,7 @@
  */
 import type { Artefact } from '../../events/artefact';
 import type { Policy } from './policy';
+import type { ModelVersionInfo } from './registryFacts';
 
 export type { Artefact };
 
@@ -27,15 +28,10 @@ export const artefactTags = {
 } as const;
 
 /** The model version as the registry shows it: enough to resolve its artefact. */
-export interface VersionFiles {
-  name: string;
-  version: string;
-  source?: string;
-  tags: Record<string, string>;
-}
+export type VersionFiles = Pick<ModelVersionInfo, 'name' | 'version' | 'source' | 'tags'>;
 
 /** What the policy's rollout.endpoint says about deployment (a version's tags override it). */
-export interface EndpointSettings {
+interface EndpointSettings {
   image?: string;
   instanceType?: string;
   instanceCount?: number;

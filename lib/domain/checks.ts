@@ -9,15 +9,13 @@
  *   runChecks(policy.checks, { version, run, champion: null });
  *   // [{ id: 'metric.val_auc', passed: true, reason: 'val_auc 0.91 ≥ 0.8' }, …]
  */
-import type { ModelVersionInfo, RunInfo } from '../promotion/ports';
+import type * as z from 'zod/mini';
 import type { MetricThreshold, Policy } from './policy';
+import type { ModelVersionInfo, RunInfo } from './registryFacts';
+import type { checkResultSchema } from './state';
 
-export interface CheckResult {
-  /** Stable id, used in the tag name: `baton.check.<id>`. */
-  id: string;
-  passed: boolean;
-  reason: string;
-}
+/** One check's verdict; its `id` is stable and names the tag: `baton.check.<id>`. */
+export type CheckResult = z.infer<typeof checkResultSchema>;
 
 /** A version holding an alias, with the run that produced it. */
 export interface AliasHolder {
@@ -38,7 +36,7 @@ export interface ValidationFacts {
 }
 
 /** The comparison a policy asks for, whichever way it was written, with the alias resolved. */
-export interface Comparison {
+interface Comparison {
   alias: string;
   /** The alias is the policy's champion alias: the reason keeps its historical wording. */
   isChampion: boolean;
@@ -62,7 +60,12 @@ export function comparisonOf(checks: Policy['checks'], championAlias: string): C
   return { alias, isChampion: alias === championAlias, metric, lowerIsBetter, tolerance };
 }
 
-/** Numbers as people write them: no float noise, at most 6 significant digits. */
+/**
+ * Numbers as people write them: no float noise, at most 6 significant digits.
+ *
+ * @example
+ *   formatNumber(0.1 + 0.2); // '0.3'
+ */
 export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
@@ -172,6 +175,9 @@ function baselineCheck(baseline: NonNullable<Policy['checks']['baseline']>, fact
 /**
  * Every check the policy asks for, in a stable order. `championAlias` is the policy's
  * (`policy.aliases.champion`): a comparison with it keeps the champion's wording and rules.
+ *
+ * @example
+ *   runChecks(policy.checks, { version, run, champion: null }, policy.aliases.champion).every((c) => c.passed);
  */
 export function runChecks(
   checks: Policy['checks'],

@@ -15,13 +15,19 @@ const championMoves: Record<string, (entry: AuditEntry) => string | undefined> =
   'state.adopted': (e) => (e.evidence.champion === true ? e.version : undefined),
 };
 
-export interface ChampionAt {
+interface ChampionAt {
   version: string;
   since: string;
   by: string;
   kind: string;
 }
 
+/**
+ * The version that held the champion alias at `at`, by the audit trail; null before the first promotion.
+ *
+ * @example
+ *   championAt(audit, new Date('2026-11-17T14:03:00Z'))?.version; // '7'
+ */
 export function championAt(audit: readonly AuditEntry[], at: Date): ChampionAt | null {
   let current: ChampionAt | null = null;
   for (const entry of [...audit].sort((a, b) => a.at.localeCompare(b.at))) {
@@ -57,7 +63,12 @@ function summary(entry: AuditEntry): string {
   return '';
 }
 
-/** One line per audit entry, oldest first. */
+/**
+ * One line per audit entry, oldest first.
+ *
+ * @example
+ *   timeline(audit)[0]; // '2026-11-17T14:00:00.000Z  v7  validation.passed  by baton  …'
+ */
 export function timeline(audit: readonly AuditEntry[]): string[] {
   return [...audit]
     .sort((a, b) => a.at.localeCompare(b.at))

@@ -18,7 +18,7 @@ import * as z from 'zod/mini';
 const identity = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
 
 /** One person's entry in a people file. */
-export const personEntrySchema = z.strictObject({
+const personEntrySchema = z.strictObject({
   /** For links and e-mail (Amazon SES). */
   email: z.optional(z.email()),
   /** Slack user id (U…/W…), for Slack clicks and direct messages. */
@@ -57,13 +57,18 @@ export interface PeopleDirectory {
 
 export const emptyDirectory: PeopleDirectory = { people: {}, identities: {} };
 
-/** How identities compare: trimmed, case-insensitive. */
+/**
+ * How identities compare: trimmed, case-insensitive.
+ *
+ * @example
+ *   normaliseIdentity(' Ana@Example.com '); // 'ana@example.com'
+ */
 export function normaliseIdentity(value: string): string {
   return value.trim().toLowerCase();
 }
 
 /** An identity two people claim, at its place under `people:` (name, field, list index). */
-export interface PeopleProblem {
+interface PeopleProblem {
   at: Array<string | number>;
   message: string;
 }
@@ -118,12 +123,22 @@ export function buildPeopleDirectory(entries: Record<string, PersonEntry>): {
   return { directory, problems };
 }
 
-/** An e-mail address: links and e-mail reach it. */
+/**
+ * An e-mail address: links and e-mail reach it.
+ *
+ * @example
+ *   isEmail('ana@example.com'); // true
+ */
 export function isEmail(value: string): boolean {
   return /^[^@\s]+@[^@\s]+$/.test(value.trim());
 }
 
-/** A Slack user id (`U024BE7LH`, `W…`): Slack clicks and direct messages come from it. */
+/**
+ * A Slack user id (`U024BE7LH`, `W…`): Slack clicks and direct messages come from it.
+ *
+ * @example
+ *   isSlackId('U024BE7LH'); // true
+ */
 export function isSlackId(value: string): boolean {
   return /^[UW][A-Z0-9]{2,}$/.test(value.trim());
 }

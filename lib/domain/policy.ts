@@ -8,12 +8,10 @@
  */
 import * as z from 'zod/mini';
 import { durationPattern } from './duration';
+import { runStatuses } from './registryFacts';
 
 const name = z.string().check(z.minLength(1), z.maxLength(250));
 const duration = z.string().check(z.regex(durationPattern, 'expected a duration such as 30m, 6h or 3d'));
-
-/** MLflow run statuses. */
-export const runStatuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
 
 const bounds = { name, min: z.optional(z.number()), max: z.optional(z.number()) };
 const hasBound = z.refine<{ min?: number; max?: number }>(

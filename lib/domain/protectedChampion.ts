@@ -11,26 +11,21 @@
  */
 import { businessKey, type RegistryEvent } from '../../events/promotionEvent';
 import { batonTags } from './adopt';
-import type { Decision } from './decide';
+import type { ChampionFacts, Decision } from './decision';
+import { nothing } from './decision';
 import type { Effect } from './effects';
 import { Phase } from './phases';
 import type { Policy } from './policy';
-import type { VersionState } from './state';
-
-export interface ChampionFacts {
-  /** Baton's champion: the version it last promoted, with its record; null when none. */
-  ofRecord: VersionState | null;
-  /** The version the registry shows holding the alias now; null when it is unset. */
-  holder: string | null;
-  /** The holder's tags in the registry (Baton's verdict on it, if any). */
-  holderTags?: Record<string, string>;
-}
 
 /** MLflow's alias webhooks and registry name nobody; a registry that does would fill this in. */
-export const unknownMover = 'unknown (outside Baton)';
+const unknownMover = 'unknown (outside Baton)';
 
-const nothing: Decision = { next: null, effects: [], audit: [] };
-
+/**
+ * A change of the champion alias, judged against Baton's champion of record.
+ *
+ * @example
+ *   decideChampionChange(aliasDeleted, policy, { ofRecord: championState, holder: null }, now).audit[0]?.kind;
+ */
 export function decideChampionChange(
   event: RegistryEvent,
   policy: Policy,

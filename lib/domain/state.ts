@@ -46,7 +46,7 @@ export const versionStateSchema = z.object({
       startedAt: z.string(),
     }),
   ),
-  /** A canary rollout of this version (lib/domain/rollout.ts), kept after it ends as its record. */
+  /** A canary rollout of this version (lib/domain/rolloutSteps.ts), kept after it ends as its record. */
   rollout: z.optional(
     z.object({
       endpoint: z.string(),

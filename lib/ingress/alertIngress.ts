@@ -8,6 +8,7 @@
  *   if (verdict.error) throw verdict.error;
  *   await enqueueAll(queue, verdict.events);
  */
+
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { type NormalisedAlerts, normaliseAlertmanagerWebhook } from '../../events/alerts/alertmanager';
 import {
@@ -15,6 +16,7 @@ import {
   grafanaTimestampHeader,
   normaliseGrafanaWebhook,
 } from '../../events/alerts/grafana';
+import { parseJson } from '../../events/json';
 import { type AlertEvent, unroutedAlertEvent } from '../../events/promotionEvent';
 import { assertBodySize, assertJsonContentType, header } from '../http/apiGateway';
 import { BadRequestError, HttpError, UnauthorizedError } from '../http/errors';
@@ -122,12 +124,11 @@ function authenticate(route: AlertRoute, request: AlertRequest, credentials: Ale
   return verifyBearerToken(header(request.headers, 'authorization'), credentials.tokens);
 }
 
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (cause) {
-    throw new BadRequestError('malformed_json', `body is not valid JSON: ${(cause as Error).message}`);
-  }
+/** The body as JSON, or the 400 a sender gets for a malformed one. */
+function jsonBody(body: Buffer): unknown {
+  const parsed = parseJson(body);
+  if (!parsed.ok) throw new BadRequestError('malformed_json', `body is not valid JSON: ${parsed.reason}`);
+  return parsed.value;
 }
 
 export function judgeAlertRequest(
@@ -145,7 +146,7 @@ export function judgeAlertRequest(
       const what = route === 'grafana' && credentials.grafanaSecrets.length > 0 ? 'signature' : 'token';
       throw new UnauthorizedError(`${verdict.status}_${what}`, verdict.reason);
     }
-    const body = parseJson(request.body);
+    const body = jsonBody(request.body);
     const normalised: NormalisedAlerts =
       route === 'grafana' ? normaliseGrafanaWebhook(body) : normaliseAlertmanagerWebhook(body);
     if ('invalid' in normalised) throw new BadRequestError('invalid_payload', normalised.invalid);

@@ -16,10 +16,12 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
+import { parseJson } from '../../events/json';
+import { versionNumberSchema } from '../../events/versionNumber';
 
 export const approvalClaimsSchema = z.object({
   model: z.string().check(z.minLength(1), z.maxLength(1000)),
-  version: z.string().check(z.regex(/^\d{1,12}$/)),
+  version: versionNumberSchema,
   approver: z.string().check(z.minLength(1), z.maxLength(320)),
   /** Expiry, Unix seconds. */
   exp: z.int(),
@@ -103,13 +105,9 @@ export function verifyApprovalToken(
     if (expected.length === provided.length && timingSafeEqual(expected, provided)) matched = true;
   }
   if (!matched) return { ok: false, reason: 'the link’s signature is not valid', expired: false };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(payloadBytes.toString('utf8'));
-  } catch {
-    return malformed;
-  }
-  const claims = approvalClaimsSchema.safeParse(decoded);
+  const decoded = parseJson(payloadBytes);
+  if (!decoded.ok) return malformed;
+  const claims = approvalClaimsSchema.safeParse(decoded.value);
   if (!claims.success) return malformed;
   // Other key orders, spaces, duplicate or extra members: signed, but not what Baton signs.
   if (!Buffer.from(canonicalJson(claims.data)).equals(payloadBytes)) return malformed;

@@ -7,9 +7,11 @@
  *   const verdict = judgeRegistryRequest('mlflow', { headers, body }, { secrets, now });
  *   if (verdict.error) throw verdict.error;
  */
+
 import { createHash } from 'node:crypto';
 import { normaliseDatabricksWebhook } from '../../events/databricksWebhook';
 import { describeIssues } from '../../events/issues';
+import { parseJson } from '../../events/json';
 import { type Normalised, normaliseMlflowWebhook } from '../../events/mlflowWebhook';
 import { type PromotionEvent, promotionEventSchema, type RegistryEvent } from '../../events/promotionEvent';
 import { assertBodySize, assertJsonContentType, header } from '../http/apiGateway';
@@ -60,12 +62,11 @@ export function queueable<T extends PromotionEvent>(event: T): T {
   return event;
 }
 
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (cause) {
-    throw new BadRequestError('malformed_json', `body is not valid JSON: ${(cause as Error).message}`);
-  }
+/** The body as JSON, or the 400 a sender gets for a malformed one. */
+function jsonBody(body: Buffer): unknown {
+  const parsed = parseJson(body);
+  if (!parsed.ok) throw new BadRequestError('malformed_json', `body is not valid JSON: ${parsed.reason}`);
+  return parsed.value;
 }
 
 function verify(source: RegistrySource, request: RegistryRequest, secrets: readonly string[], now: Date) {
@@ -106,7 +107,7 @@ export function judgeRegistryRequest(
     if (verdict.status !== 'valid')
       throw new UnauthorizedError(`${verdict.status}_signature`, verdict.reason);
     const meta = { deliveryId: deliveryIdOf(source, request), receivedAt: options.now.toISOString() };
-    const body = parseJson(request.body);
+    const body = jsonBody(request.body);
     const normalised: Normalised =
       source === 'mlflow' ? normaliseMlflowWebhook(body, meta) : normaliseDatabricksWebhook(body, meta);
     if ('invalid' in normalised) throw new BadRequestError('invalid_payload', normalised.invalid);

@@ -8,9 +8,10 @@
  *   await alarms.states(['fraud-prod-5xx', 'fraud-prod-latency']);
  *   // [{ name: 'fraud-prod-5xx', state: 'OK', reason: '…' }, { name: 'fraud-prod-latency', state: 'MISSING' }]
  */
+
+import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod/mini';
-import { AwsRequestError } from '../aws/errors';
-import { SignedJsonClient, type SignedJsonClientOptions } from '../aws/signedJsonClient';
+import { awsFailure } from '../adapters/awsErrors';
 import { type AlarmReader, AlarmState } from './ports';
 
 /** The alarms could not be read; `retryable` when CloudWatch was unreachable or throttled. */
@@ -22,29 +23,6 @@ export class AlarmReadError extends Error {
     this.name = 'AlarmReadError';
     this.retryable = options?.retryable ?? false;
   }
-}
-
-/**
- * A SignedJsonClient for CloudWatch's API (awsJson1_0); AWS_ENDPOINT_URL_CLOUDWATCH redirects it.
- *
- * @example
- *   const ssm = new SSMClient({});
- *   const client = cloudWatchClient({ region: ssm.config.region, credentials: ssm.config.credentials });
- */
-export function cloudWatchClient(
-  options: Pick<
-    SignedJsonClientOptions,
-    'region' | 'credentials' | 'env' | 'fetch' | 'timeoutMs' | 'retries'
-  >,
-): SignedJsonClient {
-  return new SignedJsonClient({
-    ...options,
-    service: 'monitoring',
-    endpointPrefix: 'monitoring',
-    target: 'GraniteServiceVersion20100801',
-    version: '1.0',
-    endpointEnvName: 'CLOUDWATCH',
-  });
 }
 
 const alarm = z.looseObject({
@@ -63,7 +41,8 @@ type Alarm = z.infer<typeof alarm>;
 const batchSize = 100;
 
 export class CloudWatchAlarmReader implements AlarmReader {
-  constructor(private readonly client: SignedJsonClient) {}
+  /** The official CloudWatch client (lib/adapters/awsClients.ts `cloudWatchClient`). */
+  constructor(private readonly client: Pick<CloudWatchClient, 'send'>) {}
 
   async states(names: string[]): Promise<Array<{ name: string; state: AlarmState; reason?: string }>> {
     const unique = [...new Set(names)];
@@ -87,16 +66,20 @@ export class CloudWatchAlarmReader implements AlarmReader {
     do {
       let output: unknown;
       try {
-        output = await this.client.call('DescribeAlarms', {
-          AlarmNames: names,
-          // Without AlarmTypes CloudWatch returns metric alarms only.
-          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          MaxRecords: batchSize,
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        });
+        output = await this.client.send(
+          new DescribeAlarmsCommand({
+            AlarmNames: names,
+            // Without AlarmTypes CloudWatch returns metric alarms only.
+            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+            MaxRecords: batchSize,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
       } catch (error) {
-        if (!(error instanceof AwsRequestError)) throw error;
-        throw new AlarmReadError(error.message, { cause: error, retryable: error.retryable });
+        const failure = awsFailure(error);
+        if (!failure) throw error;
+        const message = `monitoring.DescribeAlarms failed: ${failure.code}: ${failure.message}`;
+        throw new AlarmReadError(message, { cause: error, retryable: failure.retryable });
       }
       const result = z.safeParse(describeAlarmsOutput, output);
       if (!result.success)

@@ -10,7 +10,7 @@
  */
 import type { Person } from '../domain/people';
 import type { ApprovalRequest } from '../promotion/approvalLinks';
-import { escapeMrkdwn } from './slackBlocks';
+import { escapeMrkdwn } from './slackBlockKit';
 
 export interface ApprovalLinkMessage {
   request: ApprovalRequest;

@@ -1,6 +1,6 @@
 /**
  * How an approval request shows the pinned artefact (what a rollout will deploy), kept apart from
- * slackBlocks.ts so that file stays one idea. The rows themselves come from lib/domain/artefact.ts,
+ * the approval message's renderer (slackApproval.ts) so that file stays one idea. The rows themselves come from lib/domain/artefact.ts,
  * shared with the approval link's review page, so every channel shows the same values.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
- * Notification delivery errors. The Slack adapters and the delivery ledger translate HTTP and
- * DynamoDB failures into these at the boundary; the notifier handler rethrows them so Lambda
+ * Notification delivery errors. The Slack and SES adapters and the delivery ledger translate HTTP,
+ * SES and DynamoDB failures into these at the boundary; the notifier handler rethrows them so Lambda
  * retries the SNS message. `retryable` says whether a retry can help (for logs and alarms).
  *
  * @example
@@ -68,5 +68,29 @@ export class DeliveryLedgerError extends DeliveryError {
   constructor(detail: string, cause: unknown) {
     super(`delivery ledger: ${detail}`, true, { cause });
     this.name = 'DeliveryLedgerError';
+  }
+}
+
+/** SES refused the message; a retry cannot help (the sender is not verified, the address is bad…). */
+export class EmailRejectedError extends DeliveryError {
+  constructor(code: string, cause: unknown) {
+    super(`SES refused the approval e-mail: ${code}`, false, { cause });
+    this.name = 'EmailRejectedError';
+  }
+}
+
+/** SES throttled, failed or could not be reached; the message may be sent on retry. */
+export class EmailUnavailableError extends DeliveryError {
+  constructor(code: string, cause: unknown) {
+    super(`SES is unavailable: ${code}`, true, { cause });
+    this.name = 'EmailUnavailableError';
+  }
+}
+
+/** Slack's response_url refused the answer to a person's click (the decision itself is stored). */
+export class RespondError extends Error {
+  constructor(status: number) {
+    super(`Slack's response_url answered ${status}`);
+    this.name = 'RespondError';
   }
 }

@@ -10,18 +10,18 @@
  * - a delivery that finds a live claim throws DeliveryInProgressError: Lambda retries it later,
  *   when the key is `sent` (skip) or the claim has lapsed (post).
  * A post that times out may still have reached Slack; it is retried (at least once beats lost).
- * The table is reached through the small signed client (lib/aws/dynamoDocuments), so the notifier
- * bundles no SDK client.
+ * The table is reached through the official DocumentClient (injected: lib/adapters/dynamoClient.ts).
  *
  * @example
- *   const ledger = new DynamoDeliveryLedger(new DynamoDocuments(dynamoJsonClient(signing)), 'baton-prod');
+ *   const ledger = new DynamoDeliveryLedger(dynamoDocumentClient(), 'baton-prod');
  *   await deliverOnce(notification, { notifier, ledger }); // 'delivered' | 'duplicate'
  */
 import { randomUUID } from 'node:crypto';
-import { type DynamoDocuments, isConditionFailure } from '../aws/dynamoDocuments';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../domain/effects';
 import { logger } from '../log';
 import type { Notifier } from '../promotion/ports';
+import { type DynamoDocuments, getItem, isConditionFailure } from '../store/dynamoTable';
 import { DeliveryInProgressError, DeliveryLedgerError } from './errors';
 
 export interface Claim {
@@ -88,7 +88,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   private readonly now: () => Date;
 
   constructor(
-    private readonly db: Pick<DynamoDocuments, 'get' | 'put' | 'update' | 'delete'>,
+    private readonly db: DynamoDocuments,
     private readonly table: string,
     options: DynamoDeliveryLedgerOptions = {},
   ) {
@@ -107,20 +107,22 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
     const seconds = Math.floor(now.getTime() / 1000);
     const claim = { key, owner: randomUUID() };
     try {
-      await this.db.put({
-        TableName: this.table,
-        Item: {
-          ...this.keyOf(key),
-          status: 'claimed',
-          owner: claim.owner,
-          claimedAt: now.toISOString(),
-          leaseUntil: seconds + this.leaseSeconds,
-          expiresAt: seconds + this.retentionSeconds,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #leaseUntil < :now)',
-        ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': seconds },
-      });
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...this.keyOf(key),
+            status: 'claimed',
+            owner: claim.owner,
+            claimedAt: now.toISOString(),
+            leaseUntil: seconds + this.leaseSeconds,
+            expiresAt: seconds + this.retentionSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': seconds },
+        }),
+      );
       return claim;
     } catch (error) {
       if (!isConditionFailure(error)) throw new DeliveryLedgerError(`could not claim ${key}`, error);
@@ -132,7 +134,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   private async read(key: string): Promise<Record<string, unknown> | undefined> {
     try {
-      return await this.db.get({ TableName: this.table, Key: this.keyOf(key), ConsistentRead: true });
+      return await getItem(this.db, { TableName: this.table, Key: this.keyOf(key), ConsistentRead: true });
     } catch (error) {
       throw new DeliveryLedgerError(`could not read ${key}`, error);
     }
@@ -141,18 +143,20 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   async markSent(claim: Claim): Promise<void> {
     const now = this.now();
     try {
-      await this.db.update({
-        TableName: this.table,
-        Key: this.keyOf(claim.key),
-        UpdateExpression:
-          'SET #status = :sent, sentAt = :at, expiresAt = if_not_exists(expiresAt, :expires) REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':sent': 'sent',
-          ':at': now.toISOString(),
-          ':expires': Math.floor(now.getTime() / 1000) + this.retentionSeconds,
-        },
-      });
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.keyOf(claim.key),
+          UpdateExpression:
+            'SET #status = :sent, sentAt = :at, expiresAt = if_not_exists(expiresAt, :expires) REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':at': now.toISOString(),
+            ':expires': Math.floor(now.getTime() / 1000) + this.retentionSeconds,
+          },
+        }),
+      );
     } catch (error) {
       throw new DeliveryLedgerError(`could not mark ${claim.key} sent`, error);
     }
@@ -160,14 +164,16 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   async release(claim: Claim): Promise<void> {
     try {
-      await this.db.delete({
-        TableName: this.table,
-        Key: this.keyOf(claim.key),
-        // Never a claim another invocation took over after ours lapsed, never a sent record.
-        ConditionExpression: '#owner = :owner AND #status = :claimed',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: { ':owner': claim.owner, ':claimed': 'claimed' },
-      });
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: this.keyOf(claim.key),
+          // Never a claim another invocation took over after ours lapsed, never a sent record.
+          ConditionExpression: '#owner = :owner AND #status = :claimed',
+          ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+          ExpressionAttributeValues: { ':owner': claim.owner, ':claimed': 'claimed' },
+        }),
+      );
     } catch (error) {
       if (isConditionFailure(error)) return;
       throw new DeliveryLedgerError(`could not release ${claim.key}`, error);

@@ -9,7 +9,7 @@
 import type { Notification } from '../domain/effects';
 import { logger } from '../log';
 import type { Notifier } from '../promotion/ports';
-import { renderText } from './slackBlocks';
+import { renderText } from './notificationText';
 
 export type LogLine = (message: string, detail: Record<string, unknown>) => void;
 

@@ -13,23 +13,7 @@ import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Person } from '../domain/people';
 import type { LinkChannel } from './approvalLinkDelivery';
 import { type ApprovalLinkMessage, renderApprovalEmail } from './approvalLinkMessage';
-import { DeliveryError } from './errors';
-
-/** SES refused the message; a retry cannot help (the sender is not verified, the address is bad…). */
-export class EmailRejectedError extends DeliveryError {
-  constructor(code: string, cause: unknown) {
-    super(`SES refused the approval e-mail: ${code}`, false, { cause });
-    this.name = 'EmailRejectedError';
-  }
-}
-
-/** SES throttled, failed or could not be reached; the message may be sent on retry. */
-export class EmailUnavailableError extends DeliveryError {
-  constructor(code: string, cause: unknown) {
-    super(`SES is unavailable: ${code}`, true, { cause });
-    this.name = 'EmailUnavailableError';
-  }
-}
+import { type DeliveryError, EmailRejectedError, EmailUnavailableError } from './errors';
 
 export interface SesMailSettings {
   /** The verified sender identity (APPROVAL_EMAIL_FROM). */

@@ -6,13 +6,7 @@
  *   await new SlackResponder().respond(event.responseUrl, 'Approved by U024BE7LH', true);
  */
 import type { Responder } from '../promotion/ports';
-
-export class RespondError extends Error {
-  constructor(status: number) {
-    super(`Slack's response_url answered ${status}`);
-    this.name = 'RespondError';
-  }
-}
+import { RespondError } from './errors';
 
 export class SlackResponder implements Responder {
   constructor(private readonly fetchImpl: typeof fetch = fetch) {}

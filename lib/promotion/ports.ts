@@ -3,35 +3,11 @@
  * implement them; tests may pass small in-memory versions.
  */
 import type { Notification } from '../domain/effects';
+import type { ModelVersionInfo, RunInfo } from '../domain/registryFacts';
 import type { AuditEntry, VersionState } from '../domain/state';
 
-/** MLflow model-version statuses. */
-export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'READY' | 'FAILED_REGISTRATION';
-
-export interface ModelVersionInfo {
-  name: string;
-  version: string;
-  status: ModelVersionStatus;
-  runId?: string;
-  source?: string;
-  description?: string;
-  /** The registering user, when the registry records one. */
-  userId?: string;
-  tags: Record<string, string>;
-  aliases: string[];
-  /** Milliseconds since the epoch. */
-  creationTimestamp: number;
-  lastUpdatedTimestamp: number;
-}
-
-export interface RunInfo {
-  runId: string;
-  status: 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
-  /** The latest value of each metric. */
-  metrics: Record<string, number>;
-  tags: Record<string, string>;
-  userId?: string;
-}
+/** The registry's facts are defined once, by the core's schemas (lib/domain/registryFacts.ts). */
+export type { ModelVersionInfo, RunInfo } from '../domain/registryFacts';
 
 export interface ModelRegistry {
   /** null when the model or version does not exist. */

@@ -17,21 +17,8 @@ import type { EndpointKind } from '../domain/effects';
 import type { Policy } from '../domain/policy';
 import type { ServedModel, ServingEndpoint, Weights } from '../serving/ports';
 import { weightsOf } from '../serving/ports';
+import { EndpointNotReadyError, TrafficMismatchError } from './errors';
 import type { ModelRegistry } from './ports';
-
-export class EndpointNotReadyError extends Error {
-  constructor(endpoint: string, status: string) {
-    super(`endpoint ${endpoint} is ${status}, not ready for a weight change; will retry`);
-    this.name = 'EndpointNotReadyError';
-  }
-}
-
-export class TrafficMismatchError extends Error {
-  constructor(endpoint: string, wanted: Weights, live: Weights) {
-    super(`endpoint ${endpoint} reports ${JSON.stringify(live)} after asking for ${JSON.stringify(wanted)}`);
-    this.name = 'TrafficMismatchError';
-  }
-}
 
 export interface TrafficDeps {
   registry: ModelRegistry;

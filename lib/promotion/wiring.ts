@@ -1,41 +1,47 @@
 /**
  * Builds the adapters the worker and the tick need from their environment, once per cold start.
  * The registry token, when configured, is read from SSM like every other secret. Every AWS call
- * (DynamoDB, SNS, SQS, SSM, SageMaker, CloudWatch) goes through the small signed clients with the
- * region and credentials Lambda puts in the environment: no SDK client, whose shared core would be
- * most of the cold start.
+ * (DynamoDB, SNS, SQS, SSM, SageMaker, CloudWatch, SES) goes through the official SDK clients that
+ * lib/adapters/awsClients.ts configures, one client per service.
  *
  * @example
  *   const deps = await promotionDeps();
  *   await processEvent(event, deps);
  */
 import * as z from 'zod/mini';
-import { DynamoDocuments, dynamoJsonClient } from '../aws/dynamoDocuments';
-import { type AwsSigning, signingFromEnvironment } from '../aws/environmentSigning';
+import {
+  cloudWatchClient,
+  sageMakerClient,
+  sesClient,
+  snsClient,
+  sqsClient,
+  ssmClient,
+} from '../adapters/awsClients';
+import { dynamoDocumentClient } from '../adapters/dynamoClient';
 import { readConfig } from '../config';
 import type { EndpointKind } from '../domain/effects';
 import type { PeopleDirectory } from '../domain/people';
-import { CloudWatchAlarmReader, cloudWatchClient } from '../monitoring/cloudwatchAlarms';
+import { CloudWatchAlarmReader } from '../monitoring/cloudwatchAlarms';
 import { type LinkChannel, NoEmailChannel, PersonalApprovalDelivery } from '../notify/approvalLinkDelivery';
 import { DynamoDeliveryLedger } from '../notify/idempotency';
+import { SesApprovalMail } from '../notify/sesApprovalMail';
 import { SlackDirectMessages } from '../notify/slackDirectMessages';
 import { SlackResponder } from '../notify/slackResponder';
-import { SnsNotifier, snsClient } from '../notify/snsNotifier';
+import { SnsNotifier } from '../notify/snsNotifier';
 import { loadFunctionPolicies } from '../policy/compiledPolicies';
 import { policyFor } from '../policy/policyLookup';
-import { JsonSqsEventQueue } from '../queue/jsonSqsEventQueue';
+import { SqsEventQueue } from '../queue/sqsEventQueue';
 import { createRegistry } from '../registry/createRegistry';
 import { HttpClient } from '../registry/httpClient';
 import { createRetrain } from '../retrain/createRetrain';
-import { sqsJsonClient } from '../retrain/sqsRetrain';
 import { type SecretStore, SsmSecretStore } from '../secrets/secretStore';
-import { ssmClient } from '../secrets/ssmClient';
 import { DatabricksEndpoint } from '../serving/databricksEndpoint';
 import { NoneEndpoint } from '../serving/noneEndpoint';
 import type { ServingEndpoint } from '../serving/ports';
-import { SageMakerEndpoint, sageMakerClient } from '../serving/sagemakerEndpoint';
+import { SageMakerEndpoint } from '../serving/sagemakerEndpoint';
 import { DynamoModelLedger } from '../store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../store/dynamoPromotionStore';
+import type { DynamoDocuments } from '../store/dynamoTable';
 import {
   type ApprovalDelivery,
   type ApprovalLinks,
@@ -43,7 +49,7 @@ import {
   noApprovalLinks,
   SignedApprovalLinks,
 } from './approvalLinks';
-import type { PromotionDeps } from './processEvent';
+import { type PromotionDeps, queueNotConfigured } from './promotionDeps';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -73,14 +79,13 @@ const configSchema = z.object({
 /** The serving adapters by endpoint kind, built on first use. */
 function servingAdapters(
   config: z.infer<typeof configSchema>,
-  signing: AwsSigning,
   databricks: () => HttpClient,
 ): (kind: EndpointKind) => ServingEndpoint {
   const built = new Map<EndpointKind, ServingEndpoint>();
   const build = (kind: EndpointKind): ServingEndpoint => {
     if (kind === 'sagemaker') {
       return new SageMakerEndpoint({
-        client: sageMakerClient(signing),
+        client: sageMakerClient(),
         executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN,
       });
     }
@@ -113,10 +118,7 @@ async function approvalLinksFromEnv(
   return key ? new SignedApprovalLinks(key, config.APPROVALS_BASE_URL) : noApprovalLinks;
 }
 
-/**
- * Each approver's link by e-mail (SES) or Slack DM, once per approver and request. The SES client
- * is loaded only when a sender is configured: the SDK's core is most of a cold start.
- */
+/** Each approver's link by e-mail (SES, when a sender is configured) or Slack DM, once per approver and request. */
 async function approvalDeliveryFromEnv(
   config: z.infer<typeof configSchema>,
   secrets: SecretStore,
@@ -127,12 +129,8 @@ async function approvalDeliveryFromEnv(
   if (links === noApprovalLinks) return noApprovalDelivery;
   const channels: LinkChannel[] = [];
   if (config.APPROVAL_EMAIL_FROM) {
-    const [{ SESv2Client }, { SesApprovalMail }] = await Promise.all([
-      import('@aws-sdk/client-sesv2'),
-      import('../notify/sesApprovalMail'),
-    ]);
     channels.push(
-      new SesApprovalMail(new SESv2Client({}), {
+      new SesApprovalMail(sesClient(), {
         from: config.APPROVAL_EMAIL_FROM,
         configurationSetName: config.APPROVAL_EMAIL_CONFIGURATION_SET || undefined,
         subjectPrefix: config.APPROVAL_EMAIL_SUBJECT_PREFIX,
@@ -148,10 +146,9 @@ async function approvalDeliveryFromEnv(
 export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
-  const signing = signingFromEnvironment();
-  const db = new DynamoDocuments(dynamoJsonClient(signing));
+  const db = dynamoDocumentClient();
   // One SSM client for every secret the worker reads at cold start.
-  const secrets = new SsmSecretStore(ssmClient(signing));
+  const secrets = new SsmSecretStore(ssmClient());
   const store = new DynamoPromotionStore(db, config.TABLE_NAME);
   const [registryToken] = config.REGISTRY_TOKEN_PARAM
     ? await secrets.values(config.REGISTRY_TOKEN_PARAM)
@@ -165,7 +162,7 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
       ...(registryToken && { auth: { token: registryToken } }),
     });
   const exactModels = policies.policies.map((p) => p.policy.model).filter((m) => !m.includes('*'));
-  const sqs = sqsJsonClient(signing);
+  const sqs = sqsClient();
   return {
     config,
     responder: new SlackResponder(),
@@ -177,13 +174,13 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
       token: registryToken,
     }),
     store,
-    notifier: new SnsNotifier(snsClient(signing), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
+    notifier: new SnsNotifier(snsClient(), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
     policyFor: (model) => policyFor(policies.policies, model),
     people: policies.people,
     now: () => new Date(),
     ledger: new DynamoModelLedger(db, config.TABLE_NAME),
-    serving: servingAdapters(config, signing, databricks),
-    alarms: new CloudWatchAlarmReader(cloudWatchClient(signing)),
+    serving: servingAdapters(config, databricks),
+    alarms: new CloudWatchAlarmReader(cloudWatchClient()),
     retrain: (policy) =>
       createRetrain(policy.retrain!.target, {
         httpSecret: retrainKey,
@@ -191,7 +188,9 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
         databricksToken: registryToken,
         sqsClient: sqs,
       }),
-    ...(config.PROMOTION_QUEUE_URL && { queue: new JsonSqsEventQueue(sqs, config.PROMOTION_QUEUE_URL) }),
+    queue: config.PROMOTION_QUEUE_URL
+      ? new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL)
+      : queueNotConfigured,
     knownModels: async () => [
       ...new Set([...exactModels, ...(await store.listChampions()).map((c) => c.model)]),
     ],

@@ -1,5 +1,5 @@
 /**
- * The SQS FIFO message for a promotion event, shared by both queue adapters: group = registered
+ * The SQS FIFO message for a promotion event, used by the queue adapter (sqsEventQueue.ts): group = registered
  * model (one model's events in order), dedup id = the event's source and delivery id.
  *
  * @example

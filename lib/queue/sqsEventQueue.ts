@@ -3,7 +3,7 @@
  * order, different models in parallel), `MessageDeduplicationId` = the sender's delivery id.
  *
  * @example
- *   const queue = new SqsEventQueue(new SQSClient({}), process.env.PROMOTION_QUEUE_URL!);
+ *   const queue = new SqsEventQueue(sqsClient(), process.env.PROMOTION_QUEUE_URL!);
  *   await queue.enqueue(event);
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -14,7 +14,7 @@ import { sendMessageInput } from './fifoMessage';
 
 export class SqsEventQueue implements EventQueue {
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: Pick<SQSClient, 'send'>,
     private readonly queueUrl: string,
   ) {}
 

@@ -10,6 +10,7 @@
  *     query: { name: 'fraud', version: '3' },
  *   });
  */
+import { parseJson } from '../../events/json';
 import { RegistryRequestError, RegistryResponseError, RegistryUnavailableError } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -62,12 +63,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : {};
-  } catch {
-    return undefined;
-  }
+/** A response body as JSON: an empty body is `{}`, a malformed one `undefined` (reported by the caller). */
+function responseJson(text: string): unknown {
+  if (!text) return {};
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 export class HttpClient {
@@ -121,7 +121,7 @@ export class HttpClient {
         continue;
       }
       this.report(method, path, response.status, started, attempt);
-      const body = parseJson(text);
+      const body = responseJson(text);
       if (response.ok) {
         if (body === undefined) throw new RegistryResponseError(operation, `not JSON: ${text.slice(0, 100)}`);
         return body;

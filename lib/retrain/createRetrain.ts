@@ -8,7 +8,7 @@
  *   });
  *   await trigger.trigger(request);
  */
-import type { SignedJsonClient } from '../aws/signedJsonClient';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Policy } from '../domain/policy';
 import { HttpClient } from '../registry/httpClient';
 import { DatabricksJobRetrainTrigger } from './databricksJobRetrain';
@@ -25,8 +25,8 @@ export interface RetrainDeps {
   /** The workspace URL and a token allowed to run the job; required for `databricks-job` targets. */
   databricksHost?: string;
   databricksToken?: string;
-  /** An SQS JSON-protocol client (sqsJsonClient); required for `sqs` targets. */
-  sqsClient?: Pick<SignedJsonClient, 'call'>;
+  /** The official SQS client (lib/adapters/awsClients.ts `sqsClient`); required for `sqs` targets. */
+  sqsClient?: Pick<SQSClient, 'send'>;
   /** Passed to the HTTP clients (tests). */
   fetch?: typeof globalThis.fetch;
 }

@@ -10,7 +10,7 @@
  *     if (error instanceof RetrainError && error.retryable) throw error; // SQS redelivers
  *   }
  */
-import { AwsRequestError } from '../aws/errors';
+import { awsFailure } from '../adapters/awsErrors';
 import { RegistryRequestError, RegistryResponseError, RegistryUnavailableError } from '../registry/errors';
 import type { RetrainTargetKind } from './ports';
 
@@ -88,10 +88,12 @@ export function retrainError(target: RetrainTargetKind, error: unknown): unknown
     return new RetrainRejectedError(target, error.status, error.errorCode, error.detail, options);
   }
   if (error instanceof RegistryResponseError) return new RetrainResponseError(target, error.issues, options);
-  if (error instanceof AwsRequestError) {
-    return error.retryable
-      ? new RetrainUnavailableError(target, error.statusCode, error.message, options)
-      : new RetrainRejectedError(target, error.statusCode, error.code, error.message, options);
+  const failure = awsFailure(error);
+  if (failure) {
+    const message = `${target}.SendMessage failed: ${failure.code}: ${failure.message}`;
+    return failure.retryable
+      ? new RetrainUnavailableError(target, failure.statusCode, message, options)
+      : new RetrainRejectedError(target, failure.statusCode, failure.code, message, options);
   }
   return error;
 }

@@ -4,10 +4,11 @@
  * parameter may hold several values (one per line, or comma-separated) to allow rotation.
  *
  * @example
- *   const secrets = new SsmSecretStore(ssmClient(signingFromEnvironment()));
+ *   const secrets = new SsmSecretStore(ssmClient());
  *   await secrets.values('/baton/prod/mlflow-webhook-secrets'); // ['new', 'old']
  */
-import { AwsRequestError } from '../aws/errors';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { awsFailure } from '../adapters/awsErrors';
 import { ServiceUnavailableError } from '../http/errors';
 
 export interface SecretStore {
@@ -15,10 +16,8 @@ export interface SecretStore {
   values(name: string): Promise<string[]>;
 }
 
-/** The one SSM operation the store needs, as SignedJsonClient (ssmClient.ts) offers it. */
-export interface SsmCaller {
-  call<T>(operation: 'GetParameter', input: { Name: string; WithDecryption: boolean }): Promise<T>;
-}
+/** The official SSM client (lib/adapters/awsClients.ts `ssmClient`), or a fake `send` in tests. */
+export type SsmCaller = Pick<SSMClient, 'send'>;
 
 export class SecretUnavailableError extends ServiceUnavailableError {
   constructor(name: string, cause: unknown) {
@@ -48,14 +47,13 @@ export class SsmSecretStore implements SecretStore {
     if (cached && cached.expires > this.now()) return cached.values;
     let values: string[];
     try {
-      const { Parameter } = await this.ssm.call<{ Parameter?: { Value?: string } }>('GetParameter', {
-        Name: name,
-        WithDecryption: true,
-      });
+      const { Parameter } = await this.ssm.send(
+        new GetParameterCommand({ Name: name, WithDecryption: true }),
+      );
       values = splitSecretValues(Parameter?.Value ?? '');
     } catch (error) {
       // Not configured is an answer (no values); anything else is an outage the caller maps to 503.
-      if (!(error instanceof AwsRequestError && error.code === 'ParameterNotFound')) {
+      if (awsFailure(error)?.code !== 'ParameterNotFound') {
         throw new SecretUnavailableError(name, error);
       }
       values = [];

@@ -23,17 +23,33 @@
  *   await serving.prepare('fraud-prod', [champion, challenger]); // challenger joins at 0 %
  *   await serving.setWeights('fraud-prod', { '3': 90, '4': 10 });
  */
-import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
 import type { HttpClient, HttpMethod } from '../registry/httpClient';
 import {
+  busy,
+  checkWeights,
+  type Endpoint,
+  type Entity,
+  endpointSchema,
+  entityFor,
+  inProgress,
+  isReady,
+  type Route,
+  routesFor,
+  sameWeights,
+  serves,
+  sharesOf,
+  trafficOf,
+} from './databricksConfig';
+import {
   DatabricksRequestError,
   DatabricksResponseError,
-  DatabricksWeightsError,
   DatabricksWeightsMismatchError,
   databricksError,
-} from './databricksErrors';
-import { EndpointNotFoundError, ServingError, UnknownVariantError } from './errors';
+  EndpointNotFoundError,
+  ServingError,
+  UnknownVariantError,
+} from './errors';
 import {
   type EndpointTraffic,
   type ServedModel,
@@ -41,38 +57,6 @@ import {
   type Weights,
   weightsOf,
 } from './ports';
-
-/** The served-entity fields a config update accepts; GET returns more (state, creator…), which are dropped. */
-const servedEntitySchema = z.object({
-  name: z.string(),
-  entity_name: z.optional(z.string()),
-  entity_version: z.optional(z.string()),
-  workload_size: z.optional(z.string()),
-  workload_type: z.optional(z.string()),
-  scale_to_zero_enabled: z.optional(z.boolean()),
-  environment_vars: z.optional(z.record(z.string(), z.string())),
-  instance_profile_arn: z.optional(z.string()),
-});
-const routeSchema = z.object({
-  served_model_name: z.optional(z.string()),
-  served_entity_name: z.optional(z.string()),
-  traffic_percentage: z.number(),
-});
-const configSchema = z.object({
-  served_entities: z._default(z.array(servedEntitySchema), []),
-  traffic_config: z.optional(z.object({ routes: z._default(z.array(routeSchema), []) })),
-});
-const endpointSchema = z.object({
-  name: z.string(),
-  state: z.object({ ready: z.string(), config_update: z._default(z.string(), 'NOT_UPDATING') }),
-  config: z.optional(configSchema),
-  pending_config: z.optional(configSchema),
-});
-
-type Endpoint = z.infer<typeof endpointSchema>;
-type Config = z.infer<typeof configSchema>;
-type Entity = z.infer<typeof servedEntitySchema>;
-type Route = { served_model_name: string; traffic_percentage: number };
 
 export interface DatabricksEndpointOptions {
   /** An HttpClient on the workspace URL with a bearer token (PAT or OAuth). */
@@ -83,82 +67,6 @@ export interface DatabricksEndpointOptions {
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
-}
-
-/**
- * The served-entity name Baton gives a model version.
- *
- * @example
- *   servedEntityName('main.ml.fraud', '4'); // 'main-ml-fraud-4'
- */
-export function servedEntityName(model: string, version: string): string {
-  return `${model.replace(/[^A-Za-z0-9_-]/g, '-')}-${version}`;
-}
-
-const inProgress = (e: Endpoint) => e.state.config_update === 'IN_PROGRESS';
-const isReady = (e: Endpoint) => e.state.ready === 'READY' && !inProgress(e);
-const serves = (m: ServedModel) => (e: Entity) =>
-  e.entity_version === m.version && (e.entity_name === undefined || e.entity_name === m.model);
-
-function entityFor(m: ServedModel): Entity {
-  return {
-    name: servedEntityName(m.model, m.version),
-    entity_name: m.model,
-    entity_version: m.version,
-    workload_size: m.tags['databricks.workload_size'] ?? m.settings?.instanceType ?? 'Small',
-    scale_to_zero_enabled: false,
-  };
-}
-
-/** Percent per served-entity name; a lone entity without routes gets all traffic, as Databricks does. */
-function sharesOf(config: Config | undefined): Map<string, number> {
-  const shares = new Map<string, number>();
-  for (const r of config?.traffic_config?.routes ?? []) {
-    const name = r.served_entity_name ?? r.served_model_name;
-    if (name) shares.set(name, (shares.get(name) ?? 0) + r.traffic_percentage);
-  }
-  const only = config?.served_entities.length === 1 ? config.served_entities[0] : undefined;
-  if (only && shares.size === 0) shares.set(only.name, 100);
-  return shares;
-}
-
-/** One route per entity, as given by `weightOf`; all to the first entity when that gives none. */
-function routesFor(entities: Entity[], weightOf: (e: Entity, index: number) => number): Route[] {
-  const routes = entities.map((e, i) => ({ served_model_name: e.name, traffic_percentage: weightOf(e, i) }));
-  if (routes.length > 0 && routes.every((r) => r.traffic_percentage === 0))
-    routes[0]!.traffic_percentage = 100;
-  return routes;
-}
-
-function trafficOf(e: Endpoint, which: 'live' | 'target'): EndpointTraffic {
-  const config = which === 'target' && inProgress(e) ? (e.pending_config ?? e.config) : e.config;
-  const shares = sharesOf(config);
-  return {
-    endpoint: e.name,
-    status: e.state.config_update,
-    ready: isReady(e),
-    variants: (config?.served_entities ?? []).map((s) => ({
-      variant: s.name,
-      version: s.entity_version ?? '',
-      weight: shares.get(s.name) ?? 0,
-    })),
-  };
-}
-
-const busy = (e: Endpoint): EndpointTraffic => ({ ...trafficOf(e, 'live'), ready: false });
-
-function sameWeights(a: Weights, b: Weights): boolean {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((v) => (a[v] ?? 0) === (b[v] ?? 0));
-}
-
-function checkWeights(endpoint: string, weights: Weights): void {
-  const values = Object.values(weights);
-  if (!values.every((w) => Number.isInteger(w) && w >= 0 && w <= 100)) {
-    throw new DatabricksWeightsError(endpoint, weights, 'weights must be whole percentages');
-  }
-  if (values.reduce((sum, w) => sum + w, 0) !== 100) {
-    throw new DatabricksWeightsError(endpoint, weights, 'weights must sum to 100');
-  }
 }
 
 export class DatabricksEndpoint implements ServingEndpoint {

@@ -11,14 +11,24 @@
  * Models stay after finalise: the archive may need them to roll back.
  *
  * @example
- *   const serving = new SageMakerEndpoint({ client: sageMakerClient({ region, credentials }),
+ *   const serving = new SageMakerEndpoint({ client: sageMakerClient(),
  *     executionRoleArn: 'arn:aws:iam::123456789012:role/baton-models' });
  *   await serving.prepare('fraud-prod', [champion, challenger]);
  *   await serving.setWeights('fraud-prod', { '3': 90, '4': 10 });
  */
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  type SageMakerClient,
+  UpdateEndpointCommand,
+  UpdateEndpointWeightsAndCapacitiesCommand,
+} from '@aws-sdk/client-sagemaker';
 import * as z from 'zod/mini';
-import { AwsRequestError } from '../aws/errors';
-import { SignedJsonClient, type SignedJsonClientOptions } from '../aws/signedJsonClient';
+import { awsFailure } from '../adapters/awsErrors';
 import {
   EndpointNotFoundError,
   ServingError,
@@ -48,7 +58,8 @@ import {
 export { sageMakerModelName };
 
 export interface SageMakerEndpointOptions {
-  client: SignedJsonClient;
+  /** The official SageMaker client (lib/adapters/awsClients.ts `sageMakerClient`). */
+  client: Pick<SageMakerClient, 'send'>;
   /** The role models run as when the policy names none. */
   executionRoleArn?: string;
   /** How long prepare, setWeights and finalise wait for the endpoint to be InService; default 20000 ms. */
@@ -57,28 +68,17 @@ export interface SageMakerEndpointOptions {
   pollMs?: number;
 }
 
-/**
- * A SignedJsonClient for SageMaker's API (awsJson1_1); AWS_ENDPOINT_URL_SAGEMAKER redirects it.
- *
- * @example
- *   const ssm = new SSMClient({});
- *   const client = sageMakerClient({ region: ssm.config.region, credentials: ssm.config.credentials });
- */
-export function sageMakerClient(
-  options: Pick<
-    SignedJsonClientOptions,
-    'region' | 'credentials' | 'env' | 'fetch' | 'timeoutMs' | 'retries'
-  >,
-): SignedJsonClient {
-  return new SignedJsonClient({
-    ...options,
-    service: 'sagemaker',
-    endpointPrefix: 'api.sagemaker',
-    target: 'SageMaker',
-    version: '1.1',
-    endpointEnvName: 'SAGEMAKER',
-  });
-}
+/** The SageMaker operations the adapter calls, by name. */
+const commands = {
+  CreateEndpoint: CreateEndpointCommand,
+  CreateEndpointConfig: CreateEndpointConfigCommand,
+  CreateModel: CreateModelCommand,
+  DescribeEndpoint: DescribeEndpointCommand,
+  DescribeEndpointConfig: DescribeEndpointConfigCommand,
+  DescribeModel: DescribeModelCommand,
+  UpdateEndpoint: UpdateEndpointCommand,
+  UpdateEndpointWeightsAndCapacities: UpdateEndpointWeightsAndCapacitiesCommand,
+} as const;
 
 const describeEndpointOutput = z.looseObject({
   EndpointName: z.string(),
@@ -277,17 +277,22 @@ export class SageMakerEndpoint implements ServingEndpoint {
    * One SageMaker call with its failures translated; resolves undefined when the call fails with a
    * ValidationException whose message matches `tolerate` (not found, already exists).
    */
-  private async send(operation: string, input: object, tolerate?: RegExp): Promise<unknown> {
+  private async send(operation: keyof typeof commands, input: object, tolerate?: RegExp): Promise<unknown> {
     try {
-      return await this.options.client.call(operation, input);
+      // Inputs are built (and outputs parsed) by this adapter's own zod schemas.
+      const Command = commands[operation] as unknown as new (input: object) => never;
+      return await this.options.client.send(new Command(input));
     } catch (error) {
-      if (!(error instanceof AwsRequestError)) throw error;
-      if (tolerate && error.code === 'ValidationException' && tolerate.test(error.message)) return undefined;
+      const failure = awsFailure(error);
+      if (!failure) throw error;
+      if (tolerate && failure.code === 'ValidationException' && tolerate.test(failure.message))
+        return undefined;
+      const message = `sagemaker.${operation} failed: ${failure.code}: ${failure.message}`;
       // An endpoint busy with an update refuses changes ("Cannot update in-progress endpoint").
-      if (error.retryable || /in-progress|in progress/i.test(error.message)) {
-        throw new ServingUnavailableError(error.message, { cause: error });
+      if (failure.retryable || /in-progress|in progress/i.test(failure.message)) {
+        throw new ServingUnavailableError(message, { cause: error });
       }
-      throw new ServingError(error.message, { cause: error });
+      throw new ServingError(message, { cause: error });
     }
   }
 }

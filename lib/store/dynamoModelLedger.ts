@@ -6,15 +6,16 @@
  *   pk RETRAIN         sk <model>                                when retraining was last requested
  *   pk AUDIT#<model>   sk <ISO time>#-#<n>                       model-level audit entries
  *
- * Speaks DynamoDB through the small signed client (lib/aws/dynamoDocuments).
+ * Speaks DynamoDB through the official DocumentClient (injected: lib/adapters/dynamoClient.ts).
  *
  * @example
- *   const ledger = new DynamoModelLedger(new DynamoDocuments(dynamoJsonClient(signingFromEnvironment())), 'baton-prod');
+ *   const ledger = new DynamoModelLedger(dynamoDocumentClient(), 'baton-prod');
  *   await ledger.takeLease('fraud-detector', '7', new Date().toISOString());
  */
-import { type DynamoDocuments, isConditionFailure } from '../aws/dynamoDocuments';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/state';
 import type { ModelLedger } from '../promotion/ports';
+import { type DynamoDocuments, getItem, isConditionFailure, queryAll } from './dynamoTable';
 import { LeaseBusyError } from './errors';
 
 const alertRetentionSeconds = 30 * 24 * 3600;
@@ -23,12 +24,12 @@ export class DynamoModelLedger implements ModelLedger {
   private auditSeq = 0;
 
   constructor(
-    private readonly db: Pick<DynamoDocuments, 'get' | 'put' | 'delete' | 'query'>,
+    private readonly db: DynamoDocuments,
     private readonly table: string,
   ) {}
 
   async leaseHolder(model: string): Promise<string | null> {
-    const item = await this.db.get({
+    const item = await getItem(this.db, {
       TableName: this.table,
       Key: { pk: 'LEASE', sk: model },
       ConsistentRead: true,
@@ -38,12 +39,14 @@ export class DynamoModelLedger implements ModelLedger {
 
   async takeLease(model: string, version: string, at: string): Promise<void> {
     try {
-      await this.db.put({
-        TableName: this.table,
-        Item: { pk: 'LEASE', sk: model, model, version, at },
-        ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
-        ExpressionAttributeValues: { ':version': version },
-      });
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: 'LEASE', sk: model, model, version, at },
+          ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
+          ExpressionAttributeValues: { ':version': version },
+        }),
+      );
     } catch (error) {
       if (isConditionFailure(error)) throw new LeaseBusyError(model, version, error);
       throw error;
@@ -52,12 +55,14 @@ export class DynamoModelLedger implements ModelLedger {
 
   async releaseLease(model: string, version: string): Promise<void> {
     try {
-      await this.db.delete({
-        TableName: this.table,
-        Key: { pk: 'LEASE', sk: model },
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': version },
-      });
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: 'LEASE', sk: model },
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': version },
+        }),
+      );
     } catch (error) {
       // Held by another version, or already free: nothing of ours to release.
       if (!isConditionFailure(error)) throw error;
@@ -66,12 +71,12 @@ export class DynamoModelLedger implements ModelLedger {
 
   async alertHistory(model: string, fingerprint: string, episode: string) {
     const [acted, seen] = await Promise.all([
-      this.db.get({
+      getItem(this.db, {
         TableName: this.table,
         Key: { pk: `ALERTS#${model}`, sk: `ACTED#${episode}` },
         ConsistentRead: true,
       }),
-      this.db.query({
+      queryAll(this.db, {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': `ALERTS#${model}`, ':prefix': `SEEN#${fingerprint}#` },
@@ -91,26 +96,30 @@ export class DynamoModelLedger implements ModelLedger {
   ): Promise<void> {
     const expiresAt = Math.floor(Date.parse(record.at) / 1000) + alertRetentionSeconds;
     const pk = `ALERTS#${model}`;
-    await this.db.put({
-      TableName: this.table,
-      Item: {
-        pk,
-        sk: `SEEN#${record.fingerprint}#${record.at}`,
-        at: record.at,
-        action: record.action,
-        expiresAt,
-      },
-    });
-    if (record.acted) {
-      await this.db.put({
+    await this.db.send(
+      new PutCommand({
         TableName: this.table,
-        Item: { pk, sk: `ACTED#${record.episode}`, at: record.at, action: record.action, expiresAt },
-      });
+        Item: {
+          pk,
+          sk: `SEEN#${record.fingerprint}#${record.at}`,
+          at: record.at,
+          action: record.action,
+          expiresAt,
+        },
+      }),
+    );
+    if (record.acted) {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk, sk: `ACTED#${record.episode}`, at: record.at, action: record.action, expiresAt },
+        }),
+      );
     }
   }
 
   async lastRetrain(model: string): Promise<string | null> {
-    const item = await this.db.get({
+    const item = await getItem(this.db, {
       TableName: this.table,
       Key: { pk: 'RETRAIN', sk: model },
       ConsistentRead: true,
@@ -119,17 +128,21 @@ export class DynamoModelLedger implements ModelLedger {
   }
 
   async recordRetrain(model: string, at: string): Promise<void> {
-    await this.db.put({ TableName: this.table, Item: { pk: 'RETRAIN', sk: model, model, at } });
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'RETRAIN', sk: model, model, at } }),
+    );
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.db.put({
-      TableName: this.table,
-      Item: {
-        pk: `AUDIT#${entry.model}`,
-        sk: `${entry.at}#${entry.version ?? '-'}#m${this.auditSeq++}`,
-        ...entry,
-      },
-    });
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `AUDIT#${entry.model}`,
+          sk: `${entry.at}#${entry.version ?? '-'}#m${this.auditSeq++}`,
+          ...entry,
+        },
+      }),
+    );
   }
 }

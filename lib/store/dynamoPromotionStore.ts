@@ -8,16 +8,25 @@
  * Version records with a deadline also carry dueShard='due' and dueAt, the sparse DueIndex.
  * State and audit entries are written in one transaction, conditional on the revision read.
  *
- * Speaks DynamoDB through the small signed client (lib/aws/dynamoDocuments), so the worker and the
- * tick bundle no SDK client.
+ * Speaks DynamoDB through the official DocumentClient (injected: lib/adapters/dynamoClient.ts). The
+ * transaction carries a ClientRequestToken derived from the write itself, so when the SDK retries
+ * a transaction whose first attempt committed, DynamoDB recognises it instead of failing the
+ * revision guard (a false StaleStateError).
  *
  * @example
- *   const store = new DynamoPromotionStore(new DynamoDocuments(dynamoJsonClient(signingFromEnvironment())), 'baton-prod');
+ *   const store = new DynamoPromotionStore(dynamoDocumentClient(), 'baton-prod');
  *   await store.saveVersion(next, state?.revision ?? 0, audit);
  */
-import { cancellationReasons, type DynamoDocuments } from '../aws/dynamoDocuments';
+import { createHash } from 'node:crypto';
+import {
+  PutCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, auditEntrySchema, type VersionState, versionStateSchema } from '../domain/state';
 import type { EventFailure, PromotionStore } from '../promotion/ports';
+import { batchGetAll, cancellationReasons, type DynamoDocuments, getItem, queryAll } from './dynamoTable';
 import { StaleStateError, StoreError } from './errors';
 
 const modelKey = (model: string) => `MODEL#${model}`;
@@ -32,6 +41,16 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+/**
+ * The transaction's idempotency token (at most 36 characters): a hash of the whole write, so the
+ * SDK's retry of a committed attempt is recognised by DynamoDB, while another write of the same
+ * revision (a race, a redelivered event decided again) is not mistaken for it.
+ */
+function requestToken(next: VersionState, items: unknown): string {
+  const write = JSON.stringify([modelKey(next.model), versionKey(next.version), next.revision, items]);
+  return createHash('sha256').update(write).digest('hex').slice(0, 36);
+}
+
 /** Records are plain JSON; optional fields that are unset are simply absent. */
 function withoutUndefined<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -44,13 +63,13 @@ export interface DynamoPromotionStoreOptions {
 
 export class DynamoPromotionStore implements PromotionStore {
   constructor(
-    private readonly db: Pick<DynamoDocuments, 'get' | 'put' | 'query' | 'batchGet' | 'transactWrite'>,
+    private readonly db: DynamoDocuments,
     private readonly table: string,
     private readonly options: DynamoPromotionStoreOptions = {},
   ) {}
 
   async getVersion(model: string, version: string): Promise<VersionState | null> {
-    const item = await this.db.get({
+    const item = await getItem(this.db, {
       TableName: this.table,
       Key: { pk: modelKey(model), sk: versionKey(version) },
       ConsistentRead: true,
@@ -67,32 +86,39 @@ export class DynamoPromotionStore implements PromotionStore {
             ExpressionAttributeNames: { '#revision': 'revision' },
             ExpressionAttributeValues: { ':expected': expectedRevision },
           };
-    try {
-      await this.db.transactWrite([
-        {
-          Put: {
-            TableName: this.table,
-            Item: {
-              pk: modelKey(next.model),
-              sk: versionKey(next.version),
-              ...withoutUndefined(next),
-              // Only records with a deadline are in the sparse DueIndex.
-              ...(next.dueAt !== undefined && { dueShard: dueShard }),
-            },
-            ...guard,
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: modelKey(next.model),
+            sk: versionKey(next.version),
+            ...withoutUndefined(next),
+            // Only records with a deadline are in the sparse DueIndex.
+            ...(next.dueAt !== undefined && { dueShard: dueShard }),
           },
+          ...guard,
         },
-        ...audit.map((entry, i) => ({
-          Put: {
-            TableName: this.table,
-            Item: { pk: auditKey(entry.model), sk: `${entry.at}#${entry.version ?? '-'}#${i}`, ...entry },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        })),
-      ]);
+      },
+      ...audit.map((entry, i) => ({
+        Put: {
+          TableName: this.table,
+          Item: { pk: auditKey(entry.model), sk: `${entry.at}#${entry.version ?? '-'}#${i}`, ...entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+    ];
+    try {
+      await this.db.send(
+        new TransactWriteCommand({ TransactItems: items, ClientRequestToken: requestToken(next, items) }),
+      );
     } catch (error) {
       // A false revision guard (or an audit key already taken) cancels the transaction: someone wrote first.
-      if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
+      // A token already used for another write means the same: another writer took this revision.
+      if (
+        cancellationReasons(error)?.includes('ConditionalCheckFailed') ||
+        (error as Error).name === 'IdempotentParameterMismatchException'
+      ) {
         throw new StaleStateError(next.model, next.version, error);
       }
       throw new StoreError(`could not store ${next.model} v${next.version}`, { cause: error });
@@ -100,13 +126,13 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   private async queryAll(pk: string, prefix?: string): Promise<Record<string, unknown>[]> {
-    return this.db.query({
+    const input: QueryCommandInput = {
       TableName: this.table,
       KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk, ...(prefix && { ':prefix': prefix }) },
       ConsistentRead: true,
-      ...(this.options.pageSize !== undefined && { pageSize: this.options.pageSize }),
-    });
+    };
+    return queryAll(this.db, input, this.options.pageSize);
   }
 
   async listVersions(model: string): Promise<VersionState[]> {
@@ -121,10 +147,9 @@ export class DynamoPromotionStore implements PromotionStore {
 
   async knownVersions(model: string, versions: string[]): Promise<Set<string>> {
     const known = new Set<string>();
-    // BatchGetItem takes at most 100 keys; unprocessed keys are asked for again by batchGet.
+    // BatchGetItem takes at most 100 keys; unprocessed keys are asked for again by batchGetAll.
     for (let i = 0; i < versions.length; i += 100) {
-      const items = await this.db.batchGet({
-        TableName: this.table,
+      const items = await batchGetAll(this.db, this.table, {
         Keys: versions.slice(i, i + 100).map((v) => ({ pk: modelKey(model), sk: versionKey(v) })),
         ProjectionExpression: '#version',
         ExpressionAttributeNames: { '#version': 'version' },
@@ -135,20 +160,22 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   async recordFailure(failure: EventFailure): Promise<void> {
-    await this.db.put({
-      TableName: this.table,
-      Item: {
-        pk: failureKey(failure.model),
-        sk: `${failure.at}#${failure.messageId}#${failure.receiveCount}`,
-        ...failure,
-        // Kept as long as SQS keeps the message (14 days), then expired by the table's TTL.
-        expiresAt: Math.floor(Date.parse(failure.at) / 1000) + 14 * 86_400,
-      },
-    });
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: failureKey(failure.model),
+          sk: `${failure.at}#${failure.messageId}#${failure.receiveCount}`,
+          ...failure,
+          // Kept as long as SQS keeps the message (14 days), then expired by the table's TTL.
+          expiresAt: Math.floor(Date.parse(failure.at) / 1000) + 14 * 86_400,
+        },
+      }),
+    );
   }
 
   async listFailures(model: string, limit = 20): Promise<EventFailure[]> {
-    const items = await this.db.query({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': failureKey(model) },
@@ -162,7 +189,7 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   async getChampion(model: string): Promise<string | null> {
-    const item = await this.db.get({
+    const item = await getItem(this.db, {
       TableName: this.table,
       Key: { pk: 'CHAMPIONS', sk: model },
       ConsistentRead: true,
@@ -171,7 +198,9 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   async setChampion(model: string, version: string, at: string): Promise<void> {
-    await this.db.put({ TableName: this.table, Item: { pk: 'CHAMPIONS', sk: model, model, version, at } });
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'CHAMPIONS', sk: model, model, version, at } }),
+    );
   }
 
   async listChampions(): Promise<Array<{ model: string; version: string }>> {
@@ -183,7 +212,7 @@ export class DynamoPromotionStore implements PromotionStore {
     nowMs: number,
     limit = 100,
   ): Promise<Array<{ model: string; version: string; dueAt: number }>> {
-    const items = await this.db.query({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       IndexName: 'DueIndex',
       KeyConditionExpression: 'dueShard = :due AND dueAt <= :now',
@@ -198,7 +227,7 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   async getWatermark(): Promise<number | null> {
-    const item = await this.db.get({
+    const item = await getItem(this.db, {
       TableName: this.table,
       Key: { pk: 'RECONCILER', sk: 'WATERMARK' },
       ConsistentRead: true,
@@ -207,6 +236,8 @@ export class DynamoPromotionStore implements PromotionStore {
   }
 
   async setWatermark(ms: number): Promise<void> {
-    await this.db.put({ TableName: this.table, Item: { pk: 'RECONCILER', sk: 'WATERMARK', ms } });
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'RECONCILER', sk: 'WATERMARK', ms } }),
+    );
   }
 }

@@ -3,13 +3,13 @@
  * use (or two clicks at once) finds it taken. The id is a hash of the token's decoded claims
  * (`approvalTokenId(claims)`), never of the text received: every spelling of one link, and the
  * same claims signed with a rotated key, share one record. Claims expire with the table's TTL.
- * Speaks DynamoDB through the small signed client (lib/aws/dynamoDocuments), so the approvals
- * function bundles no SDK client.
+ * Speaks DynamoDB through the official DocumentClient (injected: lib/adapters/dynamoClient.ts).
  *
  * @example
  *   if (!(await ledger.claim(approvalTokenId(claims), claims.exp))) return alreadyUsedPage();
  */
-import { type DynamoDocuments, isConditionFailure } from '../aws/dynamoDocuments';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDocuments, getItem, isConditionFailure } from './dynamoTable';
 
 export interface TokenLedger {
   /** true when this call claimed the token (by its claims' id); false when it was already used. */
@@ -21,17 +21,19 @@ export interface TokenLedger {
 
 export class DynamoTokenLedger implements TokenLedger {
   constructor(
-    private readonly db: Pick<DynamoDocuments, 'get' | 'put' | 'delete'>,
+    private readonly db: DynamoDocuments,
     private readonly table: string,
   ) {}
 
   async claim(id: string, expiresAtSeconds: number): Promise<boolean> {
     try {
-      await this.db.put({
-        TableName: this.table,
-        Item: { pk: `TOKEN#${id}`, sk: 'USED', expiresAt: expiresAtSeconds + 86_400 },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      });
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `TOKEN#${id}`, sk: 'USED', expiresAt: expiresAtSeconds + 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -40,7 +42,7 @@ export class DynamoTokenLedger implements TokenLedger {
   }
 
   async isUsed(id: string): Promise<boolean> {
-    const item = await this.db.get({
+    const item = await getItem(this.db, {
       TableName: this.table,
       Key: { pk: `TOKEN#${id}`, sk: 'USED' },
       ConsistentRead: true,
@@ -49,6 +51,6 @@ export class DynamoTokenLedger implements TokenLedger {
   }
 
   async release(id: string): Promise<void> {
-    await this.db.delete({ TableName: this.table, Key: { pk: `TOKEN#${id}`, sk: 'USED' } });
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: `TOKEN#${id}`, sk: 'USED' } }));
   }
 }

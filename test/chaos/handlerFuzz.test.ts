@@ -4,6 +4,9 @@
  * mapping is the one Lambda runs, and what reaches SQS is checked as the worker and SQS FIFO will
  * read it.
  */
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,9 +14,6 @@ import { promotionEventSchema } from '../../events/promotionEvent';
 import { handler as approvalsHandler } from '../../functions/approvals';
 import { handler as registryHandler } from '../../functions/registryWebhook';
 import { handler as slackHandler } from '../../functions/slackInteractions';
-import { fromAttributes } from '../../lib/aws/dynamoAttributes';
-import { AwsRequestError } from '../../lib/aws/errors';
-import { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import type { HttpResult } from '../../lib/http/apiGateway';
 import { signApprovalToken } from '../../lib/ingress/approvalToken';
 import {
@@ -44,20 +44,22 @@ interface SentMessage {
 /** What the stubbed AWS saw: messages sent to SQS, token claims in DynamoDB; and whether SQS is down. */
 const aws = { sent: [] as SentMessage[], claims: new Set<string>(), sqsDown: false };
 
-/** SSM, SQS and DynamoDB as the functions call them through the signed JSON client, in memory. */
-async function answer(operation: string, input: Record<string, any>): Promise<unknown> {
-  if (operation === 'GetParameter') return { Parameter: { Value: keys[input.Name] } };
-  if (operation === 'SendMessage') {
-    if (aws.sqsDown) throw new AwsRequestError('sqs', operation, 'NetworkError', undefined, 'ECONNREFUSED');
+/** SSM, SQS and DynamoDB as the functions call them through the official clients' `send`, in memory. */
+async function answer(command: { input: Record<string, any> }): Promise<unknown> {
+  const { input } = command;
+  const operation = command.constructor.name;
+  if (operation === 'GetParameterCommand') return { Parameter: { Value: keys[input.Name] } };
+  if (operation === 'SendMessageCommand') {
+    if (aws.sqsDown) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     aws.sent.push(input as SentMessage);
     return { MessageId: 'm-1' };
   }
-  const pk = String(fromAttributes(input.Key ?? input.Item).pk);
-  if (operation === 'GetItem') return aws.claims.has(pk) ? { Item: input.Key } : {};
-  if (operation === 'DeleteItem') aws.claims.delete(pk);
-  if (operation === 'PutItem') {
+  const pk = String((input.Key ?? input.Item).pk);
+  if (operation === 'GetCommand') return aws.claims.has(pk) ? { Item: input.Key } : {};
+  if (operation === 'DeleteCommand') aws.claims.delete(pk);
+  if (operation === 'PutCommand') {
     if (aws.claims.has(pk)) {
-      throw new AwsRequestError('dynamodb', operation, 'ConditionalCheckFailedException', 400, 'taken');
+      throw new ConditionalCheckFailedException({ message: 'taken', $metadata: { httpStatusCode: 400 } });
     }
     aws.claims.add(pk);
   }
@@ -86,7 +88,8 @@ beforeAll(() => {
     AWS_SESSION_TOKEN: 'session',
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  vi.spyOn(SignedJsonClient.prototype, 'call').mockImplementation(answer as never);
+  // Every SDK client (SQS, SSM, the DynamoDB DocumentClient) inherits this one `send`.
+  vi.spyOn(Object.getPrototypeOf(SQSClient.prototype), 'send').mockImplementation(answer as never);
 });
 
 afterAll(() => {

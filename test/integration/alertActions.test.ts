@@ -10,14 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import { renderSlackMessage } from '../../lib/notify/slackBlocks';
 import { verifyRetrainSignature } from '../../lib/retrain/httpRetrain';
-import { sageMakerClient } from '../../lib/serving/sagemakerEndpoint';
 import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig, localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { type TestSageMaker, testSageMaker } from '../support/awsCalls';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { promotionQueueDrained } from '../support/queueWaits';
@@ -28,7 +27,7 @@ let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
 let store: DynamoPromotionStore;
 let probe: Awaited<ReturnType<typeof notificationProbe>>;
-let sagemaker: SignedJsonClient;
+let sagemaker: TestSageMaker;
 let sns: SNSClient;
 let retrainer: Awaited<ReturnType<typeof startReceiver>>;
 const model = uniqueName('alrt-fraud');
@@ -63,7 +62,7 @@ retrain:
   store = testStore(stack);
   probe = await notificationProbe(stack);
   sns = new SNSClient(awsClientConfig(stack.aws));
-  sagemaker = sageMakerClient({
+  sagemaker = testSageMaker({
     region: stack.aws.region,
     credentials: localCredentials,
     env: { AWS_ENDPOINT_URL: stack.aws.endpoint },

@@ -3,10 +3,11 @@
  * state with SetAlarmState, then read back by name — including one that does not exist.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { CloudWatchAlarmReader, cloudWatchClient } from '../../lib/monitoring/cloudwatchAlarms';
+import { CloudWatchAlarmReader } from '../../lib/monitoring/cloudwatchAlarms';
+import { testCloudWatch } from '../support/awsCalls';
 import { uniqueName } from '../support/localStack';
 
-const client = cloudWatchClient({
+const client = testCloudWatch({
   region: 'eu-north-1',
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   env: { AWS_ENDPOINT_URL: inject('motoUrl') },
@@ -66,20 +67,16 @@ describe('CloudWatch alarm states', () => {
   });
 
   it('reads more names than one request may carry, 100 at a time', async () => {
-    const batches: number[] = [];
-    const counting = cloudWatchClient({
+    const counting = testCloudWatch({
       region: 'eu-north-1',
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       env: { AWS_ENDPOINT_URL: inject('motoUrl') },
-      fetch: (url, init) => {
-        batches.push(JSON.parse(String(init?.body)).AlarmNames.length);
-        return fetch(url, init);
-      },
     });
     const many = Array.from({ length: 150 }, (_, i) => `${prefix}-absent-${i}`);
 
     const states = await new CloudWatchAlarmReader(counting).states([...many, names.latency]);
 
+    const batches = counting.sent.map((command) => command.input.AlarmNames.length);
     expect(batches).toEqual([100, 51]);
     expect(states).toHaveLength(151);
     expect(states.filter((s) => s.state === 'MISSING')).toHaveLength(150);

@@ -10,8 +10,12 @@ import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
 import { HttpClient } from '../../lib/registry/httpClient';
 import { DatabricksEndpoint } from '../../lib/serving/databricksEndpoint';
-import { DatabricksWeightsMismatchError } from '../../lib/serving/databricksErrors';
-import { EndpointNotFoundError, UnknownVariantError, WeightsMismatchError } from '../../lib/serving/errors';
+import {
+  DatabricksWeightsMismatchError,
+  EndpointNotFoundError,
+  UnknownVariantError,
+  WeightsMismatchError,
+} from '../../lib/serving/errors';
 import type { ServedModel } from '../../lib/serving/ports';
 import { type Received, type Reply, startReceiver } from '../support/receiver';
 

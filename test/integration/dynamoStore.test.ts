@@ -7,12 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
 import type { AuditEntry, VersionState } from '../../lib/domain/state';
-import { SnsNotifier, snsClient } from '../../lib/notify/snsNotifier';
+import { SnsNotifier } from '../../lib/notify/snsNotifier';
 import { DynamoModelLedger } from '../../lib/store/dynamoModelLedger';
 import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { LeaseBusyError, StaleStateError } from '../../lib/store/errors';
 import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { testSns } from '../support/awsCalls';
 import { testDocuments, testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 
@@ -176,10 +177,11 @@ describe('publishing a notification', () => {
   it('reaches a raw-delivery queue subscriber as the notification’s JSON', async () => {
     const probe = await notificationProbe(stack);
     const notifier = new SnsNotifier(
-      snsClient(
-        { region: stack.aws.region, credentials: localCredentials },
-        { env: { AWS_ENDPOINT_URL: stack.aws.endpoint } },
-      ),
+      testSns({
+        region: stack.aws.region,
+        credentials: localCredentials,
+        env: { AWS_ENDPOINT_URL: stack.aws.endpoint },
+      }),
       stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
     );
     const model = uniqueName('sns & <xml>');

@@ -14,8 +14,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionProcess } from '../../local/functionProcess';
 import { awsClientConfig } from '../../local/resources';
-import { functionProcess } from '../../local/runtime';
 import { queuePoller } from '../../local/sqsPoller';
 import type { LocalStack } from '../../local/stack';
 import { testStack, uniqueName } from '../support/localStack';

@@ -8,13 +8,13 @@ import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
-import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import { SqsEventQueue } from '../../lib/queue/sqsEventQueue';
-import { sageMakerClient, sageMakerModelName } from '../../lib/serving/sagemakerEndpoint';
+import { sageMakerModelName } from '../../lib/serving/sagemakerEndpoint';
 import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig, localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { type TestSageMaker, testSageMaker } from '../support/awsCalls';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { eventually, tagsOf } from '../support/registryWaits';
@@ -23,7 +23,7 @@ let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
 let store: DynamoPromotionStore;
 let probe: Awaited<ReturnType<typeof notificationProbe>>;
-let sagemaker: SignedJsonClient;
+let sagemaker: TestSageMaker;
 let queue: SqsEventQueue;
 const model = uniqueName('pin-fraud');
 const endpoint = 'pin-prod';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   api = mlflowApi(stack.mlflowUrl);
   store = testStore(stack);
   probe = await notificationProbe(stack);
-  sagemaker = sageMakerClient({
+  sagemaker = testSageMaker({
     region: stack.aws.region,
     credentials: localCredentials,
     env: { AWS_ENDPOINT_URL: stack.aws.endpoint },

@@ -13,6 +13,7 @@ import { type PromotionDeps, processEvent } from '../../lib/promotion/processEve
 import { MlflowRegistry } from '../../lib/registry/mlflowRegistry';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
+import { withNullDeps } from '../support/fakes';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 
 let stack: LocalStack;
@@ -36,13 +37,13 @@ beforeAll(async () => {
       return real.setAlias(name, alias, version);
     },
   });
-  deps = {
+  deps = withNullDeps({
     registry: crashing,
     store: testStore(stack),
     notifier: { publish: async () => undefined },
-    policyFor: (name) => policyFor(policies, name),
+    policyFor: (name: string) => policyFor(policies, name),
     now: () => new Date(),
-  };
+  });
 });
 afterAll(async () => {
   await stack?.stop();

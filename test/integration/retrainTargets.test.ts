@@ -8,12 +8,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
-import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import { createRetrain } from '../../lib/retrain/createRetrain';
 import { RetrainRejectedError } from '../../lib/retrain/errors';
 import { verifyRetrainSignature } from '../../lib/retrain/httpRetrain';
 import { type RetrainRequest, retrainRequestSchema } from '../../lib/retrain/ports';
-import { sqsJsonClient } from '../../lib/retrain/sqsRetrain';
+import { type TestSqs, testSqs } from '../support/awsCalls';
 import { type Received, startReceiver } from '../support/receiver';
 
 const region = 'ap-southeast-2';
@@ -152,7 +151,7 @@ describe('the HTTP target', () => {
 });
 
 describe('the SQS target', () => {
-  let sqs: SignedJsonClient;
+  let sqs: TestSqs;
   const receive = async (queueUrl: string) => {
     const out = await sqs.call<{
       Messages?: Array<{ MessageId: string; Body: string; Attributes?: Record<string, string> }>;
@@ -169,7 +168,7 @@ describe('the SQS target', () => {
       .QueueUrl;
 
   beforeAll(() => {
-    sqs = sqsJsonClient({
+    sqs = testSqs({
       region,
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       env: { AWS_ENDPOINT_URL_SQS: inject('motoUrl') },

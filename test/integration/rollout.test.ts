@@ -8,14 +8,12 @@ import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
-import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
-import { cloudWatchClient } from '../../lib/monitoring/cloudwatchAlarms';
 import { SqsEventQueue } from '../../lib/queue/sqsEventQueue';
-import { sageMakerClient } from '../../lib/serving/sagemakerEndpoint';
 import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig, localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { type TestCloudWatch, type TestSageMaker, testCloudWatch, testSageMaker } from '../support/awsCalls';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { eventually, tagsOf } from '../support/registryWaits';
@@ -24,8 +22,8 @@ let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
 let store: DynamoPromotionStore;
 let probe: Awaited<ReturnType<typeof notificationProbe>>;
-let sagemaker: SignedJsonClient;
-let cloudwatch: SignedJsonClient;
+let sagemaker: TestSageMaker;
+let cloudwatch: TestCloudWatch;
 let queue: SqsEventQueue;
 const model = uniqueName('roll-fraud');
 const endpoint = 'roll-prod';
@@ -44,8 +42,8 @@ beforeAll(async () => {
     credentials: localCredentials,
     env: { AWS_ENDPOINT_URL: stack.aws.endpoint },
   };
-  sagemaker = sageMakerClient(signing);
-  cloudwatch = cloudWatchClient(signing);
+  sagemaker = testSageMaker(signing);
+  cloudwatch = testCloudWatch(signing);
   queue = new SqsEventQueue(
     new SQSClient(awsClientConfig(stack.aws)),
     stack.resources.resolveString({ Ref: 'PromotionQueue' }),

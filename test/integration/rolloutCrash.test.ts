@@ -5,14 +5,16 @@
  * real MLflow server and the emulator's table and SageMaker endpoint, with the worker's use case
  * run in-process and the crash injected into the SageMaker client or the ledger.
  */
+
+import { UpdateEndpointWeightsAndCapacitiesCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
-import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import { type Policy, policySchema } from '../../lib/domain/policy';
 import { processEvent } from '../../lib/promotion/processEvent';
 import type { DynamoModelLedger } from '../../lib/store/dynamoModelLedger';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
+import type { TestSageMaker } from '../support/awsCalls';
 import { type InProcessWorker, inProcessWorker } from '../support/inProcessWorker';
 import { testStack, uniqueName } from '../support/localStack';
 
@@ -27,11 +29,11 @@ let crashAfterLease = false;
 let crashAfterRelease = false;
 
 /** SageMaker accepts the weights; then the worker dies before it can store the step. */
-function crashingAfterWeights(real: SignedJsonClient): SignedJsonClient {
-  return Object.assign(Object.create(real) as SignedJsonClient, {
-    async call(operation: string, input: object) {
-      const output = await real.call(operation, input);
-      if (operation === 'UpdateEndpointWeightsAndCapacities' && crashAfterWeights) {
+function crashingAfterWeights(real: TestSageMaker): TestSageMaker {
+  return Object.assign(Object.create(real) as TestSageMaker, {
+    async send(command: object) {
+      const output = await real.send(command as never);
+      if (command instanceof UpdateEndpointWeightsAndCapacitiesCommand && crashAfterWeights) {
         crashAfterWeights = false;
         throw new Error('injected crash after SageMaker accepted the weights');
       }

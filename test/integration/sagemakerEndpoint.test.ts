@@ -4,13 +4,13 @@
  * alone, each state read back from the emulator — through the adapter and through a raw call.
  */
 import { describe, expect, inject, it } from 'vitest';
-import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import { ServingConfigurationError, UnknownVariantError } from '../../lib/serving/errors';
 import type { ServedModel } from '../../lib/serving/ports';
-import { SageMakerEndpoint, sageMakerClient, sageMakerModelName } from '../../lib/serving/sagemakerEndpoint';
+import { SageMakerEndpoint, sageMakerModelName } from '../../lib/serving/sagemakerEndpoint';
+import { type TestSageMaker, testSageMaker } from '../support/awsCalls';
 import { uniqueName } from '../support/localStack';
 
-const client: SignedJsonClient = sageMakerClient({
+const client: TestSageMaker = testSageMaker({
   region: 'us-east-2',
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   env: { AWS_ENDPOINT_URL: inject('motoUrl') },

@@ -3,15 +3,20 @@
  * is proven against the real MLflow server and the emulator in test/integration.
  */
 import type { Notification } from '../../lib/domain/effects';
+import { emptyDirectory } from '../../lib/domain/people';
 import type { AuditEntry, VersionState } from '../../lib/domain/state';
+import { noApprovalDelivery } from '../../lib/promotion/approvalLinks';
 import type {
   EventFailure,
+  ModelLedger,
   ModelRegistry,
   ModelVersionInfo,
   Notifier,
   PromotionStore,
   RunInfo,
 } from '../../lib/promotion/ports';
+import type { PromotionDeps } from '../../lib/promotion/promotionDeps';
+import { NoneEndpoint } from '../../lib/serving/noneEndpoint';
 import { StaleStateError } from '../../lib/store/errors';
 
 export class MemoryRegistry implements ModelRegistry {
@@ -135,4 +140,45 @@ export class MemoryNotifier implements Notifier {
   async publish(notification: Notification) {
     this.published.push(notification);
   }
+}
+
+/** A port this test did not wire was asked to change something: fail loudly, as a missing dependency did. */
+const notWired = (what: string) => async (): Promise<never> => {
+  throw new Error(`this test wires no ${what}`);
+};
+
+/**
+ * The ports a unit test does not care about, as null objects: reads answer "nothing" (no lease, no
+ * alarms reported, no alert history), writes fail loudly. Pass what the test does care about.
+ */
+export function withNullDeps<
+  T extends Pick<PromotionDeps, 'registry' | 'store' | 'notifier' | 'policyFor' | 'now'>,
+>(deps: T & Partial<PromotionDeps>): PromotionDeps & T {
+  const ledger: ModelLedger = {
+    leaseHolder: async () => null,
+    takeLease: notWired('ledger'),
+    releaseLease: notWired('ledger'),
+    alertHistory: async () => ({ acted: false, firings: [] }),
+    recordAlert: notWired('ledger'),
+    lastRetrain: async () => null,
+    recordRetrain: notWired('ledger'),
+    appendAudit: notWired('ledger'),
+  };
+  const none = new NoneEndpoint();
+  return {
+    responder: { respond: async () => undefined },
+    approvalDelivery: noApprovalDelivery,
+    people: emptyDirectory,
+    ledger,
+    serving: () => none,
+    // An alarm nobody reports counts as no data, which the core treats as a pause.
+    alarms: { states: async () => [] },
+    retrain: (policy) => ({
+      kind: policy.retrain?.target.kind ?? 'http',
+      trigger: notWired('retraining target'),
+    }),
+    queue: { enqueue: notWired('queue') },
+    knownModels: async () => [],
+    ...deps,
+  };
 }

@@ -10,21 +10,22 @@
  *   await processEvent(await worker.dueNow(model, '1'), worker.deps);
  */
 import type { DecisionEvent, DueEvent, RegistryEvent } from '../../events/promotionEvent';
-import type { SignedJsonClient } from '../../lib/aws/signedJsonClient';
 import type { Policy } from '../../lib/domain/policy';
 import type { PromotionDeps } from '../../lib/promotion/processEvent';
 import { MlflowRegistry } from '../../lib/registry/mlflowRegistry';
-import { SageMakerEndpoint, sageMakerClient } from '../../lib/serving/sagemakerEndpoint';
+import { SageMakerEndpoint } from '../../lib/serving/sagemakerEndpoint';
 import { DynamoModelLedger } from '../../lib/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { type TestSageMaker, testSageMaker } from './awsCalls';
+import { withNullDeps } from './fakes';
 import { testDocuments } from './localStack';
 
 export interface InProcessWorker {
   deps: PromotionDeps & { store: DynamoPromotionStore; ledger: DynamoModelLedger };
   /** The emulator's SageMaker, unwrapped: what an operator's DescribeEndpoint sees. */
-  sagemaker: SignedJsonClient;
+  sagemaker: TestSageMaker;
   created(model: string, version: string): RegistryEvent;
   approve(model: string, version: string, actor?: string): DecisionEvent;
   /** Moves the clock to the version's stored deadline and returns the tick's event for it. */
@@ -36,11 +37,11 @@ export interface InProcessWorker {
 export function inProcessWorker(
   stack: LocalStack,
   policies: Policy[],
-  seams: { sagemaker?: (real: SignedJsonClient) => SignedJsonClient } = {},
+  seams: { sagemaker?: (real: TestSageMaker) => TestSageMaker } = {},
 ): InProcessWorker {
   const db = testDocuments(stack);
   const table = stack.resources.resolveString({ Ref: 'BatonTable' });
-  const sagemaker = sageMakerClient({
+  const sagemaker = testSageMaker({
     region: stack.aws.region,
     credentials: localCredentials,
     env: { AWS_ENDPOINT_URL: stack.aws.endpoint },
@@ -53,15 +54,15 @@ export function inProcessWorker(
   // A bake time passes by moving this clock on, never by sleeping.
   let skewMs = 0;
   const now = () => new Date(Date.now() + skewMs);
-  const deps: InProcessWorker['deps'] = {
+  const deps: InProcessWorker['deps'] = withNullDeps({
     registry: new MlflowRegistry({ baseUrl: stack.mlflowUrl }),
     store: new DynamoPromotionStore(db, table),
     ledger: new DynamoModelLedger(db, table),
     notifier: { publish: async () => undefined },
-    policyFor: (model) => policies.find((p) => p.model === model),
+    policyFor: (model: string) => policies.find((p) => p.model === model),
     now,
     serving: () => serving,
-  };
+  });
   const receivedAt = () => now().toISOString();
 
   return {

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { DynamoDocuments, dynamoJsonClient } from '../../lib/aws/dynamoDocuments';
+import { dynamoDocumentClient } from '../../lib/adapters/dynamoClient';
 import { DynamoPromotionStore, type DynamoPromotionStoreOptions } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoDocuments } from '../../lib/store/dynamoTable';
 import { localCredentials } from '../../local/resources';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 
@@ -60,14 +61,13 @@ export async function testStack(
   });
 }
 
-/** The small DynamoDB client on a test stack's emulator, as the functions build it. */
+/** The DynamoDB DocumentClient on a test stack's emulator, built by the functions' factory. */
 export function testDocuments(stack: LocalStack): DynamoDocuments {
-  return new DynamoDocuments(
-    dynamoJsonClient(
-      { region: stack.aws.region, credentials: localCredentials },
-      { env: { AWS_ENDPOINT_URL: stack.aws.endpoint } },
-    ),
-  );
+  return dynamoDocumentClient({
+    region: stack.aws.region,
+    endpoint: stack.aws.endpoint,
+    credentials: localCredentials,
+  });
 }
 
 /** Baton's DynamoDB store of a test stack, read from the emulator as the functions read it. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ControlEvent, MonitoringAlert } from '../../events/promotionEvent';
-import { type AlertFacts, decideAlert, routeAlert } from '../../lib/domain/alerts';
+import { decideAlert } from '../../lib/domain/alertActions';
+import { routeAlert } from '../../lib/domain/alertRouting';
 import { decide } from '../../lib/domain/decide';
+import type { AlertFacts } from '../../lib/domain/decision';
 import type { Effect } from '../../lib/domain/effects';
 import { type Policy, policySchema } from '../../lib/domain/policy';
 import type { VersionState } from '../../lib/domain/state';

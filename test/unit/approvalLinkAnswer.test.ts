@@ -11,7 +11,7 @@ import { signApprovalToken } from '../../lib/ingress/approvalToken';
 import type { ModelLedger } from '../../lib/promotion/ports';
 import { processEvent } from '../../lib/promotion/processEvent';
 import { aPolicy } from '../support/builders';
-import { MemoryNotifier, MemoryRegistry, MemoryStore } from '../support/fakes';
+import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 const key = 'link-key';
@@ -39,14 +39,17 @@ function linkStack() {
   } as Partial<ModelLedger> as ModelLedger;
   const worker = async () => {
     for (const event of queued.splice(0)) {
-      await processEvent(event, {
-        registry: new MemoryRegistry(),
-        store,
-        ledger,
-        notifier: new MemoryNotifier(),
-        policyFor: () => policy,
-        now: () => now,
-      });
+      await processEvent(
+        event,
+        withNullDeps({
+          registry: new MemoryRegistry(),
+          store,
+          ledger,
+          notifier: new MemoryNotifier(),
+          policyFor: () => policy,
+          now: () => now,
+        }),
+      );
     }
   };
   return { deps, worker };

@@ -18,7 +18,7 @@ import { SlackDirectMessages } from '../../lib/notify/slackDirectMessages';
 import { type ApprovalRequest, SignedApprovalLinks } from '../../lib/promotion/approvalLinks';
 import { processEvent } from '../../lib/promotion/processEvent';
 import { aCreatedEvent, aPolicy, aRun, aVersion } from '../support/builders';
-import { MemoryNotifier, MemoryRegistry, MemoryStore } from '../support/fakes';
+import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 
 const key = 'unit-approval-link-key';
 const now = new Date('2026-11-22T12:00:00Z');
@@ -235,14 +235,17 @@ describe('the worker and the approval request', () => {
       approval: { required: true, approvers: ['bob@example.com', 'U0CAROL'], expiresAfter: '72h' },
     });
 
-    await processEvent(aCreatedEvent(), {
-      registry,
-      store: new MemoryStore(),
-      notifier,
-      approvalDelivery: { deliver: async (r) => void delivered.push(r) },
-      policyFor: () => policy,
-      now: () => now,
-    });
+    await processEvent(
+      aCreatedEvent(),
+      withNullDeps({
+        registry,
+        store: new MemoryStore(),
+        notifier,
+        approvalDelivery: { deliver: async (r) => void delivered.push(r) },
+        policyFor: () => policy,
+        now: () => now,
+      }),
+    );
 
     const broadcast = notifier.published.find((n) => n.kind === 'approval.requested');
     expect(broadcast).toMatchObject({ approvers: ['bob@example.com', 'U0CAROL'] });

@@ -8,7 +8,7 @@ import type { DecisionEvent } from '../../events/promotionEvent';
 import { decide } from '../../lib/domain/decide';
 import type { Effect } from '../../lib/domain/effects';
 import { buildPeopleDirectory } from '../../lib/domain/people';
-import { isApprover } from '../../lib/domain/rollout';
+import { isApprover } from '../../lib/domain/rolloutControls';
 import type { VersionState } from '../../lib/domain/state';
 import { aPolicy } from '../support/builders';
 

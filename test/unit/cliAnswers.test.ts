@@ -15,7 +15,7 @@ import type { ModelLedger } from '../../lib/promotion/ports';
 import { processEvent } from '../../lib/promotion/processEvent';
 import { aPolicy, aVersion } from '../support/builders';
 import { captureOutput } from '../support/captureOutput';
-import { MemoryNotifier, MemoryRegistry, MemoryStore } from '../support/fakes';
+import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 const policy = aPolicy({
@@ -47,14 +47,14 @@ function stack(answerOnPoll = 3) {
     leaseHolder: async () => null,
     appendAudit: async (entry) => void store.audit.push(entry),
   } as Partial<ModelLedger> as ModelLedger;
-  const deps = {
+  const deps = withNullDeps({
     registry,
     store,
     ledger,
     notifier: new MemoryNotifier(),
     policyFor: () => policy,
     now: () => now,
-  };
+  });
   const queued: PromotionEvent[] = [];
   let polls = 0;
   const sleeps: number[] = [];

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AliasHolder, runChecks } from '../../lib/domain/checks';
 import { checkPolicy } from '../../lib/policy/policyCheck';
-import { gatherValidationFacts } from '../../lib/promotion/processEvent';
+import { gatherValidationFacts } from '../../lib/promotion/gatherFacts';
 import { aPolicy, aRun, aVersion } from '../support/builders';
 import { MemoryRegistry } from '../support/fakes';
 

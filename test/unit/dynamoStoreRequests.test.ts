@@ -1,42 +1,48 @@
 /**
- * What the worker's and the tick's adapters send without the SDK: DynamoDB's Query, BatchGetItem
- * and TransactWriteItems through the small client (and how the store reads a cancelled
- * transaction), and SNS's Publish in the query protocol. No network: the signed clients get a
- * recording fake (test/integration/dynamoStore.test.ts runs the same against moto).
+ * What the worker's and the tick's adapters ask the official clients for: DynamoDB's Query,
+ * BatchGetItem and TransactWriteItems (and how the store reads a cancelled transaction), and SNS's
+ * Publish. No network: the DocumentClient is a recording fake `send`; the SNS client is the real
+ * one over a fake request handler, so its retries are the SDK's own
+ * (test/integration/dynamoStore.test.ts runs the same against moto).
  */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
-import { cancellationReasons, DynamoDocuments } from '../../lib/aws/dynamoDocuments';
-import { AwsRequestError } from '../../lib/aws/errors';
-import { SignedQueryClient, xmlElement } from '../../lib/aws/signedQueryClient';
+import { awsFailure } from '../../lib/adapters/awsErrors';
 import type { VersionState } from '../../lib/domain/state';
 import { NotifyError, SnsNotifier } from '../../lib/notify/snsNotifier';
 import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import {
+  batchGetAll,
+  batchGetRounds,
+  cancellationReasons,
+  type DynamoDocuments,
+  queryAll,
+  UnprocessedKeysError,
+} from '../../lib/store/dynamoTable';
 import { StaleStateError, StoreError } from '../../lib/store/errors';
 
-/** A DynamoDB stand-in: records each operation and answers with the next reply (or throws it). */
+/** A DocumentClient stand-in: records each command and answers with the next reply (or throws it). */
 function fakeDynamo(replies: Array<object | Error> = []) {
   const calls: Array<{ operation: string; input: any }> = [];
-  const dynamo = {
-    call: async (operation: string, input: object) => {
-      calls.push({ operation, input: structuredClone(input) });
+  const db = {
+    send: async (command: { input: object }) => {
+      calls.push({ operation: command.constructor.name, input: structuredClone(command.input) });
       const reply = replies.shift() ?? {};
       if (reply instanceof Error) throw reply;
       return reply as never;
     },
-  };
-  return { calls, db: new DynamoDocuments(dynamo) };
+  } as unknown as DynamoDocuments;
+  return { calls, db };
 }
 
 const cancelled = (codes: string[], details = true) =>
-  new AwsRequestError(
-    'dynamodb',
-    'TransactWriteItems',
-    'TransactionCanceledException',
-    400,
-    `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
-    details ? { details: { CancellationReasons: codes.map((Code) => ({ Code })) } } : {},
-  );
+  new TransactionCanceledException({
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
+    $metadata: { httpStatusCode: 400 },
+    ...(details && { CancellationReasons: codes.map((Code) => ({ Code })) }),
+  });
 
 const state: VersionState = {
   model: 'fraud',
@@ -48,31 +54,34 @@ const state: VersionState = {
 
 describe('DynamoDB Query', () => {
   it('reads every page, starting each from the last key of the one before', async () => {
-    const key = { pk: { S: 'MODEL#fraud' }, sk: { S: 'VERSION#000000000002' } };
+    const key = { pk: 'MODEL#fraud', sk: 'VERSION#000000000002' };
     const { calls, db } = fakeDynamo([
-      { Items: [{ n: { N: '1' } }, { n: { N: '2' } }], LastEvaluatedKey: key },
-      { Items: [{ n: { N: '3' } }] },
+      { Items: [{ n: 1 }, { n: 2 }], LastEvaluatedKey: key },
+      { Items: [{ n: 3 }] },
     ]);
 
-    const items = await db.query({
-      TableName: 't',
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'MODEL#fraud' },
-      pageSize: 2,
-    });
+    const items = await queryAll(
+      db,
+      {
+        TableName: 't',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'MODEL#fraud' },
+      },
+      2,
+    );
 
     expect(items).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
     expect(calls.map((c) => c.input)).toEqual([
       {
         TableName: 't',
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: 'MODEL#fraud' } },
+        ExpressionAttributeValues: { ':pk': 'MODEL#fraud' },
         Limit: 2,
       },
       {
         TableName: 't',
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: 'MODEL#fraud' } },
+        ExpressionAttributeValues: { ':pk': 'MODEL#fraud' },
         Limit: 2,
         ExclusiveStartKey: key,
       },
@@ -80,9 +89,9 @@ describe('DynamoDB Query', () => {
   });
 
   it('reads one page when asked for at most Limit items, as the SDK’s QueryCommand does', async () => {
-    const { calls, db } = fakeDynamo([{ Items: [{ n: { N: '1' } }], LastEvaluatedKey: { pk: { S: 'x' } } }]);
+    const { calls, db } = fakeDynamo([{ Items: [{ n: 1 }], LastEvaluatedKey: { pk: 'x' } }]);
 
-    const items = await db.query({
+    const items = await queryAll(db, {
       TableName: 't',
       IndexName: 'DueIndex',
       KeyConditionExpression: 'dueShard = :due',
@@ -99,14 +108,13 @@ describe('DynamoDB Query', () => {
 
 describe('DynamoDB BatchGetItem', () => {
   it('asks again for the keys DynamoDB left unprocessed', async () => {
-    const second = { pk: { S: 'MODEL#fraud' }, sk: { S: 'VERSION#000000000002' } };
+    const second = { pk: 'MODEL#fraud', sk: 'VERSION#000000000002' };
     const { calls, db } = fakeDynamo([
-      { Responses: { t: [{ version: { S: '1' } }] }, UnprocessedKeys: { t: { Keys: [second] } } },
-      { Responses: { t: [{ version: { S: '2' } }] }, UnprocessedKeys: {} },
+      { Responses: { t: [{ version: '1' }] }, UnprocessedKeys: { t: { Keys: [second] } } },
+      { Responses: { t: [{ version: '2' }] }, UnprocessedKeys: {} },
     ]);
 
-    const items = await db.batchGet({
-      TableName: 't',
+    const items = await batchGetAll(db, 't', {
       Keys: [
         { pk: 'MODEL#fraud', sk: 'VERSION#000000000001' },
         { pk: 'MODEL#fraud', sk: 'VERSION#000000000002' },
@@ -125,6 +133,17 @@ describe('DynamoDB BatchGetItem', () => {
         },
       },
     });
+  });
+
+  it('gives up with a typed error when keys stay unprocessed round after round', async () => {
+    const key = { pk: 'MODEL#fraud', sk: 'VERSION#000000000001' };
+    const stuck = Array.from({ length: batchGetRounds }, () => ({ UnprocessedKeys: { t: { Keys: [key] } } }));
+    const { calls, db } = fakeDynamo(stuck);
+
+    const read = batchGetAll(db, 't', { Keys: [key] });
+
+    await expect(read).rejects.toBeInstanceOf(UnprocessedKeysError);
+    expect(calls).toHaveLength(batchGetRounds);
   });
 });
 
@@ -172,48 +191,57 @@ describe('a cancelled transaction', () => {
     await new DynamoPromotionStore(db, 't').saveVersion({ ...state, dueAt: 5 }, 1, [entry]);
 
     const [put, audit] = calls[0]!.input.TransactItems;
-    expect(calls[0]!.operation).toBe('TransactWriteItems');
+    expect(calls[0]!.operation).toBe('TransactWriteCommand');
     expect(put.Put).toMatchObject({
       TableName: 't',
       ConditionExpression: '#revision = :expected',
       ExpressionAttributeNames: { '#revision': 'revision' },
-      ExpressionAttributeValues: { ':expected': { N: '1' } },
-      Item: { pk: { S: 'MODEL#fraud' }, sk: { S: 'VERSION#000000000007' }, dueShard: { S: 'due' } },
+      ExpressionAttributeValues: { ':expected': 1 },
+      Item: { pk: 'MODEL#fraud', sk: 'VERSION#000000000007', dueShard: 'due' },
     });
     expect(audit.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: { pk: { S: 'AUDIT#fraud' }, sk: { S: '2026-01-02T03:04:05.000Z#7#0' } },
+      Item: { pk: 'AUDIT#fraud', sk: '2026-01-02T03:04:05.000Z#7#0' },
     });
+  });
+
+  it('carries the same idempotency token when the same write is sent again, another for another write', async () => {
+    const { calls, db } = fakeDynamo([{}, {}, {}]);
+    const store = new DynamoPromotionStore(db, 't');
+
+    await store.saveVersion(state, 1, []);
+    await store.saveVersion(state, 1, []);
+    await store.saveVersion({ ...state, phase: 'validated' }, 1, []);
+
+    const [first, again, other] = calls.map((c) => c.input.ClientRequestToken as string);
+    expect(first).toMatch(/^[0-9a-f]{36}$/);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
   });
 });
 
-/** An SNS stand-in answering each request with the next response. */
-function fakeSns(responses: Response[]) {
-  const sent: Array<{ url: string; headers: Record<string, string>; body: URLSearchParams }> = [];
-  const client = new SignedQueryClient({
-    service: 'sns',
-    endpointPrefix: 'sns',
-    version: '2010-03-31',
+/** SNS over a fake request handler answering each request with the next response. */
+function fakeSns(responses: Array<{ statusCode: number; body: string }>) {
+  const sent: Array<{ path: string; headers: Record<string, string>; body: URLSearchParams }> = [];
+  const client = new SNSClient({
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    retries: 1,
-    env: {},
-    fetch: async (url, init) => {
-      sent.push({
-        url: String(url),
-        headers: init!.headers as Record<string, string>,
-        body: new URLSearchParams(String(init!.body)),
-      });
-      return responses.shift()!;
-    },
+    maxAttempts: 2,
+    requestHandler: {
+      handle: async (request: { path: string; headers: Record<string, string>; body: string }) => {
+        sent.push({ path: request.path, headers: request.headers, body: new URLSearchParams(request.body) });
+        const { statusCode, body } = responses.shift()!;
+        return { response: { statusCode, headers: { 'content-type': 'text/xml' }, body: Buffer.from(body) } };
+      },
+    } as never,
   });
   return { client, sent };
 }
 
-const xml = (status: number, body: string) =>
-  new Response(body, { status, headers: { 'content-type': 'text/xml' } });
-const published = () =>
-  xml(200, '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
+const published = () => ({
+  statusCode: 200,
+  body: '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>',
+});
 const notification: Notification = {
   kind: 'rollout.paused',
   model: 'fraud',
@@ -226,13 +254,12 @@ const notification: Notification = {
 };
 
 describe('publishing on SNS', () => {
-  it('sends a signed, form-encoded Publish with the JSON structure and the attributes', async () => {
+  it('sends a signed Publish with the JSON structure and the attributes', async () => {
     const { client, sent } = fakeSns([published()]);
 
     await new SnsNotifier(client, 'arn:aws:sns:eu-west-1:123456789012:baton').publish(notification);
 
-    const { url, headers, body } = sent[0]!;
-    expect(url).toBe('https://sns.eu-west-1.amazonaws.com/');
+    const { headers, body } = sent[0]!;
     expect(headers.authorization).toMatch(/Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/sns\/aws4_request/);
     expect(Object.fromEntries(body)).toMatchObject({
       Action: 'Publish',
@@ -251,38 +278,30 @@ describe('publishing on SNS', () => {
 
   it('reports SNS’s error code as a NotifyError, without retrying a refusal', async () => {
     const { client, sent } = fakeSns([
-      xml(
-        404,
-        '<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error></ErrorResponse>',
-      ),
+      {
+        statusCode: 404,
+        body: '<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error></ErrorResponse>',
+      },
     ]);
 
     const publish = new SnsNotifier(client, 'arn:aws:sns:eu-west-1:123456789012:gone').publish(notification);
 
     await expect(publish).rejects.toBeInstanceOf(NotifyError);
-    await expect(publish).rejects.toSatisfy(
-      (e: NotifyError) => e.cause instanceof AwsRequestError && e.cause.code === 'NotFound',
-    );
+    await expect(publish).rejects.toSatisfy((e: NotifyError) => awsFailure(e.cause)?.code === 'NotFound');
     expect(sent).toHaveLength(1);
   });
 
   it('retries a throttled publish', async () => {
     const { client, sent } = fakeSns([
-      xml(
-        400,
-        '<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>',
-      ),
+      {
+        statusCode: 400,
+        body: '<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>',
+      },
       published(),
     ]);
 
     await new SnsNotifier(client, 'arn:aws:sns:eu-west-1:123456789012:baton').publish(notification);
 
     expect(sent).toHaveLength(2);
-  });
-
-  it('decodes XML entities in an element', () => {
-    expect(xmlElement('<Message>a &amp; b &lt;c&gt; &#233;&#x2019;</Message>', 'Message')).toBe(
-      'a & b <c> é’',
-    );
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { processEvent, VersionNotReadyError } from '../../lib/promotion/processEvent';
+import { VersionNotReadyError } from '../../lib/promotion/errors';
+import { processEvent } from '../../lib/promotion/processEvent';
 import { StaleStateError } from '../../lib/store/errors';
 import { aCreatedEvent, aPolicy, aRun, aVersion } from '../support/builders';
-import { MemoryNotifier, MemoryRegistry, MemoryStore } from '../support/fakes';
+import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 
 function setup() {
   const registry = new MemoryRegistry();
@@ -14,13 +15,13 @@ function setup() {
   );
   registry.aliases.set('fraud/champion', '1');
   registry.add(aVersion(), aRun({ val_auc: 0.91, val_logloss: 0.412 }));
-  const deps = {
+  const deps = withNullDeps({
     registry,
     store,
     notifier,
     policyFor: () => aPolicy(),
     now: () => new Date('2026-11-22T12:00:00Z'),
-  };
+  });
   return { registry, store, notifier, deps };
 }
 

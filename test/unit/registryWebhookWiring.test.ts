@@ -1,10 +1,13 @@
 /**
- * The registry webhook's Lambda `handler` as deployed: no SDK client, SSM and SQS reached through
- * the signed JSON client with the credentials Lambda puts in the environment. AWS's HTTP answers
- * come from a stubbed fetch, so the requests are checked as AWS would receive them, and the
- * failures as the sender sees them: the queue's 503 `queue_unavailable`, the secret's 503
- * `secret_unavailable`. No network.
+ * The registry webhook's Lambda `handler` as deployed: the official SDK clients, built by
+ * lib/adapters/awsClients.ts with the credentials Lambda puts in the environment, reach SSM and
+ * SQS. Every client the handler builds gets a request handler that answers as AWS would, so the
+ * requests are checked as AWS would receive them (endpoint, target, SigV4 credential scope,
+ * session token, body), and the failures as the sender sees them: the queue's 503
+ * `queue_unavailable`, the secret's 503 `secret_unavailable`. No network.
  */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/registryWebhook';
@@ -21,22 +24,61 @@ interface AwsRequest {
 const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/baton-promotion.fifo';
 const requests: AwsRequest[] = [];
 /** Per X-Amz-Target, what AWS answers; SSM's GetParameter answers from `keys` unless overridden. */
-let answers: Record<string, () => Response> = {};
+let answers: Record<string, () => { status: number; body: unknown }> = {};
 
-const awsJson = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/x-amz-json-1.1' } });
+const awsJson = (body: unknown, status = 200) => ({ status, body });
 
-async function fakeAws(url: string | URL, init?: RequestInit): Promise<Response> {
-  const headers = Object.fromEntries(
-    Object.entries(init?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
-  );
-  const body = JSON.parse(String(init?.body));
-  const target = headers['x-amz-target']!;
-  requests.push({ url: String(url), target, headers, body });
-  if (answers[target]) return answers[target]();
-  if (target === 'AmazonSSM.GetParameter') return awsJson({ Parameter: { Value: keys[body.Name] } });
-  return awsJson({ MessageId: 'f0e1d2c3' });
+interface SdkHttpRequest {
+  protocol: string;
+  hostname: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
 }
+
+/** Stands where the SDK's HTTP handler would send the request, and answers as AWS would. */
+const fakeAws = {
+  async handle(request: SdkHttpRequest) {
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
+    const body = JSON.parse(String(request.body));
+    const target = headers['x-amz-target']!;
+    requests.push({ url: `${request.protocol}//${request.hostname}${request.path}`, target, headers, body });
+    const answer = answers[target]
+      ? answers[target]()
+      : target === 'AmazonSSM.GetParameter'
+        ? awsJson({ Parameter: { Value: keys[body.Name] } })
+        : awsJson({
+            MessageId: 'f0e1d2c3',
+            MD5OfMessageBody: createHash('md5').update(String(body.MessageBody)).digest('hex'),
+          });
+    return {
+      response: {
+        statusCode: answer.status,
+        reason: undefined,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: Readable.from([Buffer.from(JSON.stringify(answer.body))]),
+      },
+    };
+  },
+  updateHttpClientConfig() {},
+  httpHandlerConfigs: () => ({}),
+  destroy() {},
+};
+
+// Every client the handler builds sends through fakeAws instead of the network.
+vi.mock('../../lib/adapters/awsClients', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../lib/adapters/awsClients')>();
+  const viaFake =
+    <T extends { config: { requestHandler: unknown } }>(make: (...a: any[]) => T) =>
+    (...args: any[]): T => {
+      const client = make(...args);
+      client.config.requestHandler = fakeAws;
+      return client;
+    };
+  return { ...real, sqsClient: viaFake(real.sqsClient), ssmClient: viaFake(real.ssmClient) };
+});
 
 async function invoke(route: 'mlflow' | 'databricks', model: string): Promise<HttpResult> {
   const body = validBody(route, model, '3');
@@ -58,7 +100,6 @@ beforeAll(() => {
     DATABRICKS_WEBHOOK_SECRETS_PARAM: 'databricks',
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  vi.stubGlobal('fetch', fakeAws);
 });
 
 beforeEach(() => {
@@ -67,7 +108,6 @@ beforeEach(() => {
 });
 
 afterAll(() => {
-  vi.unstubAllGlobals();
   vi.unstubAllEnvs();
   vi.useRealTimers();
 });

@@ -6,7 +6,7 @@ import { slackInteractions } from '../../functions/slackInteractions';
 import { errorResponse } from '../../lib/http/httpErrorResponses';
 import { verifySlackSignature } from '../../lib/ingress/signatures';
 import { renderSlackMessage } from '../../lib/notify/slackBlocks';
-import { JsonSqsEventQueue } from '../../lib/queue/jsonSqsEventQueue';
+import { SqsEventQueue } from '../../lib/queue/sqsEventQueue';
 import { slackHeaders } from '../support/signing';
 
 // Slack's published request-signing example (api.slack.com/authentication/verifying-requests-from-slack).
@@ -75,7 +75,7 @@ const signed = (body: string, at = now, key = secret) => slackHeaders(key, body,
 function fakeSqs() {
   const sent: Array<{ event: PromotionEvent; group: string; dedup: string }> = [];
   const sqs = {
-    call: async (_operation: string, input: Record<string, string>) => {
+    send: async ({ input }: { input: Record<string, string> }) => {
       sent.push({
         event: JSON.parse(input.MessageBody!),
         group: input.MessageGroupId!,
@@ -84,7 +84,7 @@ function fakeSqs() {
       return { MessageId: 'm-1' } as never;
     },
   };
-  return { sent, queue: new JsonSqsEventQueue(sqs, 'https://sqs.test/promotions.fifo') };
+  return { sent, queue: new SqsEventQueue(sqs as never, 'https://sqs.test/promotions.fifo') };
 }
 
 async function post(body: string, headers: Record<string, string>) {

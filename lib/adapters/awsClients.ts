@@ -1,0 +1,77 @@
+/**
+ * The one place Baton configures the official AWS SDK clients, one small factory per service, so
+ * every function, the CLI, the local runtime, the bench and the tests build them alike: region
+ * and credentials from the SDK's default chain (Lambda's environment), the endpoint from
+ * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> (which the SDK honours itself) unless one is
+ * passed, a per-attempt timeout on the request handler, and the SDK's standard retries (jittered
+ * backoff, throttling codes, clock-skew correction). The SDK is bundled by esbuild, never external.
+ *
+ * Each factory is its own export so esbuild keeps only the clients a function uses; DynamoDB's is
+ * in dynamoClient.ts because lib-dynamodb declares no `sideEffects: false`, so importing it from
+ * here would put DynamoDB into every bundle (measured: ≈30 KB in the ingress functions).
+ *
+ * @example
+ *   const queue = new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL);
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+
+export interface AwsClientOptions {
+  /** Defaults to AWS_REGION (the SDK's chain). */
+  region?: string;
+  /** An explicit endpoint (the emulator in tests); otherwise AWS_ENDPOINT_URL(_<SERVICE>) or AWS's. */
+  endpoint?: string;
+  /** Static credentials (the emulator's); otherwise the SDK's default chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Per attempt, in ms; default 5000. */
+  timeoutMs?: number;
+  /** Attempts in all, the first included; default 3 (two retries). */
+  maxAttempts?: number;
+}
+
+/** What every client shares; undefined fields are left to the SDK's own defaults. */
+export function clientConfig(o: AwsClientOptions = {}) {
+  const timeoutMs = o.timeoutMs ?? 5000;
+  return {
+    ...(o.region && { region: o.region }),
+    ...(o.endpoint && { endpoint: o.endpoint }),
+    ...(o.credentials && { credentials: o.credentials }),
+    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 2000) },
+    retryMode: 'standard',
+    maxAttempts: o.maxAttempts ?? 3,
+  };
+}
+
+/** @example await sqsClient().send(new SendMessageCommand(input)); */
+export function sqsClient(o?: AwsClientOptions): SQSClient {
+  return new SQSClient(clientConfig(o));
+}
+
+/** @example await snsClient().send(new PublishCommand(input)); */
+export function snsClient(o?: AwsClientOptions): SNSClient {
+  return new SNSClient(clientConfig(o));
+}
+
+/** @example await ssmClient().send(new GetParameterCommand({ Name, WithDecryption: true })); */
+export function ssmClient(o?: AwsClientOptions): SSMClient {
+  return new SSMClient(clientConfig(o));
+}
+
+/** @example await sageMakerClient().send(new DescribeEndpointCommand({ EndpointName })); */
+export function sageMakerClient(o?: AwsClientOptions): SageMakerClient {
+  return new SageMakerClient(clientConfig(o));
+}
+
+/** @example await cloudWatchClient().send(new DescribeAlarmsCommand({ AlarmNames })); */
+export function cloudWatchClient(o?: AwsClientOptions): CloudWatchClient {
+  return new CloudWatchClient(clientConfig(o));
+}
+
+/** @example await sesClient().send(new SendEmailCommand(input)); */
+export function sesClient(o?: AwsClientOptions): SESv2Client {
+  return new SESv2Client(clientConfig(o));
+}
