@@ -14,7 +14,7 @@
  *   figures.register_to_challenger_ratio; // p50 / floor p50
  */
 import { randomBytes } from 'node:crypto';
-import { loadPolicySet, policyFor } from '../lib/policy/policySet';
+import { loadPolicySet, policyFor } from '../lib/adapters/policy/policySet';
 import { benchPoliciesDir, type SideResources } from './benchStack';
 import { mlflowDriver, tagsOf } from './mlflowDriver';
 import { percentile, round, since, sleep } from './stats';

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { championAt, timeline } from '../lib/domain/history';
-import type { PromotionStore } from '../lib/promotion/ports';
+import type { PromotionStore } from '../lib/domain/ports';
 import { cliContext } from './context';
 import { act, command, runCommand } from './program';
 

@@ -1,6 +1,6 @@
 /**
  * `baton inspect`: debug an integration offline. Reads a raw body from FILE, judges it with the
- * ingress's own code (lib/ingress), and prints one JSON object:
+ * ingress's own code (lib/app/ingress), and prints one JSON object:
  * `{"signature": "valid"|"invalid"|"absent", "event": …|null, "error": "…"|null}`.
  * The alert sources print `events` (a list: one alert payload holds several alerts) instead of
  * `event`. For `cloudwatch` and `sns`, FILE is the SQS message body the alarm function receives
@@ -9,10 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { judgeAlarmMessage } from '../lib/ingress/alarmIngress';
-import { judgeAlertRequest } from '../lib/ingress/alertIngress';
-import { judgeRegistryRequest, type RegistrySource } from '../lib/ingress/registryIngress';
-import { judgeSlackRequest } from '../lib/ingress/slackIngress';
+import { judgeAlarmMessage } from '../lib/app/ingress/alarmIngress';
+import { judgeAlertRequest } from '../lib/app/ingress/alertIngress';
+import { judgeRegistryRequest, type RegistrySource } from '../lib/app/ingress/registryIngress';
+import { judgeSlackRequest } from '../lib/app/ingress/slackIngress';
 import { act, command, runCommand } from './program';
 
 const sources = ['mlflow', 'databricks', 'slack', 'cloudwatch', 'sns', 'alertmanager', 'grafana'] as const;

@@ -16,8 +16,8 @@
 import type { Command } from 'commander';
 import type { PromotionEvent } from '../events/promotionEvent';
 import { type Answer, answerFor } from '../lib/domain/answers';
-import type { PromotionStore } from '../lib/promotion/ports';
-import type { EventQueue } from '../lib/queue/eventQueue';
+import type { PromotionStore } from '../lib/domain/ports';
+import type { EventQueue } from '../lib/domain/queuePorts';
 
 export const ExitCode = {
   /** The worker applied the decision. */

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { formatProblem } from '../lib/policy/errors';
-import { byPrecedence, loadPolicySet } from '../lib/policy/policySet';
+import { formatProblem } from '../lib/adapters/policy/errors';
+import { byPrecedence, loadPolicySet } from '../lib/adapters/policy/policySet';
 import { act, command, runCommand } from './program';
 
 const usage = 'usage: baton policy validate [DIR]';

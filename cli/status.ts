@@ -4,11 +4,11 @@
  * With `--json`, the same facts as one JSON object (`statusReport`).
  */
 import type { Command } from 'commander';
+import type { PolicySet } from '../lib/adapters/policy/policyLookup';
+import { loadPolicySet, policyFor, resolvePoliciesDir } from '../lib/adapters/policy/policySet';
 import type { Policy } from '../lib/domain/policy';
+import type { EventFailure, ModelRegistry, ModelVersionInfo, PromotionStore } from '../lib/domain/ports';
 import type { VersionState } from '../lib/domain/state';
-import type { PolicySet } from '../lib/policy/policyLookup';
-import { loadPolicySet, policyFor, resolvePoliciesDir } from '../lib/policy/policySet';
-import type { EventFailure, ModelRegistry, ModelVersionInfo, PromotionStore } from '../lib/promotion/ports';
 import { cliContext } from './context';
 import { act, command, runCommand } from './program';
 

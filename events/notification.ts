@@ -37,7 +37,7 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     expiresAt: z.string(),
     /** What a rollout will deploy, pinned at validation: what the approvers approve. */
     artefact: z.optional(artefactSchema),
-    // No links: each approver's signed link goes to that approver alone (lib/notify/approvalLinkDelivery),
+    // No links: each approver's signed link goes to that approver alone (lib/adapters/notify/approvalLinkDelivery),
     // never on this broadcast, which every subscriber of the topic (and its DLQ) reads.
   }),
   z.object({ kind: z.literal('approval.rejected'), ...base, by: z.string(), reason: z.optional(z.string()) }),

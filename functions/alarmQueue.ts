@@ -8,12 +8,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { sqsClient } from '../lib/adapters/awsClients';
-import { readConfig } from '../lib/config';
-import { judgeAlarmMessage } from '../lib/ingress/alarmIngress';
+import { sqsClient } from '../lib/adapters/aws/awsClients';
+import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
+import { judgeAlarmMessage } from '../lib/app/ingress/alarmIngress';
+import type { EventQueue } from '../lib/domain/queuePorts';
 import { logger } from '../lib/log';
-import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
+import { readConfig } from '../lib/wiring/config';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),

@@ -1,31 +1,31 @@
 /**
  * GET /approvals/{token} shows the version's summary with Approve and Reject; POST decides.
- * The token is an HMAC over model, version, approver and expiry (lib/ingress/approvalToken);
+ * The token is an HMAC over model, version, approver and expiry (lib/app/ingress/approvalToken);
  * only the spelling Baton signed verifies, and each link works once (one record per decoded
  * claims). Invalid, expired and used links get a clear page, never a stack trace.
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { sqsClient, ssmClient } from '../lib/adapters/awsClients';
-import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
-import { readConfig } from '../lib/config';
-import { answerFor } from '../lib/domain/answers';
-import { type HttpEvent, type HttpResult, rawBody } from '../lib/http/apiGateway';
+import { sqsClient, ssmClient } from '../lib/adapters/aws/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
+import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
+import { type SecretStore, SsmSecretStore } from '../lib/adapters/secrets/secretStore';
+import { DynamoVersionReader } from '../lib/adapters/store/dynamoVersionReader';
+import { DynamoTokenLedger, type TokenLedger } from '../lib/adapters/store/tokenLedger';
+import { type HttpEvent, type HttpResult, rawBody } from '../lib/app/http/apiGateway';
 import {
   confirmationPage,
   htmlResponse,
   problemPage,
   reviewPage,
   usedLinkPage,
-} from '../lib/http/approvalPages';
-import { approvalTokenId, verifyApprovalToken } from '../lib/ingress/approvalToken';
+} from '../lib/app/http/approvalPages';
+import { approvalTokenId, verifyApprovalToken } from '../lib/app/ingress/approvalToken';
+import { answerFor } from '../lib/domain/answers';
+import type { PromotionStore } from '../lib/domain/ports';
+import type { EventQueue } from '../lib/domain/queuePorts';
 import { logger } from '../lib/log';
-import type { PromotionStore } from '../lib/promotion/ports';
-import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
-import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
-import { DynamoVersionReader } from '../lib/store/dynamoVersionReader';
-import { DynamoTokenLedger, type TokenLedger } from '../lib/store/tokenLedger';
+import { readConfig } from '../lib/wiring/config';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),

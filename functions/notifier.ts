@@ -1,6 +1,6 @@
 /**
  * Subscribed to the notifications topic: each SNS record is one notification, delivered to Slack
- * once per idempotency key (lib/notify/idempotency). An unreadable message is logged and dropped
+ * once per idempotency key (lib/adapters/notify/idempotency). An unreadable message is logged and dropped
  * (a retry cannot fix it); a failed delivery throws, so Lambda retries the message.
  */
 import type { SNSEvent } from 'aws-lambda';
@@ -8,14 +8,14 @@ import * as z from 'zod/mini';
 import { describeIssues } from '../events/issues';
 import { parseJson } from '../events/json';
 import { notificationSchema } from '../events/notification';
-import { ssmClient } from '../lib/adapters/awsClients';
-import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
-import { readConfig } from '../lib/config';
+import { ssmClient } from '../lib/adapters/aws/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
+import { type DeliveryLedger, DynamoDeliveryLedger, deliverOnce } from '../lib/adapters/notify/idempotency';
+import { slackNotifier } from '../lib/adapters/notify/slackDelivery';
+import { SsmSecretStore } from '../lib/adapters/secrets/secretStore';
+import type { Notifier } from '../lib/domain/ports';
 import { logger } from '../lib/log';
-import { type DeliveryLedger, DynamoDeliveryLedger, deliverOnce } from '../lib/notify/idempotency';
-import { slackNotifier } from '../lib/notify/slackDelivery';
-import type { Notifier } from '../lib/promotion/ports';
-import { SsmSecretStore } from '../lib/secrets/secretStore';
+import { readConfig } from '../lib/wiring/config';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

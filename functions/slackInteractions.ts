@@ -6,15 +6,15 @@
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { sqsClient, ssmClient } from '../lib/adapters/awsClients';
-import { readConfig } from '../lib/config';
-import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/http/apiGateway';
-import { httpErrorResponses } from '../lib/http/httpErrorResponses';
-import { acknowledgement, judgeSlackRequest } from '../lib/ingress/slackIngress';
+import { sqsClient, ssmClient } from '../lib/adapters/aws/awsClients';
+import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
+import { type SecretStore, SsmSecretStore } from '../lib/adapters/secrets/secretStore';
+import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/app/http/apiGateway';
+import { httpErrorResponses } from '../lib/app/http/httpErrorResponses';
+import { acknowledgement, judgeSlackRequest } from '../lib/app/ingress/slackIngress';
+import type { EventQueue } from '../lib/domain/queuePorts';
 import { logger } from '../lib/log';
-import type { EventQueue } from '../lib/queue/eventQueue';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
-import { type SecretStore, SsmSecretStore } from '../lib/secrets/secretStore';
+import { readConfig } from '../lib/wiring/config';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),

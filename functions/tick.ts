@@ -6,20 +6,20 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { sqsClient, ssmClient } from '../lib/adapters/awsClients';
-import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
-import { readConfig } from '../lib/config';
+import { sqsClient, ssmClient } from '../lib/adapters/aws/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
+import { loadFunctionPolicies } from '../lib/adapters/policy/compiledPolicies';
+import { policyFor } from '../lib/adapters/policy/policyLookup';
+import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
+import { SsmSecretStore } from '../lib/adapters/secrets/secretStore';
+import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore';
+import { enqueueDueWork } from '../lib/app/dueWork';
+import { type ReconcileOptions, reconcile } from '../lib/app/reconcile';
+import { reconcileChampions } from '../lib/app/reconcileChampions';
 import type { Policy } from '../lib/domain/policy';
 import { logger } from '../lib/log';
-import { loadFunctionPolicies } from '../lib/policy/compiledPolicies';
-import { policyFor } from '../lib/policy/policyLookup';
-import { enqueueDueWork } from '../lib/promotion/dueWork';
-import { type ReconcileOptions, reconcile } from '../lib/promotion/reconcile';
-import { reconcileChampions } from '../lib/promotion/reconcileChampions';
-import { registryFromEnv } from '../lib/promotion/wiring';
-import { SqsEventQueue } from '../lib/queue/sqsEventQueue';
-import { SsmSecretStore } from '../lib/secrets/secretStore';
-import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
+import { readConfig } from '../lib/wiring/config';
+import { registryFromEnv } from '../lib/wiring/promotion';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

@@ -1,5 +1,5 @@
 /**
- * The promotion queue's consumer: decide, then apply (lib/promotion/processEvent). Records are
+ * The promotion queue's consumer: decide, then apply (lib/app/processEvent). Records are
  * processed in order per registered model with partial batch failure reporting: a failed record
  * fails only the rest of its model's group, which SQS redelivers (after maxReceiveCount, to the
  * DLQ); other models' records are unaffected.
@@ -8,9 +8,9 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../events/issues';
 import { businessKey, type PromotionEvent, promotionEventSchema } from '../events/promotionEvent';
+import { type PromotionDeps, processEvent } from '../lib/app/processEvent';
 import { logger } from '../lib/log';
-import { type PromotionDeps, processEvent } from '../lib/promotion/processEvent';
-import { promotionDeps } from '../lib/promotion/wiring';
+import { promotionDeps } from '../lib/wiring/promotion';
 
 export class InvalidQueueMessageError extends Error {
   constructor(messageId: string, detail: string) {

@@ -12,11 +12,11 @@
  */
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { cloudWatchClient, sageMakerClient, snsClient } from '../lib/adapters/awsClients';
-import { dynamoDocumentClient } from '../lib/adapters/dynamoClient';
-import { type Weights, weightsOf } from '../lib/serving/ports';
-import { SageMakerEndpoint } from '../lib/serving/sagemakerEndpoint';
-import { DynamoPromotionStore } from '../lib/store/dynamoPromotionStore';
+import { cloudWatchClient, sageMakerClient, snsClient } from '../lib/adapters/aws/awsClients';
+import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
+import { SageMakerEndpoint } from '../lib/adapters/serving/sagemakerEndpoint';
+import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore';
+import { type Weights, weightsOf } from '../lib/domain/servingPorts';
 import { type ModelVersion, mlflowApi } from './mlflowApi';
 import { localCredentials } from './resources';
 import type { LocalStack } from './stack';

@@ -1,7 +1,7 @@
 /**
  * What a data scientist's training job does against MLflow's REST API: create a run with
  * metrics, register a model version from it. Used by the demo and the tests to drive a real
- * MLflow server; Baton's own registry client lives in lib/registry.
+ * MLflow server; Baton's own registry client lives in lib/adapters/registry.
  *
  * @example
  *   const api = mlflowApi('http://127.0.0.1:5080');

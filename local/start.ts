@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type LocalStackInfo, localStackInfoFile } from '../cli/context';
-import { resolvePoliciesDir } from '../lib/policy/policySet';
+import { resolvePoliciesDir } from '../lib/adapters/policy/policySet';
 import { runDemo } from './demo';
 import { watchPolicies } from './policyWatch';
 import { type LocalStack, startLocalStack } from './stack';

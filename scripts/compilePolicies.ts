@@ -1,7 +1,7 @@
 /**
  * Compiles the policy directory (default policies/), its policies and its people files, into
  * .baton/build/policies.json, the file the worker's and the tick's zips carry instead of YAML
- * (lib/policy/compiledPolicies.ts). Every
+ * (lib/adapters/policy/compiledPolicies.ts). Every
  * `serverless package` and `serverless deploy` runs it first (scripts/esbuildPlugins.cjs); an
  * invalid policy set prints its problems, as `baton policy validate` does, and exits 2.
  *
@@ -9,9 +9,9 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { compiledPoliciesPath, compilePolicySet } from '../lib/policy/compiledPolicies';
-import { formatProblem } from '../lib/policy/errors';
-import { loadPolicySet } from '../lib/policy/policySet';
+import { compiledPoliciesPath, compilePolicySet } from '../lib/adapters/policy/compiledPolicies';
+import { formatProblem } from '../lib/adapters/policy/errors';
+import { loadPolicySet } from '../lib/adapters/policy/policySet';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = process.argv[2] ?? 'policies';

@@ -1,7 +1,7 @@
 /**
  * A model version and its run as the core reads them from the registry: the facts every check,
  * artefact pin and adoption is decided on. The schemas are the one definition; the registry
- * adapter's wire schemas (lib/registry/mlflowRegistry.ts) transform MLflow's JSON into these
+ * adapter's wire schemas (lib/adapters/registry/mlflowRegistry.ts) transform MLflow's JSON into these
  * shapes, and the ModelRegistry port returns them.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
  * What Baton remembers about a model version between events, and the audit entries that record
- * each decision with its evidence. Stored by lib/store; the schema is the source of truth.
+ * each decision with its evidence. Stored by lib/adapters/store; the schema is the source of truth.
  */
 import * as z from 'zod/mini';
 import { artefactSchema } from '../../events/artefact';

@@ -10,9 +10,9 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alertWebhook } from '../../functions/alertWebhook';
-import type { HttpResult } from '../../lib/http/apiGateway';
-import { errorResponse } from '../../lib/http/httpErrorResponses';
-import type { SecretStore } from '../../lib/secrets/secretStore';
+import type { SecretStore } from '../../lib/adapters/secrets/secretStore';
+import type { HttpResult } from '../../lib/app/http/apiGateway';
+import { errorResponse } from '../../lib/app/http/httpErrorResponses';
 import { httpEvent, now, nowSeconds, RecordingQueue, readableByWorker } from '../support/ingressHarness';
 import {
   contentType,

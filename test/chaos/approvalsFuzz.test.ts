@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approvalClaimsSchema, signApprovalToken } from '../../lib/ingress/approvalToken';
+import { approvalClaimsSchema, signApprovalToken } from '../../lib/app/ingress/approvalToken';
 import {
   approvalDeps,
   callApprovals,

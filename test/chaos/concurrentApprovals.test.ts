@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
+import { processEvent } from '../../lib/app/processEvent';
 import { type Policy, policySchema } from '../../lib/domain/policy';
-import { processEvent } from '../../lib/promotion/processEvent';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { type InProcessWorker, inProcessWorker } from '../support/inProcessWorker';

@@ -1,6 +1,6 @@
 /** What every answer of an ingress route must look like, whatever it was sent. */
 import { expect } from 'vitest';
-import type { HttpResult } from '../../lib/http/apiGateway';
+import type { HttpResult } from '../../lib/app/http/apiGateway';
 
 /** A Node stack frame, a source path or a module path: never part of a response. */
 export const stackTrace = /\n\s+at |node_modules|\.[cm]?[jt]s:\d+/;

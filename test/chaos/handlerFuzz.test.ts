@@ -14,8 +14,8 @@ import { promotionEventSchema } from '../../events/promotionEvent';
 import { handler as approvalsHandler } from '../../functions/approvals';
 import { handler as registryHandler } from '../../functions/registryWebhook';
 import { handler as slackHandler } from '../../functions/slackInteractions';
-import type { HttpResult } from '../../lib/http/apiGateway';
-import { signApprovalToken } from '../../lib/ingress/approvalToken';
+import type { HttpResult } from '../../lib/app/http/apiGateway';
+import { signApprovalToken } from '../../lib/app/ingress/approvalToken';
 import {
   type HttpRequest,
   httpEvent,

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';

@@ -3,7 +3,7 @@
  * state with SetAlarmState, then read back by name — including one that does not exist.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { CloudWatchAlarmReader } from '../../lib/monitoring/cloudwatchAlarms';
+import { CloudWatchAlarmReader } from '../../lib/adapters/monitoring/cloudwatchAlarms';
 import { testCloudWatch } from '../support/awsCalls';
 import { uniqueName } from '../support/localStack';
 

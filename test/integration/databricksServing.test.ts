@@ -8,15 +8,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
-import { HttpClient } from '../../lib/registry/httpClient';
-import { DatabricksEndpoint } from '../../lib/serving/databricksEndpoint';
+import { HttpClient } from '../../lib/adapters/registry/httpClient';
+import { DatabricksEndpoint } from '../../lib/adapters/serving/databricksEndpoint';
 import {
   DatabricksWeightsMismatchError,
   EndpointNotFoundError,
   UnknownVariantError,
   WeightsMismatchError,
-} from '../../lib/serving/errors';
-import type { ServedModel } from '../../lib/serving/ports';
+} from '../../lib/adapters/serving/errors';
+import type { ServedModel } from '../../lib/domain/servingPorts';
 import { type Received, type Reply, startReceiver } from '../support/receiver';
 
 const token = 'dapi-serving-test';

@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
+import { SnsNotifier } from '../../lib/adapters/notify/snsNotifier';
+import { DynamoModelLedger } from '../../lib/adapters/store/dynamoModelLedger';
+import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
+import { LeaseBusyError, StaleStateError } from '../../lib/adapters/store/errors';
 import type { AuditEntry, VersionState } from '../../lib/domain/state';
-import { SnsNotifier } from '../../lib/notify/snsNotifier';
-import { DynamoModelLedger } from '../../lib/store/dynamoModelLedger';
-import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
-import { LeaseBusyError, StaleStateError } from '../../lib/store/errors';
 import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testSns } from '../support/awsCalls';

@@ -3,8 +3,8 @@
  * what Baton reads back and writes is what MLflow itself shows.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RequestRecord } from '../../lib/registry/httpClient';
-import { MlflowRegistry } from '../../lib/registry/mlflowRegistry';
+import type { RequestRecord } from '../../lib/adapters/registry/httpClient';
+import { MlflowRegistry } from '../../lib/adapters/registry/mlflowRegistry';
 import { mlflowApi } from '../../local/mlflowApi';
 import { uniqueName } from '../support/localStack';
 

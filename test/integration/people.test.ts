@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signApprovalToken } from '../../lib/ingress/approvalToken';
-import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
+import { signApprovalToken } from '../../lib/app/ingress/approvalToken';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';

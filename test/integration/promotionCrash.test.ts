@@ -7,10 +7,10 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent, RegistryEvent } from '../../events/promotionEvent';
-import { loadPolicySet, policyFor } from '../../lib/policy/policySet';
-import type { ModelRegistry } from '../../lib/promotion/ports';
-import { type PromotionDeps, processEvent } from '../../lib/promotion/processEvent';
-import { MlflowRegistry } from '../../lib/registry/mlflowRegistry';
+import { loadPolicySet, policyFor } from '../../lib/adapters/policy/policySet';
+import { MlflowRegistry } from '../../lib/adapters/registry/mlflowRegistry';
+import { type PromotionDeps, processEvent } from '../../lib/app/processEvent';
+import type { ModelRegistry } from '../../lib/domain/ports';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { withNullDeps } from '../support/fakes';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { freePort } from '../../local/ports';
 import { ensurePythonEnv } from '../../local/pythonEnv';

@@ -8,10 +8,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
-import { createRetrain } from '../../lib/retrain/createRetrain';
-import { RetrainRejectedError } from '../../lib/retrain/errors';
-import { verifyRetrainSignature } from '../../lib/retrain/httpRetrain';
-import { type RetrainRequest, retrainRequestSchema } from '../../lib/retrain/ports';
+import { RetrainRejectedError } from '../../lib/adapters/retrain/errors';
+import { verifyRetrainSignature } from '../../lib/adapters/retrain/httpRetrain';
+import { type RetrainRequest, retrainRequestSchema } from '../../lib/domain/retrainPorts';
+import { createRetrain } from '../../lib/wiring/createRetrain';
 import { type TestSqs, testSqs } from '../support/awsCalls';
 import { type Received, startReceiver } from '../support/receiver';
 

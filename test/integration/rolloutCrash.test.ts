@@ -9,9 +9,9 @@
 import { UpdateEndpointWeightsAndCapacitiesCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
+import type { DynamoModelLedger } from '../../lib/adapters/store/dynamoModelLedger';
+import { processEvent } from '../../lib/app/processEvent';
 import { type Policy, policySchema } from '../../lib/domain/policy';
-import { processEvent } from '../../lib/promotion/processEvent';
-import type { DynamoModelLedger } from '../../lib/store/dynamoModelLedger';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import type { TestSageMaker } from '../support/awsCalls';

@@ -4,9 +4,9 @@
  * alone, each state read back from the emulator — through the adapter and through a raw call.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { ServingConfigurationError, UnknownVariantError } from '../../lib/serving/errors';
-import type { ServedModel } from '../../lib/serving/ports';
-import { SageMakerEndpoint, sageMakerModelName } from '../../lib/serving/sagemakerEndpoint';
+import { ServingConfigurationError, UnknownVariantError } from '../../lib/adapters/serving/errors';
+import { SageMakerEndpoint, sageMakerModelName } from '../../lib/adapters/serving/sagemakerEndpoint';
+import type { ServedModel } from '../../lib/domain/servingPorts';
 import { type TestSageMaker, testSageMaker } from '../support/awsCalls';
 import { uniqueName } from '../support/localStack';
 

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';

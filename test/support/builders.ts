@@ -7,7 +7,7 @@ import type {
   RegistryEvent,
 } from '../../events/promotionEvent';
 import { type Policy, policySchema } from '../../lib/domain/policy';
-import type { ModelVersionInfo, RunInfo } from '../../lib/promotion/ports';
+import type { ModelVersionInfo, RunInfo } from '../../lib/domain/ports';
 
 export function aVersion(overrides: Partial<ModelVersionInfo> = {}): ModelVersionInfo {
   return {

@@ -2,10 +2,13 @@
  * In-memory stand-ins for the ports, for unit tests of the use case only. What users rely on
  * is proven against the real MLflow server and the emulator in test/integration.
  */
+
+import { NoneEndpoint } from '../../lib/adapters/serving/noneEndpoint';
+import { StaleStateError } from '../../lib/adapters/store/errors';
+import { noApprovalDelivery } from '../../lib/app/approvalLinks';
+import type { PromotionDeps } from '../../lib/app/promotionDeps';
 import type { Notification } from '../../lib/domain/effects';
 import { emptyDirectory } from '../../lib/domain/people';
-import type { AuditEntry, VersionState } from '../../lib/domain/state';
-import { noApprovalDelivery } from '../../lib/promotion/approvalLinks';
 import type {
   EventFailure,
   ModelLedger,
@@ -14,10 +17,8 @@ import type {
   Notifier,
   PromotionStore,
   RunInfo,
-} from '../../lib/promotion/ports';
-import type { PromotionDeps } from '../../lib/promotion/promotionDeps';
-import { NoneEndpoint } from '../../lib/serving/noneEndpoint';
-import { StaleStateError } from '../../lib/store/errors';
+} from '../../lib/domain/ports';
+import type { AuditEntry, VersionState } from '../../lib/domain/state';
 
 export class MemoryRegistry implements ModelRegistry {
   versions = new Map<string, ModelVersionInfo>();

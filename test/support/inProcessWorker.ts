@@ -1,6 +1,6 @@
 /**
  * The worker's use case run in the test process on a test stack, its deps built as
- * lib/promotion/wiring.ts builds them: the real MLflow registry, the stack's DynamoDB table
+ * lib/wiring/promotion.ts builds them: the real MLflow registry, the stack's DynamoDB table
  * (store and ledger) and the emulator's SageMaker. Tests inject crashes by wrapping the SageMaker
  * client or the ledger, and move the clock past a bake time instead of sleeping through it.
  *
@@ -10,12 +10,12 @@
  *   await processEvent(await worker.dueNow(model, '1'), worker.deps);
  */
 import type { DecisionEvent, DueEvent, RegistryEvent } from '../../events/promotionEvent';
+import { MlflowRegistry } from '../../lib/adapters/registry/mlflowRegistry';
+import { SageMakerEndpoint } from '../../lib/adapters/serving/sagemakerEndpoint';
+import { DynamoModelLedger } from '../../lib/adapters/store/dynamoModelLedger';
+import { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
+import type { PromotionDeps } from '../../lib/app/processEvent';
 import type { Policy } from '../../lib/domain/policy';
-import type { PromotionDeps } from '../../lib/promotion/processEvent';
-import { MlflowRegistry } from '../../lib/registry/mlflowRegistry';
-import { SageMakerEndpoint } from '../../lib/serving/sagemakerEndpoint';
-import { DynamoModelLedger } from '../../lib/store/dynamoModelLedger';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
 import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { type TestSageMaker, testSageMaker } from './awsCalls';

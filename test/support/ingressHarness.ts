@@ -12,12 +12,12 @@ import { type PromotionEvent, promotionEventSchema } from '../../events/promotio
 import { type ApprovalsDeps, approvals } from '../../functions/approvals';
 import { registryWebhook } from '../../functions/registryWebhook';
 import { slackInteractions } from '../../functions/slackInteractions';
-import type { HttpEvent, HttpResult } from '../../lib/http/apiGateway';
-import { errorResponse } from '../../lib/http/httpErrorResponses';
-import { EnqueueError } from '../../lib/queue/errors';
-import type { EventQueue } from '../../lib/queue/eventQueue';
-import type { SecretStore } from '../../lib/secrets/secretStore';
-import type { TokenLedger } from '../../lib/store/tokenLedger';
+import { EnqueueError } from '../../lib/adapters/queue/errors';
+import type { SecretStore } from '../../lib/adapters/secrets/secretStore';
+import type { TokenLedger } from '../../lib/adapters/store/tokenLedger';
+import type { HttpEvent, HttpResult } from '../../lib/app/http/apiGateway';
+import { errorResponse } from '../../lib/app/http/httpErrorResponses';
+import type { EventQueue } from '../../lib/domain/queuePorts';
 import { databricksHeaders, mlflowHeaders, slackHeaders as signSlack } from './signing';
 
 export const now = new Date('2026-11-22T12:00:00Z');

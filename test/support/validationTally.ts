@@ -3,7 +3,7 @@
  * validation audit entries Baton stored for it (0 = lost, more than 1 = duplicated).
  */
 
-import type { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import type { mlflowApi } from '../../local/mlflowApi';
 import { eventually, tagsOf } from './registryWaits';
 

@@ -7,8 +7,8 @@ import { normaliseGrafanaWebhook } from '../../events/alerts/grafana';
 import { unwrapSnsMessage } from '../../events/alerts/snsEnvelope';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { alarmQueue } from '../../functions/alarmQueue';
-import { judgeAlarmMessage } from '../../lib/ingress/alarmIngress';
-import { EnqueueError } from '../../lib/queue/errors';
+import { EnqueueError } from '../../lib/adapters/queue/errors';
+import { judgeAlarmMessage } from '../../lib/app/ingress/alarmIngress';
 
 const sample = (name: string) => JSON.parse(readFileSync(`events/samples/${name}`, 'utf8'));
 const alarm = sample('cloudwatch-alarm.json');

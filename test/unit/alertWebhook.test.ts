@@ -4,8 +4,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { type AlertWebhookDeps, alertWebhook } from '../../functions/alertWebhook';
-import { errorResponse } from '../../lib/http/httpErrorResponses';
-import { EnqueueError } from '../../lib/queue/errors';
+import { EnqueueError } from '../../lib/adapters/queue/errors';
+import { errorResponse } from '../../lib/app/http/httpErrorResponses';
 
 const token = 'alert-token-new';
 const oldToken = 'alert-token-old';

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { type ApprovalsDeps, approvals } from '../../functions/approvals';
-import type { HttpEvent } from '../../lib/http/apiGateway';
-import { signApprovalToken } from '../../lib/ingress/approvalToken';
-import type { ModelLedger } from '../../lib/promotion/ports';
-import { processEvent } from '../../lib/promotion/processEvent';
+import type { HttpEvent } from '../../lib/app/http/apiGateway';
+import { signApprovalToken } from '../../lib/app/ingress/approvalToken';
+import { processEvent } from '../../lib/app/processEvent';
+import type { ModelLedger } from '../../lib/domain/ports';
 import { aPolicy } from '../support/builders';
 import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 

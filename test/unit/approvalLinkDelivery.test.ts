@@ -5,18 +5,18 @@
  */
 import type { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
-import { buildPeopleDirectory, type PeopleDirectory } from '../../lib/domain/people';
-import { verifyApprovalToken } from '../../lib/ingress/approvalToken';
 import {
   type LinkChannel,
   NoEmailChannel,
   PersonalApprovalDelivery,
-} from '../../lib/notify/approvalLinkDelivery';
-import type { Claim, DeliveryLedger } from '../../lib/notify/idempotency';
-import { SesApprovalMail } from '../../lib/notify/sesApprovalMail';
-import { SlackDirectMessages } from '../../lib/notify/slackDirectMessages';
-import { type ApprovalRequest, SignedApprovalLinks } from '../../lib/promotion/approvalLinks';
-import { processEvent } from '../../lib/promotion/processEvent';
+} from '../../lib/adapters/notify/approvalLinkDelivery';
+import type { Claim, DeliveryLedger } from '../../lib/adapters/notify/idempotency';
+import { SesApprovalMail } from '../../lib/adapters/notify/sesApprovalMail';
+import { SlackDirectMessages } from '../../lib/adapters/notify/slackDirectMessages';
+import { type ApprovalRequest, SignedApprovalLinks } from '../../lib/app/approvalLinks';
+import { verifyApprovalToken } from '../../lib/app/ingress/approvalToken';
+import { processEvent } from '../../lib/app/processEvent';
+import { buildPeopleDirectory, type PeopleDirectory } from '../../lib/domain/people';
 import { aCreatedEvent, aPolicy, aRun, aVersion } from '../support/builders';
 import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 

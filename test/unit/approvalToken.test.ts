@@ -9,7 +9,7 @@ import {
   approvalTokenId,
   signApprovalToken,
   verifyApprovalToken,
-} from '../../lib/ingress/approvalToken';
+} from '../../lib/app/ingress/approvalToken';
 import {
   approvalDeps,
   callApprovals,

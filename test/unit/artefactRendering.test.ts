@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { Artefact } from '../../events/artefact';
 import type { Notification } from '../../events/notification';
 import { type ApprovalsDeps, approvals } from '../../functions/approvals';
-import type { HttpEvent } from '../../lib/http/apiGateway';
-import { reviewPage } from '../../lib/http/approvalPages';
-import { signApprovalToken } from '../../lib/ingress/approvalToken';
-import { renderSlackMessage, renderText } from '../../lib/notify/slackBlocks';
+import { renderSlackMessage, renderText } from '../../lib/adapters/notify/slackBlocks';
+import type { HttpEvent } from '../../lib/app/http/apiGateway';
+import { reviewPage } from '../../lib/app/http/approvalPages';
+import { signApprovalToken } from '../../lib/app/ingress/approvalToken';
 import { MemoryStore } from '../support/fakes';
 
 const artefact: Artefact = {

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compilePolicySet, readCompiledPolicies } from '../../lib/policy/compiledPolicies';
-import { InvalidPolicySetError } from '../../lib/policy/errors';
-import { loadPolicySet } from '../../lib/policy/policySet';
+import { compilePolicySet, readCompiledPolicies } from '../../lib/adapters/policy/compiledPolicies';
+import { InvalidPolicySetError } from '../../lib/adapters/policy/errors';
+import { loadPolicySet } from '../../lib/adapters/policy/policySet';
 
 const dirs: string[] = [];
 afterEach(() => {

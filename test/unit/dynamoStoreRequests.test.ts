@@ -9,10 +9,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
-import { awsFailure } from '../../lib/adapters/awsErrors';
-import type { VersionState } from '../../lib/domain/state';
-import { NotifyError, SnsNotifier } from '../../lib/notify/snsNotifier';
-import { DynamoPromotionStore } from '../../lib/store/dynamoPromotionStore';
+import { awsFailure } from '../../lib/adapters/aws/awsErrors';
+import { NotifyError, SnsNotifier } from '../../lib/adapters/notify/snsNotifier';
+import { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import {
   batchGetAll,
   batchGetRounds,
@@ -20,8 +19,9 @@ import {
   type DynamoDocuments,
   queryAll,
   UnprocessedKeysError,
-} from '../../lib/store/dynamoTable';
-import { StaleStateError, StoreError } from '../../lib/store/errors';
+} from '../../lib/adapters/store/dynamoTable';
+import { StaleStateError, StoreError } from '../../lib/adapters/store/errors';
+import type { VersionState } from '../../lib/domain/state';
 
 /** A DocumentClient stand-in: records each command and answers with the next reply (or throws it). */
 function fakeDynamo(replies: Array<object | Error> = []) {

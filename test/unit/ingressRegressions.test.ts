@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { registryWebhook } from '../../functions/registryWebhook';
 import { slackInteractions } from '../../functions/slackInteractions';
-import { errorResponse } from '../../lib/http/httpErrorResponses';
+import { errorResponse } from '../../lib/app/http/httpErrorResponses';
 import { databricksHeaders, mlflowHeaders, mlflowPayload, slackHeaders } from '../support/signing';
 
 const now = new Date('2026-11-22T12:00:00Z');

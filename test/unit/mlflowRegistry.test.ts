@@ -3,14 +3,14 @@
  * search query MLflow receives and the mapping of its JSON. No network.
  */
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '../../lib/registry/createRegistry';
 import {
   RegistryRequestError,
   RegistryResponseError,
   RegistryUnavailableError,
-} from '../../lib/registry/errors';
-import type { RequestRecord } from '../../lib/registry/httpClient';
-import { MlflowRegistry, type MlflowRegistryOptions } from '../../lib/registry/mlflowRegistry';
+} from '../../lib/adapters/registry/errors';
+import type { RequestRecord } from '../../lib/adapters/registry/httpClient';
+import { MlflowRegistry, type MlflowRegistryOptions } from '../../lib/adapters/registry/mlflowRegistry';
+import { createRegistry } from '../../lib/wiring/createRegistry';
 
 type Reply = Response | Error | ((signal: AbortSignal) => Promise<Response>);
 interface Call {

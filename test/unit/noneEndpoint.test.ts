@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NoneEndpoint } from '../../lib/serving/noneEndpoint';
-import { weightsOf } from '../../lib/serving/ports';
+import { NoneEndpoint } from '../../lib/adapters/serving/noneEndpoint';
+import { weightsOf } from '../../lib/domain/servingPorts';
 
 const v4 = { model: 'fraud', version: '4', tags: {} };
 const done = { endpoint: 'fraud-batch', status: 'none', ready: true, variants: [] };

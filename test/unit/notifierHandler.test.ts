@@ -7,9 +7,9 @@ import {
   SlackRateLimitedError,
   SlackRejectedError,
   SlackUnavailableError,
-} from '../../lib/notify/errors';
-import type { Claim, DeliveryLedger } from '../../lib/notify/idempotency';
-import { slackNotifier } from '../../lib/notify/slackDelivery';
+} from '../../lib/adapters/notify/errors';
+import type { Claim, DeliveryLedger } from '../../lib/adapters/notify/idempotency';
+import { slackNotifier } from '../../lib/adapters/notify/slackDelivery';
 
 /** The table's claims, in memory, with the same rules as DynamoDeliveryLedger. */
 class MemoryLedger implements DeliveryLedger {

@@ -2,15 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidPolicySetError, PolicyDirectoryError } from '../../lib/policy/errors';
-import { compileModelPattern } from '../../lib/policy/modelPattern';
+import { InvalidPolicySetError, PolicyDirectoryError } from '../../lib/adapters/policy/errors';
+import { compileModelPattern } from '../../lib/adapters/policy/modelPattern';
 import {
   byPrecedence,
   loadPolicySet,
   loadPolicySetFromEnv,
   policyFor,
   resolvePoliciesDir,
-} from '../../lib/policy/policySet';
+} from '../../lib/adapters/policy/policySet';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { VersionNotReadyError } from '../../lib/promotion/errors';
-import { processEvent } from '../../lib/promotion/processEvent';
-import { StaleStateError } from '../../lib/store/errors';
+import { StaleStateError } from '../../lib/adapters/store/errors';
+import { VersionNotReadyError } from '../../lib/app/errors';
+import { processEvent } from '../../lib/app/processEvent';
 import { aCreatedEvent, aPolicy, aRun, aVersion } from '../support/builders';
 import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 

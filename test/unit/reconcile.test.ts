@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PromotionEvent, RegistryEvent } from '../../events/promotionEvent';
-import { reconcile } from '../../lib/promotion/reconcile';
-import { reconcileChampions } from '../../lib/promotion/reconcileChampions';
+import { reconcile } from '../../lib/app/reconcile';
+import { reconcileChampions } from '../../lib/app/reconcileChampions';
 import { aPolicy, aVersion } from '../support/builders';
 import { MemoryRegistry, MemoryStore } from '../support/fakes';
 

@@ -2,8 +2,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { type RegistryWebhookDeps, registryWebhook } from '../../functions/registryWebhook';
-import { errorResponse } from '../../lib/http/httpErrorResponses';
-import { EnqueueError } from '../../lib/queue/errors';
+import { EnqueueError } from '../../lib/adapters/queue/errors';
+import { errorResponse } from '../../lib/app/http/httpErrorResponses';
 import { databricksHeaders, mlflowHeaders, mlflowPayload } from '../support/signing';
 
 const secret = 'unit-test-secret';

@@ -1,6 +1,6 @@
 /**
  * The registry webhook's Lambda `handler` as deployed: the official SDK clients, built by
- * lib/adapters/awsClients.ts with the credentials Lambda puts in the environment, reach SSM and
+ * lib/adapters/aws/awsClients.ts with the credentials Lambda puts in the environment, reach SSM and
  * SQS. Every client the handler builds gets a request handler that answers as AWS would, so the
  * requests are checked as AWS would receive them (endpoint, target, SigV4 credential scope,
  * session token, body), and the failures as the sender sees them: the queue's 503
@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/registryWebhook';
-import type { HttpResult } from '../../lib/http/apiGateway';
+import type { HttpResult } from '../../lib/app/http/apiGateway';
 import { httpEvent, keys, now, post, signFor, validBody } from '../support/ingressHarness';
 
 interface AwsRequest {
@@ -68,8 +68,8 @@ const fakeAws = {
 };
 
 // Every client the handler builds sends through fakeAws instead of the network.
-vi.mock('../../lib/adapters/awsClients', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../lib/adapters/awsClients')>();
+vi.mock('../../lib/adapters/aws/awsClients', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../lib/adapters/aws/awsClients')>();
   const viaFake =
     <T extends { config: { requestHandler: unknown } }>(make: (...a: any[]) => T) =>
     (...args: any[]): T => {

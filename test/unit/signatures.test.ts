@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { verifyDatabricksSignature, verifyMlflowSignature } from '../../lib/ingress/signatures';
+import { verifyDatabricksSignature, verifyMlflowSignature } from '../../lib/app/ingress/signatures';
 
 // Vectors produced by MLflow 3.17.2's own signing code (mlflow.webhooks.delivery._generate_hmac_signature)
 // and by Python's hmac for the Databricks scheme, over the exact sample bytes.

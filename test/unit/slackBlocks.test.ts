@@ -7,8 +7,8 @@ import {
   renderSlackMessage,
   renderText,
   slackLimits,
-} from '../../lib/notify/slackBlocks';
-import { subjectOf } from '../../lib/notify/snsNotifier';
+} from '../../lib/adapters/notify/slackBlocks';
+import { subjectOf } from '../../lib/adapters/notify/snsNotifier';
 
 const checks = [
   { id: 'tag.git_sha', passed: true, reason: 'tag git_sha is set' },

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { slackInteractions } from '../../functions/slackInteractions';
-import { errorResponse } from '../../lib/http/httpErrorResponses';
-import { verifySlackSignature } from '../../lib/ingress/signatures';
-import { renderSlackMessage } from '../../lib/notify/slackBlocks';
-import { SqsEventQueue } from '../../lib/queue/sqsEventQueue';
+import { renderSlackMessage } from '../../lib/adapters/notify/slackBlocks';
+import { SqsEventQueue } from '../../lib/adapters/queue/sqsEventQueue';
+import { errorResponse } from '../../lib/app/http/httpErrorResponses';
+import { verifySlackSignature } from '../../lib/app/ingress/signatures';
 import { slackHeaders } from '../support/signing';
 
 // Slack's published request-signing example (api.slack.com/authentication/verifying-requests-from-slack).

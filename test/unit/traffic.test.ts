@@ -4,9 +4,9 @@
  * pinning) the version's tags read at shift time.
  */
 import { describe, expect, it } from 'vitest';
+import { shiftTraffic } from '../../lib/app/traffic';
 import type { Artefact } from '../../lib/domain/artefact';
-import { shiftTraffic } from '../../lib/promotion/traffic';
-import type { EndpointTraffic, ServedModel, ServingEndpoint, Weights } from '../../lib/serving/ports';
+import type { EndpointTraffic, ServedModel, ServingEndpoint, Weights } from '../../lib/domain/servingPorts';
 import { aPolicy, aVersion } from '../support/builders';
 import { MemoryRegistry } from '../support/fakes';
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { DynamoPromotionStore } from '../../../lib/store/dynamoPromotionStore';
+import type { DynamoPromotionStore } from '../../../lib/adapters/store/dynamoPromotionStore';
 import { type ModelVersion, mlflowApi } from '../../../local/mlflowApi';
 import { freePort } from '../../../local/ports';
 import { ensurePythonEnv } from '../../../local/pythonEnv';

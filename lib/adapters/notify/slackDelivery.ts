@@ -1,0 +1,160 @@
+/**
+ * Slack delivery behind the `Notifier` port: an incoming-webhook adapter, a `chat.postMessage`
+ * adapter (bot token), and `slackNotifier`, which picks one from what SSM holds. Failures become
+ * the typed errors of errors.ts; neither the token nor the webhook URL (itself a secret) ever
+ * appears in an error or a log line.
+ *
+ * @example
+ *   const notifier = slackNotifier(new SsmSecretStore(ssmClient(signing)), {
+ *     botTokenParam: '/baton/prod/slack-bot-token', webhookUrlParam: '/baton/prod/slack-webhook-url',
+ *     channel: '#ml-releases', apiUrl: 'https://slack.com/api',
+ *   });
+ *   await notifier.publish(notification);
+ */
+import type { Notification } from '../../domain/effects';
+import type { Notifier } from '../../domain/ports';
+import type { SecretStore } from '../secrets/secretStore';
+import { SlackConfigError, SlackRateLimitedError, SlackRejectedError, SlackUnavailableError } from './errors';
+import { NoopNotifier } from './noopNotifier';
+import { clip, renderSlackMessage } from './slackBlocks';
+
+export interface SlackHttpOptions {
+  fetch?: typeof globalThis.fetch;
+  /** Per post; default 4000, well inside the function's 10 s. */
+  timeoutMs?: number;
+}
+
+/** Slack sends Retry-After in seconds. */
+function retryAfterMs(value: string | null): number | undefined {
+  const seconds = Number(value ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  options: SlackHttpOptions,
+): Promise<Response> {
+  try {
+    return await (options.fetch ?? globalThis.fetch)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 4000),
+    });
+  } catch (error) {
+    // fetch's own errors name the host at most, never the path that holds a webhook's secret.
+    throw new SlackUnavailableError(
+      (error as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable',
+      error,
+    );
+  }
+}
+
+/** 429 → rate-limited, 5xx → unavailable (both retryable), other non-2xx → rejected. */
+export async function failureOf(response: Response): Promise<Error> {
+  if (response.status === 429)
+    return new SlackRateLimitedError(retryAfterMs(response.headers.get('retry-after')));
+  if (response.status >= 500) return new SlackUnavailableError(`HTTP ${response.status}`);
+  const detail = clip((await response.text().catch(() => '')).trim(), 200);
+  return new SlackRejectedError(detail || 'no detail', response.status);
+}
+
+/** Posts `{text, blocks}` to an incoming-webhook URL (its channel is fixed when it is created). */
+export class SlackWebhookNotifier implements Notifier {
+  constructor(
+    private readonly url: string,
+    private readonly options: SlackHttpOptions = {},
+  ) {
+    if (!URL.canParse(url)) throw new SlackConfigError('the webhook URL parameter does not hold a URL');
+  }
+
+  async publish(n: Notification): Promise<void> {
+    const response = await postJson(this.url, renderSlackMessage(n), {}, this.options);
+    if (!response.ok) throw await failureOf(response);
+  }
+}
+
+export interface SlackBotSettings {
+  token: string;
+  channel: string;
+  /** Default https://slack.com/api; tests point it at a local receiver. */
+  apiUrl?: string;
+}
+
+/** Posts with `chat.postMessage`; Slack answers 200 with `{"ok":false,"error":…}` when it refuses. */
+export class SlackBotNotifier implements Notifier {
+  private readonly endpoint: string;
+
+  constructor(
+    private readonly settings: SlackBotSettings,
+    private readonly options: SlackHttpOptions = {},
+  ) {
+    if (!settings.channel)
+      throw new SlackConfigError('SLACK_CHANNEL is empty; chat.postMessage needs a channel');
+    this.endpoint = `${(settings.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '')}/chat.postMessage`;
+  }
+
+  async publish(n: Notification): Promise<void> {
+    const message = { channel: this.settings.channel, ...renderSlackMessage(n), unfurl_links: false };
+    const response = await postJson(
+      this.endpoint,
+      message,
+      { authorization: `Bearer ${this.settings.token}` },
+      this.options,
+    );
+    if (!response.ok) throw await failureOf(response);
+    const answer = (await response.json().catch(() => null)) as { ok?: boolean; error?: string } | null;
+    if (answer?.ok === true) return;
+    if (answer?.error === 'ratelimited') throw new SlackRateLimitedError(undefined);
+    throw new SlackRejectedError(answer?.error ?? 'unreadable answer', response.status);
+  }
+}
+
+export interface SlackSettings {
+  /** SSM parameter names; empty or absent means "not configured". */
+  botTokenParam?: string;
+  webhookUrlParam?: string;
+  channel: string;
+  apiUrl?: string;
+}
+
+/**
+ * Picks the Slack adapter from SSM: a bot token first, then a webhook URL, else the NoopNotifier.
+ * The choice is made per notification (SecretStore caches for a minute), so adding or rotating a
+ * secret takes effect without a deploy.
+ *
+ * @example
+ *   const notifier = await chooseSlackNotifier(secrets, { botTokenParam: '/baton/dev/slack-bot-token', channel: '#ml' });
+ */
+export async function chooseSlackNotifier(
+  secrets: SecretStore,
+  settings: SlackSettings,
+  options: SlackHttpOptions = {},
+): Promise<Notifier> {
+  const [token] = settings.botTokenParam ? await secrets.values(settings.botTokenParam) : [];
+  if (token)
+    return new SlackBotNotifier({ token, channel: settings.channel, apiUrl: settings.apiUrl }, options);
+  const [url] = settings.webhookUrlParam ? await secrets.values(settings.webhookUrlParam) : [];
+  if (url) return new SlackWebhookNotifier(url, options);
+  return new NoopNotifier();
+}
+
+/**
+ * A Notifier that delivers to whichever Slack adapter SSM configures at the time of the call.
+ *
+ * @example
+ *   await slackNotifier(secrets, settings).publish(notification);
+ */
+export function slackNotifier(
+  secrets: SecretStore,
+  settings: SlackSettings,
+  options: SlackHttpOptions = {},
+): Notifier {
+  return {
+    async publish(n) {
+      await (await chooseSlackNotifier(secrets, settings, options)).publish(n);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The serving port: what Baton needs from an inference endpoint to shift traffic between the
+ * champion and a challenger in canary steps. Adapters: SageMaker (sagemakerEndpoint.ts),
+ * Databricks Model Serving (databricksEndpoint.ts), and `none` (noneEndpoint.ts) for batch and
+ * streaming inference, where moving the champion alias is the whole deployment.
+ *
+ * Every operation is idempotent and safe to repeat after a crash: each one states the end result
+ * it wants (these versions served; these weights) rather than a change to make.
+ *
+ * Weights are whole percentages per model version (`{ '3': 90, '4': 10 }`); each adapter maps a
+ * version to its own variant or served-entity name.
+ */
+import type { Artefact } from './artefact';
+
+/** A model version as the serving adapter needs it to create a model / served entity. */
+export interface ServedModel {
+  /** The registered model's name. */
+  model: string;
+  version: string;
+  /** The version's artifact location in the registry (e.g. `s3://…`, `models:/m-…`). */
+  source?: string;
+  /** The version's tags: adapters read their deployment conventions from here (documented per adapter). */
+  tags: Record<string, string>;
+  /** Deployment settings from the policy's rollout.endpoint; a version's tags override them (per adapter). */
+  settings?: DeploymentSettings;
+  /**
+   * The artefact pinned at validation (what approvers approved): when present the adapter deploys
+   * exactly this and reads nothing from `tags`. Absent for records from before pinning.
+   */
+  artefact?: Artefact;
+}
+
+/** What a policy may say about how versions are deployed (adapters document which they use). */
+export interface DeploymentSettings {
+  /** SageMaker: the inference container image URI. */
+  image?: string;
+  /** SageMaker: the role the model runs as. */
+  executionRoleArn?: string;
+  /** SageMaker instance type (ml.m5.large) or Databricks workload size (Small). */
+  instanceType?: string;
+  instanceCount?: number;
+}
+
+export interface VariantTraffic {
+  /** The adapter's name for the variant / served entity. */
+  variant: string;
+  /** The model version it serves. */
+  version: string;
+  /** Share of traffic in percent (0–100), as the endpoint reports it. */
+  weight: number;
+}
+
+export interface EndpointTraffic {
+  endpoint: string;
+  /** The endpoint's own status word (SageMaker `InService`, Databricks `NOT_UPDATING`, `none`). */
+  status: string;
+  /** The endpoint serves and accepts weight changes (SageMaker InService; Databricks READY and not updating). */
+  ready: boolean;
+  variants: VariantTraffic[];
+}
+
+/** Weights keyed by model version, whole percentages that sum to 100. */
+export type Weights = Record<string, number>;
+
+export interface ServingEndpoint {
+  readonly kind: 'sagemaker' | 'databricks' | 'none';
+  /** What is live now; null when the endpoint does not exist. */
+  describe(endpoint: string): Promise<EndpointTraffic | null>;
+  /**
+   * Ensures each of `versions` is served by a variant of the endpoint. Variants that exist keep
+   * their weights; new variants join at weight 0 — except on an endpoint that does not exist yet,
+   * which is created with the first version at 100 %. Waits a bounded time (adapter option) for
+   * the endpoint to be ready and returns what it reports: when `ready` is false the caller checks
+   * again later (a real SageMaker update takes minutes; a Lambda must not wait that long).
+   */
+  prepare(endpoint: string, versions: ServedModel[]): Promise<EndpointTraffic>;
+  /** Sets the weights (only versions named; others get 0) and returns what the endpoint reports afterwards. */
+  setWeights(endpoint: string, weights: Weights): Promise<EndpointTraffic>;
+  /** Leaves only `keep`'s variant on the endpoint (at 100 %): the end of a rollout's termination wait. */
+  finalise(endpoint: string, keep: ServedModel): Promise<EndpointTraffic>;
+}
+
+/** What the endpoint reports, as weights per version (for checks and for `baton status`). */
+export function weightsOf(traffic: EndpointTraffic | null): Weights {
+  const weights: Weights = {};
+  for (const v of traffic?.variants ?? []) weights[v.version] = (weights[v.version] ?? 0) + v.weight;
+  return weights;
+}
+
+/** Relative weights (SageMaker's are any non-negative numbers) as whole percentages. */
+export function asPercentages(raw: Array<{ key: string; weight: number }>): Record<string, number> {
+  const total = raw.reduce((sum, r) => sum + r.weight, 0);
+  const out: Record<string, number> = {};
+  for (const r of raw) out[r.key] = total > 0 ? Math.round((r.weight / total) * 100) : 0;
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * Builds the ModelRegistry adapter from configuration, for either registry flavour.
+ *
+ * - `mlflow`: an OSS tracking server. `trackingUri` is its base URL, kept with any path prefix
+ *   (a server behind a reverse proxy at `/mlflow` works); `token` is optional and sent as a bearer
+ *   token (MLflow's auth app or a proxy in front of it).
+ * - `databricks`: the workspace model registry. Databricks serves the very same MLflow REST 2.0
+ *   paths (`/api/2.0/mlflow/...`) under the workspace host, so it is the same MlflowRegistry class,
+ *   pointed at the workspace origin with a personal access token (or service-principal OAuth
+ *   token) as bearer token. The token is required; `trackingUri` is the workspace URL such as
+ *   `https://dbc-1234.cloud.databricks.com` (a copied `?o=…` or path is dropped), not the MLflow
+ *   client's `databricks` / `databricks://profile` shorthand, which needs a local CLI profile.
+ *   Unity Catalog models live behind other paths and are not covered.
+ *
+ * @example
+ *   const registry = createRegistry({ flavor: 'databricks', trackingUri: process.env.DATABRICKS_HOST!,
+ *     token: process.env.DATABRICKS_TOKEN });
+ *   const champion = await registry.getModelVersionByAlias('fraud', 'champion');
+ */
+import * as z from 'zod/mini';
+import { describeIssues } from '../../events/issues';
+import { RegistryError } from '../adapters/registry/errors';
+import { MlflowRegistry, type MlflowRegistryOptions } from '../adapters/registry/mlflowRegistry';
+import type { ModelRegistry } from '../domain/ports';
+
+export const registryConfigSchema = z.object({
+  flavor: z.enum(['mlflow', 'databricks']),
+  trackingUri: z.url({ protocol: /^https?$/ }),
+  token: z.optional(z.string().check(z.minLength(1))),
+});
+
+export type RegistryConfig = z.infer<typeof registryConfigSchema>;
+
+/** Timeouts, retries, an injected fetch or basic auth, passed through to MlflowRegistry. */
+export type RegistryTuning = Omit<MlflowRegistryOptions, 'baseUrl' | 'token'>;
+
+/**
+ * The registry adapter for `config`; throws RegistryError when the configuration cannot work.
+ *
+ * @example
+ *   createRegistry({ flavor: 'mlflow', trackingUri: 'http://127.0.0.1:5000' }, { timeoutMs: 2000 });
+ */
+export function createRegistry(config: RegistryConfig, tuning: RegistryTuning = {}): ModelRegistry {
+  const parsed = registryConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    throw new RegistryError(`invalid registry configuration: ${describeIssues(parsed.error.issues)}`);
+  }
+  const { flavor, trackingUri, token } = parsed.data;
+  if (flavor === 'mlflow') return new MlflowRegistry({ ...tuning, baseUrl: trackingUri, token });
+  if (!token) {
+    throw new RegistryError('invalid registry configuration: the databricks flavour needs a token (PAT)');
+  }
+  if (tuning.basicAuth) {
+    throw new RegistryError(
+      'invalid registry configuration: databricks takes a bearer token, not basic auth',
+    );
+  }
+  return new MlflowRegistry({ ...tuning, baseUrl: new URL(trackingUri).origin, token });
+}

@@ -1,0 +1,202 @@
+/**
+ * Builds the adapters the worker and the tick need from their environment, once per cold start.
+ * The registry token, when configured, is read from SSM like every other secret. Every AWS call
+ * (DynamoDB, SNS, SQS, SSM, SageMaker, CloudWatch, SES) goes through the official SDK clients that
+ * lib/adapters/aws/awsClients.ts configures, one client per service.
+ *
+ * @example
+ *   const deps = await promotionDeps();
+ *   await processEvent(event, deps);
+ */
+import * as z from 'zod/mini';
+import {
+  cloudWatchClient,
+  sageMakerClient,
+  sesClient,
+  snsClient,
+  sqsClient,
+  ssmClient,
+} from '../adapters/aws/awsClients';
+import { dynamoDocumentClient } from '../adapters/aws/dynamoClient';
+import { CloudWatchAlarmReader } from '../adapters/monitoring/cloudwatchAlarms';
+import {
+  type LinkChannel,
+  NoEmailChannel,
+  PersonalApprovalDelivery,
+} from '../adapters/notify/approvalLinkDelivery';
+import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
+import { SesApprovalMail } from '../adapters/notify/sesApprovalMail';
+import { SlackDirectMessages } from '../adapters/notify/slackDirectMessages';
+import { SlackResponder } from '../adapters/notify/slackResponder';
+import { SnsNotifier } from '../adapters/notify/snsNotifier';
+import { loadFunctionPolicies } from '../adapters/policy/compiledPolicies';
+import { policyFor } from '../adapters/policy/policyLookup';
+import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
+import { HttpClient } from '../adapters/registry/httpClient';
+import { type SecretStore, SsmSecretStore } from '../adapters/secrets/secretStore';
+import { DatabricksEndpoint } from '../adapters/serving/databricksEndpoint';
+import { NoneEndpoint } from '../adapters/serving/noneEndpoint';
+import { SageMakerEndpoint } from '../adapters/serving/sagemakerEndpoint';
+import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
+import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
+import type { DynamoDocuments } from '../adapters/store/dynamoTable';
+import {
+  type ApprovalDelivery,
+  type ApprovalLinks,
+  noApprovalDelivery,
+  noApprovalLinks,
+  SignedApprovalLinks,
+} from '../app/approvalLinks';
+import { type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
+import type { EndpointKind } from '../domain/effects';
+import type { PeopleDirectory } from '../domain/people';
+import type { ServingEndpoint } from '../domain/servingPorts';
+import { readConfig } from './config';
+import { createRegistry } from './createRegistry';
+import { createRetrain } from './createRetrain';
+
+const configSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  MLFLOW_TRACKING_URI: z.string().check(z.minLength(1)),
+  REGISTRY_FLAVOR: z._default(z.enum(['mlflow', 'databricks']), 'mlflow'),
+  REGISTRY_TOKEN_PARAM: z.optional(z.string()),
+  NOTIFICATIONS_TOPIC_ARN: z.optional(z.string()),
+  APPROVAL_LINK_KEY_PARAM: z.optional(z.string()),
+  /** The API's public URL, for signed approval links. */
+  APPROVALS_BASE_URL: z.optional(z.string()),
+  /** The SES sender identity approval links are e-mailed from; unset: no e-mail. */
+  APPROVAL_EMAIL_FROM: z.optional(z.string()),
+  /** An SES configuration set for those e-mails (sending events, suppression). */
+  APPROVAL_EMAIL_CONFIGURATION_SET: z.optional(z.string()),
+  /** Put before the e-mail's subject, e.g. `[prod] `. */
+  APPROVAL_EMAIL_SUBJECT_PREFIX: z.optional(z.string()),
+  /** The notifier's bot token, for approval links by Slack direct message; unset: no DMs. */
+  SLACK_BOT_TOKEN_PARAM: z.optional(z.string()),
+  SLACK_API_URL: z._default(z.url(), 'https://slack.com/api'),
+  /** Where routed alerts and superseding aborts are handed on. */
+  PROMOTION_QUEUE_URL: z.optional(z.string()),
+  SAGEMAKER_EXECUTION_ROLE_ARN: z.optional(z.string()),
+  /** Signs the bodies Baton posts to HTTP retraining targets. */
+  RETRAIN_SIGNING_KEY_PARAM: z.optional(z.string()),
+});
+
+/** The serving adapters by endpoint kind, built on first use. */
+function servingAdapters(
+  config: z.infer<typeof configSchema>,
+  databricks: () => HttpClient,
+): (kind: EndpointKind) => ServingEndpoint {
+  const built = new Map<EndpointKind, ServingEndpoint>();
+  const build = (kind: EndpointKind): ServingEndpoint => {
+    if (kind === 'sagemaker') {
+      return new SageMakerEndpoint({
+        client: sageMakerClient(),
+        executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN,
+      });
+    }
+    if (kind === 'databricks') return new DatabricksEndpoint({ http: databricks() });
+    return new NoneEndpoint();
+  };
+  return (kind) => {
+    if (!built.has(kind)) built.set(kind, build(kind));
+    return built.get(kind)!;
+  };
+}
+
+export async function registryFromEnv(
+  config: Pick<
+    z.infer<typeof configSchema>,
+    'REGISTRY_FLAVOR' | 'MLFLOW_TRACKING_URI' | 'REGISTRY_TOKEN_PARAM'
+  >,
+  secrets: SecretStore,
+) {
+  const [token] = config.REGISTRY_TOKEN_PARAM ? await secrets.values(config.REGISTRY_TOKEN_PARAM) : [];
+  return createRegistry({ flavor: config.REGISTRY_FLAVOR, trackingUri: config.MLFLOW_TRACKING_URI, token });
+}
+
+async function approvalLinksFromEnv(
+  config: z.infer<typeof configSchema>,
+  secrets: SecretStore,
+): Promise<ApprovalLinks> {
+  if (!config.APPROVAL_LINK_KEY_PARAM || !config.APPROVALS_BASE_URL) return noApprovalLinks;
+  const [key] = await secrets.values(config.APPROVAL_LINK_KEY_PARAM);
+  return key ? new SignedApprovalLinks(key, config.APPROVALS_BASE_URL) : noApprovalLinks;
+}
+
+/** Each approver's link by e-mail (SES, when a sender is configured) or Slack DM, once per approver and request. */
+async function approvalDeliveryFromEnv(
+  config: z.infer<typeof configSchema>,
+  secrets: SecretStore,
+  db: DynamoDocuments,
+  people: PeopleDirectory,
+): Promise<ApprovalDelivery> {
+  const links = await approvalLinksFromEnv(config, secrets);
+  if (links === noApprovalLinks) return noApprovalDelivery;
+  const channels: LinkChannel[] = [];
+  if (config.APPROVAL_EMAIL_FROM) {
+    channels.push(
+      new SesApprovalMail(sesClient(), {
+        from: config.APPROVAL_EMAIL_FROM,
+        configurationSetName: config.APPROVAL_EMAIL_CONFIGURATION_SET || undefined,
+        subjectPrefix: config.APPROVAL_EMAIL_SUBJECT_PREFIX,
+      }),
+    );
+  } else channels.push(new NoEmailChannel());
+  const [slackToken] = config.SLACK_BOT_TOKEN_PARAM ? await secrets.values(config.SLACK_BOT_TOKEN_PARAM) : [];
+  if (slackToken) channels.push(new SlackDirectMessages({ token: slackToken, apiUrl: config.SLACK_API_URL }));
+  const ledger = new DynamoDeliveryLedger(db, config.TABLE_NAME, { destination: 'APPROVAL_LINK' });
+  return new PersonalApprovalDelivery({ links, channels, ledger, people });
+}
+
+export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer<typeof configSchema> }> {
+  const config = readConfig(configSchema);
+  const policies = await loadFunctionPolicies();
+  const db = dynamoDocumentClient();
+  // One SSM client for every secret the worker reads at cold start.
+  const secrets = new SsmSecretStore(ssmClient());
+  const store = new DynamoPromotionStore(db, config.TABLE_NAME);
+  const [registryToken] = config.REGISTRY_TOKEN_PARAM
+    ? await secrets.values(config.REGISTRY_TOKEN_PARAM)
+    : [];
+  const [retrainKey] = config.RETRAIN_SIGNING_KEY_PARAM
+    ? await secrets.values(config.RETRAIN_SIGNING_KEY_PARAM)
+    : [];
+  const databricks = () =>
+    new HttpClient({
+      baseUrl: config.MLFLOW_TRACKING_URI,
+      ...(registryToken && { auth: { token: registryToken } }),
+    });
+  const exactModels = policies.policies.map((p) => p.policy.model).filter((m) => !m.includes('*'));
+  const sqs = sqsClient();
+  return {
+    config,
+    responder: new SlackResponder(),
+    // The people directory resolves approvers to their e-mail and Slack id.
+    approvalDelivery: await approvalDeliveryFromEnv(config, secrets, db, policies.people),
+    registry: createRegistry({
+      flavor: config.REGISTRY_FLAVOR,
+      trackingUri: config.MLFLOW_TRACKING_URI,
+      token: registryToken,
+    }),
+    store,
+    notifier: new SnsNotifier(snsClient(), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
+    policyFor: (model) => policyFor(policies.policies, model),
+    people: policies.people,
+    now: () => new Date(),
+    ledger: new DynamoModelLedger(db, config.TABLE_NAME),
+    serving: servingAdapters(config, databricks),
+    alarms: new CloudWatchAlarmReader(cloudWatchClient()),
+    retrain: (policy) =>
+      createRetrain(policy.retrain!.target, {
+        httpSecret: retrainKey,
+        databricksHost: config.MLFLOW_TRACKING_URI,
+        databricksToken: registryToken,
+        sqsClient: sqs,
+      }),
+    queue: config.PROMOTION_QUEUE_URL
+      ? new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL)
+      : queueNotConfigured,
+    knownModels: async () => [
+      ...new Set([...exactModels, ...(await store.listChampions()).map((c) => c.model)]),
+    ],
+  };
+}
