@@ -2,7 +2,8 @@
  * The artefact a version's rollout deploys, resolved once at validation and pinned: stored with
  * the verdict, shown to approvers, and the only thing later traffic steps deploy. It lives in
  * events/ because the version state, the audit trail and the approval request all carry it, and
- * one schema keeps them the same. lib/domain/artefact.ts resolves and compares it.
+ * one schema keeps them the same. lib/domain/artefact.ts resolves and compares it. A serving kind
+ * is declared here, by its variant: what a rollout of that kind pins.
  *
  * `tags` holds the registry tag values it was resolved from (only those set), so a reader can see
  * which values came from the version and which from the policy.
@@ -38,3 +39,13 @@ export const artefactSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none'), source: z.optional(z.string()), tags }),
 ]);
 export type Artefact = z.infer<typeof artefactSchema>;
+
+/**
+ * The serving kinds, declared once: each variant's `kind` literal above is the kind's name. The
+ * policy's `rollout.endpoint.kind`, the version state and the wiring's catalog
+ * (lib/wiring/catalog.ts) are all built from this list, so they cannot disagree.
+ */
+export type ServingKind = Artefact['kind'];
+export const servingKinds: readonly ServingKind[] = artefactSchema.def.options.map(
+  (variant) => variant.shape.kind.def.values[0]!,
+);

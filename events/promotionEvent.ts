@@ -122,7 +122,7 @@ export type AlertSource = (typeof AlertSource)[keyof typeof AlertSource];
 
 /** One alert from any monitoring source, normalised (events/alerts/*.ts). */
 export const monitoringAlertSchema = z.object({
-  source: z.enum(['cloudwatch', 'alertmanager', 'grafana']),
+  source: z.enum(Object.values(AlertSource)),
   /** CloudWatch AlarmName, or the alert's `alertname` label. */
   name: nameSchema,
   /** `resolved` never triggers an action. */

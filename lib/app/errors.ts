@@ -46,3 +46,11 @@ export class TrafficMismatchError extends PromotionError {
     this.name = 'TrafficMismatchError';
   }
 }
+
+/** A queue message that is no promotion event: retried, then dead-lettered with this reason. */
+export class InvalidQueueMessageError extends Error {
+  constructor(messageId: string, detail: string) {
+    super(`message ${messageId} is not a promotion event: ${detail}`);
+    this.name = 'InvalidQueueMessageError';
+  }
+}

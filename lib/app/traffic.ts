@@ -37,10 +37,9 @@ async function servedModel(
   const { kind: _kind, name: _name, ...settings } = policy.rollout?.endpoint ?? { kind: 'none' };
   const artefact = carried ?? (await deps.pinned?.(model, version));
   if (artefact) {
-    // Deployed as pinned: the tags it was resolved from, never the registry's tags of now. A
-    // Databricks entity takes its workload size from these (the adapter reads tags, then settings).
-    const workload = artefact.kind === 'databricks' ? { instanceType: artefact.workloadSize } : {};
-    return { model, version, tags: artefact.tags, settings: { ...settings, ...workload }, artefact };
+    // Deployed as pinned: the tags it was resolved from, never the registry's tags of now; each
+    // serving adapter reads its own kind's artefact (the use case knows no kind).
+    return { model, version, tags: artefact.tags, settings, artefact };
   }
   const info = await deps.registry.getModelVersion(model, version);
   return { model, version, source: info?.source, tags: info?.tags ?? {}, settings };

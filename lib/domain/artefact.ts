@@ -4,15 +4,17 @@
  * stored with the verdict. Before each traffic step the version's tags are resolved again and
  * compared: what people approved is what is deployed, or the rollout stops (rolloutCheck.ts).
  *
- * The resolution rules are the serving adapters' documented conventions, kept here once: a
- * version's tags override the policy's rollout.endpoint (sagemakerEndpoint.ts uses the same
- * function for versions pinned before this existed).
+ * The resolution rules are the serving adapters' documented conventions, kept here once, one
+ * typed entry per serving kind (`rules`): a version's tags override the policy's rollout.endpoint
+ * (sagemakerEndpoint.ts uses the same function for versions pinned before this existed). They stay
+ * in the pure core because pinning is a governance decision made without I/O, and the notifier and
+ * the approval page render the same rows without importing a serving adapter.
  *
  * @example
  *   resolveArtefact(policy, { name: 'fraud', version: '7', source: 's3://m/7', tags: { 'sagemaker.image': 'ecr/f:7' } });
  *   // { kind: 'sagemaker', image: 'ecr/f:7', modelDataUrl: 's3://m/7', instanceType: 'ml.m5.large', instanceCount: 1, tags: {…} }
  */
-import type { Artefact } from '../../events/artefact';
+import type { Artefact, ServingKind } from '../../events/artefact';
 import type { Policy } from './policy';
 import type { ModelVersionInfo } from './registryFacts';
 
@@ -80,6 +82,89 @@ export function resolveSageMaker(
   };
 }
 
+/** A field deployed, named as people would set it, and its value (for the drift reason). */
+type Field = [name: string, value: string | number | undefined];
+
+/**
+ * What the pure core knows about one serving kind's pinned artefact: how a version resolves to it,
+ * which of its fields a drift compares, and how people see it. Typed per kind below, so a kind
+ * declared in events/artefact.ts without its rules does not compile.
+ */
+interface ArtefactRules<K extends ServingKind> {
+  /** What a rollout of this kind deploys for the version; the version's tags override the policy. */
+  resolve(version: VersionFiles, settings: EndpointSettings): Extract<Artefact, { kind: K }>;
+  /** Each deployed field; `named` picks the tag's name when a tag decides it, else the policy's key. */
+  fields(a: Extract<Artefact, { kind: K }>, named: (tag: string, fallback: string) => string): Field[];
+  /** Label/value rows; `from` says where a value came from (`tag …`, else the fallback). */
+  rows(
+    a: Extract<Artefact, { kind: K }>,
+    from: (tag: string, fallback: string) => string,
+  ): Array<[string, string]>;
+}
+
+const rules: { [K in ServingKind]: ArtefactRules<K> } = {
+  sagemaker: {
+    resolve: (version, settings) => resolveSageMaker(version.tags, version.source, settings),
+    fields: (a, named) => [
+      [named(artefactTags.image, 'rollout.endpoint.image'), a.image],
+      [named(artefactTags.modelDataUrl, 'the model data (the version source)'), a.modelDataUrl],
+      [named(artefactTags.instanceType, 'rollout.endpoint.instanceType'), a.instanceType],
+      [named(artefactTags.instanceCount, 'rollout.endpoint.instanceCount'), a.instanceCount],
+    ],
+    rows: (a, from) => {
+      const image = a.image ?? 'none: set the tag sagemaker.image or rollout.endpoint.image';
+      const count = a.instanceCount ?? `invalid count "${a.tags[artefactTags.instanceCount]}"`;
+      const sized = [artefactTags.instanceType, artefactTags.instanceCount].some(
+        (t) => a.tags[t] !== undefined,
+      );
+      return [
+        ['Image', `${image} (${from(artefactTags.image, 'policy')})`],
+        [
+          'Model data',
+          a.modelDataUrl === undefined
+            ? 'none (no tag sagemaker.model_data_url, and the version source is not on s3://)'
+            : `${a.modelDataUrl} (${from(artefactTags.modelDataUrl, 'version source')})`,
+        ],
+        ['Instances', `${count} × ${a.instanceType} (${sized ? 'tags' : 'policy'})`],
+      ];
+    },
+  },
+  databricks: {
+    resolve: (version, settings) => ({
+      kind: 'databricks',
+      entityName: version.name,
+      entityVersion: version.version,
+      workloadSize: version.tags[artefactTags.workloadSize] ?? settings.instanceType ?? 'Small',
+      tags: tagsFrom(version.tags, [artefactTags.workloadSize]),
+    }),
+    fields: (a, named) => [
+      ['the served entity', `${a.entityName} v${a.entityVersion}`],
+      [named(artefactTags.workloadSize, 'rollout.endpoint.instanceType'), a.workloadSize],
+    ],
+    rows: (a, from) => [
+      ['Serves', `${a.entityName} v${a.entityVersion}`],
+      ['Workload size', `${a.workloadSize} (${from(artefactTags.workloadSize, 'policy')})`],
+    ],
+  },
+  none: {
+    resolve: (version) => ({
+      kind: 'none',
+      ...(version.source !== undefined && { source: version.source }),
+      tags: {},
+    }),
+    fields: (a) => [['the version source', a.source]],
+    rows: (a) => [
+      [
+        'Model files',
+        `${a.source ?? 'unknown'} (Baton deploys nothing: the champion alias is the deployment)`,
+      ],
+    ],
+  },
+};
+
+/** The rules of an artefact's own kind (one cast: TypeScript cannot correlate `a.kind` with `a`). */
+const rulesOf = (kind: ServingKind) => rules[kind] as unknown as ArtefactRules<ServingKind>;
+
 /**
  * What the policy's rollout would deploy for this version; for no rollout or a `none` endpoint,
  * the version's files (Baton deploys nothing, but people approved these).
@@ -89,39 +174,14 @@ export function resolveSageMaker(
  */
 export function resolveArtefact(policy: Policy, version: VersionFiles): Artefact {
   const endpoint = policy.rollout?.endpoint;
-  if (endpoint?.kind === 'sagemaker') return resolveSageMaker(version.tags, version.source, endpoint);
-  if (endpoint?.kind === 'databricks') {
-    return {
-      kind: 'databricks',
-      entityName: version.name,
-      entityVersion: version.version,
-      workloadSize: version.tags[artefactTags.workloadSize] ?? endpoint.instanceType ?? 'Small',
-      tags: tagsFrom(version.tags, [artefactTags.workloadSize]),
-    };
-  }
-  return { kind: 'none', ...(version.source !== undefined && { source: version.source }), tags: {} };
+  return rulesOf(endpoint?.kind ?? 'none').resolve(version, endpoint ?? {});
 }
 
 /** Each deployed field, named as people would set it: the tag when a tag decides it, else the policy's key. */
-function fieldsOf(a: Artefact, other: Artefact): Array<[string, string | number | undefined]> {
+function fieldsOf(a: Artefact, other: Artefact): Field[] {
   const named = (tag: string, fallback: string) =>
     a.tags[tag] !== undefined || other.tags[tag] !== undefined ? tag : fallback;
-  switch (a.kind) {
-    case 'sagemaker':
-      return [
-        [named(artefactTags.image, 'rollout.endpoint.image'), a.image],
-        [named(artefactTags.modelDataUrl, 'the model data (the version source)'), a.modelDataUrl],
-        [named(artefactTags.instanceType, 'rollout.endpoint.instanceType'), a.instanceType],
-        [named(artefactTags.instanceCount, 'rollout.endpoint.instanceCount'), a.instanceCount],
-      ];
-    case 'databricks':
-      return [
-        ['the served entity', `${a.entityName} v${a.entityVersion}`],
-        [named(artefactTags.workloadSize, 'rollout.endpoint.instanceType'), a.workloadSize],
-      ];
-    case 'none':
-      return [['the version source', a.source]];
-  }
+  return rulesOf(a.kind).fields(a, named);
 }
 
 const shown = (value: string | number | undefined) => (value === undefined ? '(not set)' : String(value));
@@ -156,37 +216,7 @@ export function artefactDrift(pinned: Artefact, now: Artefact): string | null {
  */
 export function artefactRows(a: Artefact): Array<[string, string]> {
   const from = (tag: string, fallback: string) => (a.tags[tag] !== undefined ? `tag ${tag}` : fallback);
-  switch (a.kind) {
-    case 'sagemaker': {
-      const image = a.image ?? 'none: set the tag sagemaker.image or rollout.endpoint.image';
-      const count = a.instanceCount ?? `invalid count "${a.tags[artefactTags.instanceCount]}"`;
-      const sized = [artefactTags.instanceType, artefactTags.instanceCount].some(
-        (t) => a.tags[t] !== undefined,
-      );
-      return [
-        ['Image', `${image} (${from(artefactTags.image, 'policy')})`],
-        [
-          'Model data',
-          a.modelDataUrl === undefined
-            ? 'none (no tag sagemaker.model_data_url, and the version source is not on s3://)'
-            : `${a.modelDataUrl} (${from(artefactTags.modelDataUrl, 'version source')})`,
-        ],
-        ['Instances', `${count} × ${a.instanceType} (${sized ? 'tags' : 'policy'})`],
-      ];
-    }
-    case 'databricks':
-      return [
-        ['Serves', `${a.entityName} v${a.entityVersion}`],
-        ['Workload size', `${a.workloadSize} (${from(artefactTags.workloadSize, 'policy')})`],
-      ];
-    case 'none':
-      return [
-        [
-          'Model files',
-          `${a.source ?? 'unknown'} (Baton deploys nothing: the champion alias is the deployment)`,
-        ],
-      ];
-  }
+  return rulesOf(a.kind).rows(a, from);
 }
 
 /**

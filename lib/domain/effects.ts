@@ -2,13 +2,14 @@
  * What a decision asks the world to do. Every effect is idempotent, so applying a decision twice
  * (after a crash and redelivery) converges on the same registry, endpoint and notifications.
  */
-import type { Artefact } from '../../events/artefact';
+import type { Artefact, ServingKind } from '../../events/artefact';
 import type { Notification } from '../../events/notification';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import type { Phase } from './phases';
 import type { AuditEntry } from './state';
 
-export type EndpointKind = 'sagemaker' | 'databricks' | 'none';
+/** A serving kind (declared once, in events/artefact.ts). */
+export type EndpointKind = ServingKind;
 
 export type { Notification };
 

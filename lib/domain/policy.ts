@@ -7,6 +7,7 @@
  *   policy.checks.compareToChampion; // { metric: 'val_logloss', lowerIsBetter: true, tolerance: 0.002 }
  */
 import * as z from 'zod/mini';
+import { servingKinds } from '../../events/artefact';
 import { durationPattern } from './duration';
 import { runStatuses } from './registryFacts';
 
@@ -68,7 +69,8 @@ const approvalSchema = z.strictObject({
 const rolloutSchema = z.strictObject({
   endpoint: z
     .strictObject({
-      kind: z.enum(['sagemaker', 'databricks', 'none']),
+      /** One of the serving kinds (events/artefact.ts declares them; lib/wiring/catalog.ts builds them). */
+      kind: z.enum(servingKinds),
       /** The serving endpoint; required unless kind is `none`. */
       name: z.optional(name),
       /** SageMaker: the inference image (a version's `sagemaker.image` tag overrides it). */
@@ -110,12 +112,24 @@ const alertRuleSchema = z.strictObject({
   action: z.enum(['rollback', 'abort', 'retrain', 'notify']),
 });
 
+/**
+ * Where retraining requests go. The retrain target kinds are declared here, once: each variant's
+ * `kind` literal is a kind's name, its other keys that kind's settings; lib/wiring/catalog.ts holds
+ * one adapter factory per kind.
+ */
+const retrainTargetSchema = z.union([
+  z.strictObject({ kind: z.literal('http'), url: z.url() }),
+  z.strictObject({ kind: z.literal('sqs'), queueUrl: z.url() }),
+  z.strictObject({ kind: z.literal('databricks-job'), jobId: z.union([z.string(), z.int()]) }),
+]);
+export type RetrainTarget = z.infer<typeof retrainTargetSchema>;
+export type RetrainTargetKind = RetrainTarget['kind'];
+export const retrainTargetKinds: readonly RetrainTargetKind[] = retrainTargetSchema.def.options.map(
+  (variant) => variant.shape.kind.def.values[0]!,
+);
+
 const retrainSchema = z.strictObject({
-  target: z.union([
-    z.strictObject({ kind: z.literal('http'), url: z.url() }),
-    z.strictObject({ kind: z.literal('sqs'), queueUrl: z.url() }),
-    z.strictObject({ kind: z.literal('databricks-job'), jobId: z.union([z.string(), z.int()]) }),
-  ]),
+  target: retrainTargetSchema,
   /** At most one retraining request per model in this window. */
   cooldown: z._default(duration, '6h'),
   /** Only when the alert fired in at least `firing` of the last `windows` windows of `window` (drift that persists). */

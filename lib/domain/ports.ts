@@ -113,6 +113,36 @@ export interface ModelLedger {
   appendAudit(entry: AuditEntry): Promise<void>;
 }
 
+/** Secrets by parameter name; several values allow rotation. An empty list: not configured. */
+export interface SecretStore {
+  /** Every value of the named secret; an empty list when it is not configured. */
+  values(name: string): Promise<string[]>;
+}
+
+/** A claim to deliver a notification now, held by one invocation. */
+export interface Claim {
+  key: string;
+  owner: string;
+}
+
+/** Remembers which notifications were delivered, so each is posted once however often it arrives. */
+export interface DeliveryLedger {
+  /** A claim to deliver now, or 'sent' when the key was delivered before; throws DeliveryInProgressError. */
+  claim(key: string): Promise<Claim | 'sent'>;
+  markSent(claim: Claim): Promise<void>;
+  /** Gives the key back so a retry can deliver it; only the claim's owner can. */
+  release(claim: Claim): Promise<void>;
+}
+
+/** Single use of approval links: one record per decoded claims. */
+export interface TokenLedger {
+  /** true when this call claimed the token (by its claims' id); false when it was already used. */
+  claim(id: string, expiresAtSeconds: number): Promise<boolean>;
+  isUsed(id: string): Promise<boolean>;
+  /** Gives a claim back when what it was for could not be done (the decision was not queued). */
+  release(id: string): Promise<void>;
+}
+
 export type * from './monitoringPorts';
 export type * from './queuePorts';
 export * from './retrainPorts';

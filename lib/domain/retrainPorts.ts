@@ -17,9 +17,10 @@
  *   receipt; // { target: 'databricks-job', id: '455644833' }
  */
 import * as z from 'zod/mini';
+import type { RetrainTargetKind } from './policy';
 
-export const retrainTargetKinds = ['http', 'sqs', 'databricks-job'] as const;
-export type RetrainTargetKind = (typeof retrainTargetKinds)[number];
+/** The kinds are declared once, by the policy's `retrain.target` variants (policy.ts). */
+export { type RetrainTargetKind, retrainTargetKinds } from './policy';
 
 export const retrainRequestSchema = z.object({
   /** The registered model to retrain. */

@@ -10,7 +10,7 @@
  * Weights are whole percentages per model version (`{ '3': 90, '4': 10 }`); each adapter maps a
  * version to its own variant or served-entity name.
  */
-import type { Artefact } from './artefact';
+import type { Artefact, ServingKind } from '../../events/artefact';
 
 /** A model version as the serving adapter needs it to create a model / served entity. */
 export interface ServedModel {
@@ -63,7 +63,7 @@ export interface EndpointTraffic {
 export type Weights = Record<string, number>;
 
 export interface ServingEndpoint {
-  readonly kind: 'sagemaker' | 'databricks' | 'none';
+  readonly kind: ServingKind;
   /** What is live now; null when the endpoint does not exist. */
   describe(endpoint: string): Promise<EndpointTraffic | null>;
   /**

@@ -3,7 +3,7 @@
  * each decision with its evidence. Stored by lib/adapters/store; the schema is the source of truth.
  */
 import * as z from 'zod/mini';
-import { artefactSchema } from '../../events/artefact';
+import { artefactSchema, servingKinds } from '../../events/artefact';
 import { Phase } from './phases';
 
 const phases = Object.values(Phase) as [Phase, ...Phase[]];
@@ -50,7 +50,7 @@ export const versionStateSchema = z.object({
   rollout: z.optional(
     z.object({
       endpoint: z.string(),
-      kind: z.enum(['sagemaker', 'databricks', 'none']),
+      kind: z.enum(servingKinds),
       /** The champion sharing the endpoint (null: the first version of the model). */
       champion: z.nullable(z.string()),
       approvedBy: z.array(z.string()),

@@ -20,19 +20,19 @@
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
 import { RegistryError } from '../adapters/registry/errors';
-import { MlflowRegistry, type MlflowRegistryOptions } from '../adapters/registry/mlflowRegistry';
 import type { ModelRegistry } from '../domain/ports';
+import { type RegistryTuning, registryCatalog, registryFlavors } from './catalog';
+
+export type { RegistryTuning };
 
 export const registryConfigSchema = z.object({
-  flavor: z.enum(['mlflow', 'databricks']),
+  /** A flavour of the catalog (catalog.ts `registryCatalog`). */
+  flavor: z.enum(registryFlavors),
   trackingUri: z.url({ protocol: /^https?$/ }),
   token: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type RegistryConfig = z.infer<typeof registryConfigSchema>;
-
-/** Timeouts, retries, an injected fetch or basic auth, passed through to MlflowRegistry. */
-export type RegistryTuning = Omit<MlflowRegistryOptions, 'baseUrl' | 'token'>;
 
 /**
  * The registry adapter for `config`; throws RegistryError when the configuration cannot work.
@@ -45,15 +45,6 @@ export function createRegistry(config: RegistryConfig, tuning: RegistryTuning = 
   if (!parsed.success) {
     throw new RegistryError(`invalid registry configuration: ${describeIssues(parsed.error.issues)}`);
   }
-  const { flavor, trackingUri, token } = parsed.data;
-  if (flavor === 'mlflow') return new MlflowRegistry({ ...tuning, baseUrl: trackingUri, token });
-  if (!token) {
-    throw new RegistryError('invalid registry configuration: the databricks flavour needs a token (PAT)');
-  }
-  if (tuning.basicAuth) {
-    throw new RegistryError(
-      'invalid registry configuration: databricks takes a bearer token, not basic auth',
-    );
-  }
-  return new MlflowRegistry({ ...tuning, baseUrl: new URL(trackingUri).origin, token });
+  const { flavor, ...settings } = parsed.data;
+  return registryCatalog[flavor](settings, tuning);
 }

@@ -9,14 +9,7 @@
  *   await processEvent(event, deps);
  */
 import * as z from 'zod/mini';
-import {
-  cloudWatchClient,
-  sageMakerClient,
-  sesClient,
-  snsClient,
-  sqsClient,
-  ssmClient,
-} from '../adapters/aws/awsClients';
+import { cloudWatchClient, sesClient, snsClient, sqsClient, ssmClient } from '../adapters/aws/awsClients';
 import { dynamoDocumentClient } from '../adapters/aws/dynamoClient';
 import { CloudWatchAlarmReader } from '../adapters/monitoring/cloudwatchAlarms';
 import {
@@ -34,9 +27,6 @@ import { policyFor } from '../adapters/policy/policyLookup';
 import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
 import { HttpClient } from '../adapters/registry/httpClient';
 import { type SecretStore, SsmSecretStore } from '../adapters/secrets/secretStore';
-import { DatabricksEndpoint } from '../adapters/serving/databricksEndpoint';
-import { NoneEndpoint } from '../adapters/serving/noneEndpoint';
-import { SageMakerEndpoint } from '../adapters/serving/sagemakerEndpoint';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import type { DynamoDocuments } from '../adapters/store/dynamoTable';
@@ -48,9 +38,8 @@ import {
   SignedApprovalLinks,
 } from '../app/approvalLinks';
 import { type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
-import type { EndpointKind } from '../domain/effects';
 import type { PeopleDirectory } from '../domain/people';
-import type { ServingEndpoint } from '../domain/servingPorts';
+import { registryFlavors, servingAdapters } from './catalog';
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
@@ -58,7 +47,7 @@ import { createRetrain } from './createRetrain';
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   MLFLOW_TRACKING_URI: z.string().check(z.minLength(1)),
-  REGISTRY_FLAVOR: z._default(z.enum(['mlflow', 'databricks']), 'mlflow'),
+  REGISTRY_FLAVOR: z._default(z.enum(registryFlavors), 'mlflow'),
   REGISTRY_TOKEN_PARAM: z.optional(z.string()),
   NOTIFICATIONS_TOPIC_ARN: z.optional(z.string()),
   APPROVAL_LINK_KEY_PARAM: z.optional(z.string()),
@@ -79,28 +68,6 @@ const configSchema = z.object({
   /** Signs the bodies Baton posts to HTTP retraining targets. */
   RETRAIN_SIGNING_KEY_PARAM: z.optional(z.string()),
 });
-
-/** The serving adapters by endpoint kind, built on first use. */
-function servingAdapters(
-  config: z.infer<typeof configSchema>,
-  databricks: () => HttpClient,
-): (kind: EndpointKind) => ServingEndpoint {
-  const built = new Map<EndpointKind, ServingEndpoint>();
-  const build = (kind: EndpointKind): ServingEndpoint => {
-    if (kind === 'sagemaker') {
-      return new SageMakerEndpoint({
-        client: sageMakerClient(),
-        executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN,
-      });
-    }
-    if (kind === 'databricks') return new DatabricksEndpoint({ http: databricks() });
-    return new NoneEndpoint();
-  };
-  return (kind) => {
-    if (!built.has(kind)) built.set(kind, build(kind));
-    return built.get(kind)!;
-  };
-}
 
 export async function registryFromEnv(
   config: Pick<
@@ -183,7 +150,8 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
     people: policies.people,
     now: () => new Date(),
     ledger: new DynamoModelLedger(db, config.TABLE_NAME),
-    serving: servingAdapters(config, databricks),
+    // The catalog's adapter per serving kind (catalog.ts), each built on first use.
+    serving: servingAdapters({ executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN, databricks }),
     alarms: new CloudWatchAlarmReader(cloudWatchClient()),
     retrain: (policy) =>
       createRetrain(policy.retrain!.target, {

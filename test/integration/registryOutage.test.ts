@@ -239,18 +239,26 @@ describe('MLflow stopped while Baton is processing new versions', () => {
       'an empty promotion queue',
     );
 
+    const announcedOf = (c: (typeof candidates)[number]) =>
+      logsBetween(
+        0,
+        logs.length,
+        '[notifier]',
+        `${c.model} v${c.version} ${c.expected === 'PASSED' ? 'passed' : 'failed'} validation`,
+      );
+    // The notices travel on after the queue drains (SNS, then the notifier): wait until each has arrived.
+    await eventually(
+      async () => (candidates.every((c) => announcedOf(c).length > 0) ? true : undefined),
+      30_000,
+      'every verdict announced',
+    );
+
     for (const c of candidates) {
       const kind = c.expected === 'PASSED' ? 'validation.passed' : 'validation.failed';
       const audit = (await store.listAudit(c.model)).filter(
         (a) => a.version === c.version && a.kind.startsWith('validation.'),
       );
-      const verb = c.expected === 'PASSED' ? 'passed' : 'failed';
-      const announced = logsBetween(
-        0,
-        logs.length,
-        '[notifier]',
-        `${c.model} v${c.version} ${verb} validation`,
-      );
+      const announced = announcedOf(c);
       expect(
         audit.map((a) => a.kind),
         `audit of ${c.model} v${c.version}`,

@@ -14,62 +14,15 @@
  *
  * @example
  *   const ledger = new DynamoDeliveryLedger(dynamoDocumentClient(), 'baton-prod');
- *   await deliverOnce(notification, { notifier, ledger }); // 'delivered' | 'duplicate'
+ *   await deliverOnce(notification, { notifier, ledger }); // lib/app/deliverNotifications.ts
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Notification } from '../../domain/effects';
-import type { Notifier } from '../../domain/ports';
-import { logger } from '../../log';
+import type { Claim, DeliveryLedger } from '../../domain/ports';
 import { type DynamoDocuments, getItem, isConditionFailure } from '../store/dynamoTable';
 import { DeliveryInProgressError, DeliveryLedgerError } from './errors';
 
-export interface Claim {
-  key: string;
-  owner: string;
-}
-
-export interface DeliveryLedger {
-  /** A claim to deliver now, or 'sent' when the key was delivered before; throws DeliveryInProgressError. */
-  claim(key: string): Promise<Claim | 'sent'>;
-  markSent(claim: Claim): Promise<void>;
-  /** Gives the key back so a retry can deliver it; only the claim's owner can. */
-  release(claim: Claim): Promise<void>;
-}
-
-export type DeliveryOutcome = 'delivered' | 'duplicate';
-
-/**
- * Claims the key, publishes, records the outcome. Throws (after releasing the claim) when the
- * publish fails, so the caller's retry can deliver.
- *
- * @example
- *   await deliverOnce(n, deps); // 'delivered'
- *   await deliverOnce(n, deps); // 'duplicate', nothing posted
- */
-export async function deliverOnce(
-  n: Notification,
-  deps: { notifier: Notifier; ledger: DeliveryLedger },
-): Promise<DeliveryOutcome> {
-  const claim = await deps.ledger.claim(n.idempotencyKey);
-  // Delivered before: a redelivery of the same message, or a second message with the same key.
-  if (claim === 'sent') return 'duplicate';
-  try {
-    await deps.notifier.publish(n);
-  } catch (error) {
-    await deps.ledger
-      .release(claim)
-      .catch((releaseError: unknown) =>
-        logger.warn('could not release the claim; it lapses', { releaseError }),
-      );
-    throw error;
-  }
-  // Posted: failing the invocation now would post again, so a lost mark is only logged.
-  await deps.ledger
-    .markSent(claim)
-    .catch((markError: unknown) => logger.error('delivered, but could not mark it sent', { markError }));
-  return 'delivered';
-}
+export type { Claim, DeliveryLedger };
 
 export interface DynamoDeliveryLedgerOptions {
   /** The sort key: one ledger per destination. Default SLACK. */

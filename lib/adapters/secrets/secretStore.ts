@@ -9,12 +9,10 @@
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ServiceUnavailableError } from '../../domain/httpErrors';
+import type { SecretStore } from '../../domain/ports';
 import { awsFailure } from '../aws/awsErrors';
 
-export interface SecretStore {
-  /** Every value of the named secret; an empty list when it is not configured. */
-  values(name: string): Promise<string[]>;
-}
+export type { SecretStore };
 
 /** The official SSM client (lib/adapters/aws/awsClients.ts `ssmClient`), or a fake `send` in tests. */
 export type SsmCaller = Pick<SSMClient, 'send'>;

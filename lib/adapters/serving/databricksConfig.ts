@@ -80,7 +80,11 @@ export function entityFor(m: ServedModel): Entity {
     name: servedEntityName(m.model, m.version),
     entity_name: m.model,
     entity_version: m.version,
-    workload_size: m.tags['databricks.workload_size'] ?? m.settings?.instanceType ?? 'Small',
+    // A pinned artefact is deployed as approved; else the tag, the policy, then Databricks' smallest.
+    workload_size:
+      m.artefact?.kind === 'databricks'
+        ? m.artefact.workloadSize
+        : (m.tags['databricks.workload_size'] ?? m.settings?.instanceType ?? 'Small'),
     scale_to_zero_enabled: false,
   };
 }

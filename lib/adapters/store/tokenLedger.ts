@@ -9,15 +9,10 @@
  *   if (!(await ledger.claim(approvalTokenId(claims), claims.exp))) return alreadyUsedPage();
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { TokenLedger } from '../../domain/ports';
 import { type DynamoDocuments, getItem, isConditionFailure } from './dynamoTable';
 
-export interface TokenLedger {
-  /** true when this call claimed the token (by its claims' id); false when it was already used. */
-  claim(id: string, expiresAtSeconds: number): Promise<boolean>;
-  isUsed(id: string): Promise<boolean>;
-  /** Gives a claim back when what it was for could not be done (the decision was not queued). */
-  release(id: string): Promise<void>;
-}
+export type { TokenLedger };
 
 export class DynamoTokenLedger implements TokenLedger {
   constructor(

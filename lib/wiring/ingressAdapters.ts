@@ -1,0 +1,21 @@
+/**
+ * The two adapters every ingress function needs: the promotion queue it hands events to, and the
+ * secret store its signing secrets and tokens come from, each on its official SDK client.
+ *
+ * @example
+ *   const queue = promotionQueue(config.PROMOTION_QUEUE_URL);
+ *   await secretStore().values('/baton/prod/mlflow-webhook-secrets');
+ */
+import { sqsClient, ssmClient } from '../adapters/aws/awsClients';
+import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
+import { SsmSecretStore } from '../adapters/secrets/secretStore';
+import type { SecretStore } from '../domain/ports';
+import type { EventQueue } from '../domain/queuePorts';
+
+export function promotionQueue(queueUrl: string): EventQueue {
+  return new SqsEventQueue(sqsClient(), queueUrl);
+}
+
+export function secretStore(): SecretStore {
+  return new SsmSecretStore(ssmClient());
+}

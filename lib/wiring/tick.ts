@@ -1,0 +1,39 @@
+/**
+ * The tick's composition: its configuration (table, queue, registry and how old a version must be
+ * before the reconciler sweeps it) and the adapters it runs with, the registry token read from SSM.
+ *
+ * @example
+ *   const deps = await tickDeps(); // reads TABLE_NAME, PROMOTION_QUEUE_URL, MLFLOW_TRACKING_URI, …
+ */
+import * as z from 'zod/mini';
+import { dynamoDocumentClient } from '../adapters/aws/dynamoClient';
+import { loadFunctionPolicies } from '../adapters/policy/compiledPolicies';
+import { policyFor } from '../adapters/policy/policyLookup';
+import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
+import type { TickDeps } from '../app/tickSweeps';
+import { registryFlavors } from './catalog';
+import { readConfig } from './config';
+import { promotionQueue, secretStore } from './ingressAdapters';
+import { registryFromEnv } from './promotion';
+
+const configSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
+  MLFLOW_TRACKING_URI: z.string().check(z.minLength(1)),
+  REGISTRY_FLAVOR: z._default(z.enum(registryFlavors), 'mlflow'),
+  REGISTRY_TOKEN_PARAM: z.optional(z.string()),
+  /** Versions younger than this are left to their webhook (seconds). */
+  RECONCILER_MIN_AGE_SECONDS: z._default(z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number)), 60),
+});
+
+export async function tickDeps(): Promise<TickDeps> {
+  const config = readConfig(configSchema);
+  const policies = await loadFunctionPolicies();
+  return {
+    registry: await registryFromEnv(config, secretStore()),
+    store: new DynamoPromotionStore(dynamoDocumentClient(), config.TABLE_NAME),
+    queue: promotionQueue(config.PROMOTION_QUEUE_URL),
+    policyFor: (model) => policyFor(policies.policies, model),
+    minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
+  };
+}
