@@ -31,9 +31,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type RegistryWebhookDeps, registryWebhook } from '../functions/registryWebhook';
-import { sqsClient } from '../lib/adapters/aws/awsClients';
 import { fifoId } from '../lib/adapters/queue/fifoMessage';
 import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
+import { sqsClient } from '../lib/wiring/awsClients';
 import { type AwsTarget, awsClientConfig, localCredentials } from '../local/resources';
 import { repoRoot } from '../local/template';
 import { mlflowHeaders } from '../test/support/signing';

@@ -13,11 +13,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DecisionEvent, RegistryEvent } from '../events/promotionEvent';
-import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
 import { MlflowRegistry } from '../lib/adapters/registry/mlflowRegistry';
 import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore';
 import { processEvent } from '../lib/app/processEvent';
 import { policySchema } from '../lib/domain/policy';
+import { dynamoDocumentClient } from '../lib/wiring/dynamoClient';
 import { localCredentials } from '../local/resources';
 import { withNullDeps } from '../test/support/fakes';
 import type { SideResources } from './benchStack';

@@ -14,12 +14,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RegistryEvent } from '../events/promotionEvent';
-import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
 import type { RequestRecord } from '../lib/adapters/registry/httpClient';
 import { MlflowRegistry } from '../lib/adapters/registry/mlflowRegistry';
 import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore';
 import { processEvent } from '../lib/app/processEvent';
 import type { Policy } from '../lib/domain/policy';
+import { dynamoDocumentClient } from '../lib/wiring/dynamoClient';
 import { localCredentials } from '../local/resources';
 import { withNullDeps } from '../test/support/fakes';
 import type { SideResources } from './benchStack';

@@ -17,14 +17,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PromotionEvent } from '../events/promotionEvent';
-import { sqsClient } from '../lib/adapters/aws/awsClients';
-import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
 import { resolvePoliciesDir } from '../lib/adapters/policy/policySet';
 import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
 import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore';
 import type { ModelRegistry, PromotionStore } from '../lib/domain/ports';
 import type { EventQueue } from '../lib/domain/queuePorts';
+import { sqsClient } from '../lib/wiring/awsClients';
 import { createRegistry } from '../lib/wiring/createRegistry';
+import { dynamoDocumentClient } from '../lib/wiring/dynamoClient';
 
 export interface LocalStackInfo {
   mlflowUrl: string;

@@ -12,11 +12,11 @@
  */
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { cloudWatchClient, sageMakerClient, snsClient } from '../lib/adapters/aws/awsClients';
-import { dynamoDocumentClient } from '../lib/adapters/aws/dynamoClient';
 import { SageMakerEndpoint } from '../lib/adapters/serving/sagemakerEndpoint';
 import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore';
 import { type Weights, weightsOf } from '../lib/domain/servingPorts';
+import { cloudWatchClient, sageMakerClient, snsClient } from '../lib/wiring/awsClients';
+import { dynamoDocumentClient } from '../lib/wiring/dynamoClient';
 import { type ModelVersion, mlflowApi } from './mlflowApi';
 import { localCredentials } from './resources';
 import type { LocalStack } from './stack';

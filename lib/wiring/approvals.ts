@@ -6,11 +6,11 @@
  *   const deps = approvalsDeps(); // reads PROMOTION_QUEUE_URL, TABLE_NAME, APPROVAL_LINK_KEY_PARAM
  */
 import * as z from 'zod/mini';
-import { dynamoDocumentClient } from '../adapters/aws/dynamoClient';
 import { DynamoVersionReader } from '../adapters/store/dynamoVersionReader';
 import { DynamoTokenLedger } from '../adapters/store/tokenLedger';
 import type { ApprovalsDeps } from '../app/answerApprovalLink';
 import { readConfig } from './config';
+import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';
 
 const configSchema = z.object({

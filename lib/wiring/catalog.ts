@@ -15,7 +15,6 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ServingKind } from '../../events/artefact';
-import { sageMakerClient } from '../adapters/aws/awsClients';
 import { RegistryError } from '../adapters/registry/errors';
 import { HttpClient } from '../adapters/registry/httpClient';
 import { MlflowRegistry, type MlflowRegistryOptions } from '../adapters/registry/mlflowRegistry';
@@ -30,6 +29,7 @@ import type { RetrainTarget, RetrainTargetKind } from '../domain/policy';
 import type { ModelRegistry } from '../domain/ports';
 import type { RetrainTrigger } from '../domain/retrainPorts';
 import type { ServingEndpoint } from '../domain/servingPorts';
+import { sageMakerClient } from './awsClients';
 
 /** What a composition hands every serving factory (each takes what it needs, once per cold start). */
 export interface ServingContext {
@@ -68,7 +68,7 @@ export interface RetrainDeps {
   /** The workspace URL and a token allowed to run the job; required for `databricks-job` targets. */
   databricksHost?: string;
   databricksToken?: string;
-  /** The official SQS client (lib/adapters/aws/awsClients.ts `sqsClient`); required for `sqs` targets. */
+  /** The official SQS client (lib/wiring/awsClients.ts `sqsClient`); required for `sqs` targets. */
   sqsClient?: Pick<SQSClient, 'send'>;
   /** Passed to the HTTP clients (tests). */
   fetch?: typeof globalThis.fetch;

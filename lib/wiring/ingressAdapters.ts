@@ -6,11 +6,12 @@
  *   const queue = promotionQueue(config.PROMOTION_QUEUE_URL);
  *   await secretStore().values('/baton/prod/mlflow-webhook-secrets');
  */
-import { sqsClient, ssmClient } from '../adapters/aws/awsClients';
+
 import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
 import { SsmSecretStore } from '../adapters/secrets/secretStore';
 import type { SecretStore } from '../domain/ports';
 import type { EventQueue } from '../domain/queuePorts';
+import { sqsClient, ssmClient } from './awsClients';
 
 export function promotionQueue(queueUrl: string): EventQueue {
   return new SqsEventQueue(sqsClient(), queueUrl);

@@ -6,11 +6,11 @@
  *   const deps = notifierDeps(); // reads TABLE_NAME, SLACK_BOT_TOKEN_PARAM or SLACK_WEBHOOK_URL_PARAM, …
  */
 import * as z from 'zod/mini';
-import { dynamoDocumentClient } from '../adapters/aws/dynamoClient';
 import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
 import { slackNotifier } from '../adapters/notify/slackDelivery';
 import type { NotifierDeps } from '../app/deliverNotifications';
 import { readConfig } from './config';
+import { dynamoDocumentClient } from './dynamoClient';
 import { secretStore } from './ingressAdapters';
 
 const configSchema = z.object({

@@ -2,15 +2,13 @@
  * Builds the adapters the worker and the tick need from their environment, once per cold start.
  * The registry token, when configured, is read from SSM like every other secret. Every AWS call
  * (DynamoDB, SNS, SQS, SSM, SageMaker, CloudWatch, SES) goes through the official SDK clients that
- * lib/adapters/aws/awsClients.ts configures, one client per service.
+ * lib/wiring/awsClients.ts configures, one client per service.
  *
  * @example
  *   const deps = await promotionDeps();
  *   await processEvent(event, deps);
  */
 import * as z from 'zod/mini';
-import { cloudWatchClient, sesClient, snsClient, sqsClient, ssmClient } from '../adapters/aws/awsClients';
-import { dynamoDocumentClient } from '../adapters/aws/dynamoClient';
 import { CloudWatchAlarmReader } from '../adapters/monitoring/cloudwatchAlarms';
 import {
   type LinkChannel,
@@ -39,10 +37,12 @@ import {
 } from '../app/approvalLinks';
 import { type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
 import type { PeopleDirectory } from '../domain/people';
+import { cloudWatchClient, sesClient, snsClient, sqsClient, ssmClient } from './awsClients';
 import { registryFlavors, servingAdapters } from './catalog';
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
+import { dynamoDocumentClient } from './dynamoClient';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

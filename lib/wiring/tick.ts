@@ -6,13 +6,13 @@
  *   const deps = await tickDeps(); // reads TABLE_NAME, PROMOTION_QUEUE_URL, MLFLOW_TRACKING_URI, …
  */
 import * as z from 'zod/mini';
-import { dynamoDocumentClient } from '../adapters/aws/dynamoClient';
 import { loadFunctionPolicies } from '../adapters/policy/compiledPolicies';
 import { policyFor } from '../adapters/policy/policyLookup';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import type { TickDeps } from '../app/tickSweeps';
 import { registryFlavors } from './catalog';
 import { readConfig } from './config';
+import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';
 import { registryFromEnv } from './promotion';
 

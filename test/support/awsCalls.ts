@@ -1,6 +1,6 @@
 /**
  * The official AWS clients on the emulator, as the tests use them: built by the same factories as
- * the functions (lib/adapters/aws/awsClients.ts), plus `call(operation, input)` so a test can set up
+ * the functions (lib/wiring/awsClients.ts), plus `call(operation, input)` so a test can set up
  * or inspect the emulator in one line (`PutMetricAlarm`, `DescribeEndpoint`, `CreateQueue`…)
  * without importing a command class for each, and `sent` recording every command's input, so a
  * test can assert what an adapter asked for.
@@ -18,7 +18,7 @@ import {
   sageMakerClient,
   snsClient,
   sqsClient,
-} from '../../lib/adapters/aws/awsClients';
+} from '../../lib/wiring/awsClients';
 import { localCredentials } from '../../local/resources';
 
 /** Where a test client goes: a region, and the emulator's URL as AWS_ENDPOINT_URL(_<SERVICE>). */

@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { dynamoDocumentClient } from '../../lib/adapters/aws/dynamoClient';
 import {
   DynamoPromotionStore,
   type DynamoPromotionStoreOptions,
 } from '../../lib/adapters/store/dynamoPromotionStore';
 import type { DynamoDocuments } from '../../lib/adapters/store/dynamoTable';
+import { dynamoDocumentClient } from '../../lib/wiring/dynamoClient';
 import { localCredentials } from '../../local/resources';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 

@@ -1,6 +1,6 @@
 /**
  * The registry webhook's Lambda `handler` as deployed: the official SDK clients, built by
- * lib/adapters/aws/awsClients.ts with the credentials Lambda puts in the environment, reach SSM and
+ * lib/wiring/awsClients.ts with the credentials Lambda puts in the environment, reach SSM and
  * SQS. Every client the handler builds gets a request handler that answers as AWS would, so the
  * requests are checked as AWS would receive them (endpoint, target, SigV4 credential scope,
  * session token, body), and the failures as the sender sees them: the queue's 503
@@ -68,8 +68,8 @@ const fakeAws = {
 };
 
 // Every client the handler builds sends through fakeAws instead of the network.
-vi.mock('../../lib/adapters/aws/awsClients', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../lib/adapters/aws/awsClients')>();
+vi.mock('../../lib/wiring/awsClients', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../lib/wiring/awsClients')>();
   const viaFake =
     <T extends { config: { requestHandler: unknown } }>(make: (...a: any[]) => T) =>
     (...args: any[]): T => {

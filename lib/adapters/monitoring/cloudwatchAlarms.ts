@@ -41,7 +41,7 @@ type Alarm = z.infer<typeof alarm>;
 const batchSize = 100;
 
 export class CloudWatchAlarmReader implements AlarmReader {
-  /** The official CloudWatch client (lib/adapters/aws/awsClients.ts `cloudWatchClient`). */
+  /** The official CloudWatch client (lib/wiring/awsClients.ts `cloudWatchClient`). */
   constructor(private readonly client: Pick<CloudWatchClient, 'send'>) {}
 
   async states(names: string[]): Promise<Array<{ name: string; state: AlarmState; reason?: string }>> {

@@ -10,7 +10,7 @@
  * - a delivery that finds a live claim throws DeliveryInProgressError: Lambda retries it later,
  *   when the key is `sent` (skip) or the claim has lapsed (post).
  * A post that times out may still have reached Slack; it is retried (at least once beats lost).
- * The table is reached through the official DocumentClient (injected: lib/adapters/aws/dynamoClient.ts).
+ * The table is reached through the official DocumentClient (injected: lib/wiring/dynamoClient.ts).
  *
  * @example
  *   const ledger = new DynamoDeliveryLedger(dynamoDocumentClient(), 'baton-prod');

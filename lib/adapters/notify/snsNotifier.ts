@@ -2,7 +2,7 @@
  * Publishes notifications on the notifications SNS topic: JSON for Lambda and SQS subscribers,
  * plain text for e-mail and the rest, with the kind, model and idempotency key as message
  * attributes so subscribers can filter and deduplicate. Publishes with the official SNS client
- * (injected: lib/adapters/aws/awsClients.ts `snsClient`).
+ * (injected: lib/wiring/awsClients.ts `snsClient`).
  *
  * @example
  *   await new SnsNotifier(snsClient(), topicArn).publish(notification);

@@ -4,7 +4,7 @@
  * are handled in order, and MessageDeduplicationId = idempotencyKey, so a redelivered alert within
  * SQS's five-minute window does not queue a second request.
  *
- * Sends with the official SQS client (injected: lib/adapters/aws/awsClients.ts `sqsClient`), the one
+ * Sends with the official SQS client (injected: lib/wiring/awsClients.ts `sqsClient`), the one
  * the promotion queue uses too.
  *
  * @example

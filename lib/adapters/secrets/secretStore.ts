@@ -14,7 +14,7 @@ import { awsFailure } from '../aws/awsErrors';
 
 export type { SecretStore };
 
-/** The official SSM client (lib/adapters/aws/awsClients.ts `ssmClient`), or a fake `send` in tests. */
+/** The official SSM client (lib/wiring/awsClients.ts `ssmClient`), or a fake `send` in tests. */
 export type SsmCaller = Pick<SSMClient, 'send'>;
 
 export class SecretUnavailableError extends ServiceUnavailableError {

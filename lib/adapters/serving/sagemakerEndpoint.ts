@@ -58,7 +58,7 @@ import {
 export { sageMakerModelName };
 
 export interface SageMakerEndpointOptions {
-  /** The official SageMaker client (lib/adapters/aws/awsClients.ts `sageMakerClient`). */
+  /** The official SageMaker client (lib/wiring/awsClients.ts `sageMakerClient`). */
   client: Pick<SageMakerClient, 'send'>;
   /** The role models run as when the policy names none. */
   executionRoleArn?: string;

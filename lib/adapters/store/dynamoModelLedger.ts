@@ -6,7 +6,7 @@
  *   pk RETRAIN         sk <model>                                when retraining was last requested
  *   pk AUDIT#<model>   sk <ISO time>#-#<n>                       model-level audit entries
  *
- * Speaks DynamoDB through the official DocumentClient (injected: lib/adapters/aws/dynamoClient.ts).
+ * Speaks DynamoDB through the official DocumentClient (injected: lib/wiring/dynamoClient.ts).
  *
  * @example
  *   const ledger = new DynamoModelLedger(dynamoDocumentClient(), 'baton-prod');

@@ -8,7 +8,7 @@
  * Version records with a deadline also carry dueShard='due' and dueAt, the sparse DueIndex.
  * State and audit entries are written in one transaction, conditional on the revision read.
  *
- * Speaks DynamoDB through the official DocumentClient (injected: lib/adapters/aws/dynamoClient.ts). The
+ * Speaks DynamoDB through the official DocumentClient (injected: lib/wiring/dynamoClient.ts). The
  * transaction carries a ClientRequestToken derived from the write itself, so when the SDK retries
  * a transaction whose first attempt committed, DynamoDB recognises it instead of failing the
  * revision guard (a false StaleStateError).

@@ -2,7 +2,7 @@
  * What Baton's DynamoDB adapters share on top of the official DocumentClient (lib-dynamodb): a
  * Query read to its last page, a BatchGetItem that asks again for unprocessed keys (a bounded
  * number of times), and the two ways DynamoDB says a condition was false. The client itself is
- * injected (lib/adapters/aws/dynamoClient.ts `dynamoDocumentClient`), so tests hand in a fake `send`.
+ * injected (lib/wiring/dynamoClient.ts `dynamoDocumentClient`), so tests hand in a fake `send`.
  *
  * @example
  *   const items = await queryAll(db, { TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'CHAMPIONS' } });

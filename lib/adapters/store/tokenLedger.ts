@@ -3,7 +3,7 @@
  * use (or two clicks at once) finds it taken. The id is a hash of the token's decoded claims
  * (`approvalTokenId(claims)`), never of the text received: every spelling of one link, and the
  * same claims signed with a rotated key, share one record. Claims expire with the table's TTL.
- * Speaks DynamoDB through the official DocumentClient (injected: lib/adapters/aws/dynamoClient.ts).
+ * Speaks DynamoDB through the official DocumentClient (injected: lib/wiring/dynamoClient.ts).
  *
  * @example
  *   if (!(await ledger.claim(approvalTokenId(claims), claims.exp))) return alreadyUsedPage();
