@@ -5,6 +5,8 @@
  * .baton/build/policies.json (scripts/compilePolicies.ts), which the worker's and the tick's
  * package.patterns put into their zips. It runs once per `serverless package` or `deploy`, so a zip
  * never carries stale policies; invalid policies fail the build, and so the package.
+ *
+ * sdkSchemaKeys (scripts/sdkSchemaKeys.cjs): makes the AWS SDK's schema files tree-shakeable.
  */
 const { execFile } = require('node:child_process');
 const { join } = require('node:path');
@@ -35,4 +37,6 @@ module.exports = [
       });
     },
   },
+  // Lets esbuild drop the SDK schemas a function never sends (scripts/sdkSchemaKeys.cjs).
+  require('./sdkSchemaKeys.cjs'),
 ];
