@@ -18,7 +18,7 @@
  *   adopted?.next?.phase; // 'rejected', from baton.phase=rejected and baton.rejected_by=carol
  */
 import { businessKey, type RegistryEvent } from '../../events/promotionEvent';
-import type { ValidationFacts } from './checks';
+import { runChecks, type ValidationFacts } from './checks';
 import type { Decision } from './decision';
 import type { Effect } from './effects';
 import { Phase, ValidationStatus } from './phases';
@@ -108,6 +108,14 @@ export function adoptRecordedState(
 
   // A decision still in flight (or Baton's own crash before its record): decide it again.
   if (!settled.has(tagged)) return null;
+  // Tags anyone with registry access can write never stand in for checks: a version recorded as
+  // having held champion is adopted only if it still passes every check that needs no champion.
+  const heldChampion = tagged === Phase.Promoted || tagged === Phase.Archived;
+  if (
+    heldChampion &&
+    !runChecks(policy.checks, { ...facts, champion: null, compared: null }).every((c) => c.passed)
+  )
+    return null;
   const phase = tagged;
   const at = now.toISOString();
   const checks = recordedChecks(policy, tags);

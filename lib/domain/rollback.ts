@@ -19,15 +19,12 @@ import { isApprover } from './rolloutControls';
 import { shiftsTraffic } from './rolloutSteps';
 import type { VersionState } from './state';
 
-/** A rollback never returns to a version that failed validation, was rolled back, or Baton never vetted. */
-const unsafeTargets: ReadonlySet<string> = new Set([
-  Phase.Registered,
-  Phase.FailedValidation,
-  Phase.RolledBack,
-  Phase.Rejected,
-  Phase.Aborted,
-  Phase.Unmanaged,
-]);
+/**
+ * A rollback returns only to a version that once held champion (promoted, or archived by the
+ * promotion after it): never to one that failed, was rolled back or rejected, and never to one
+ * that only waits for approval — `--to` must not become a way round the quorum.
+ */
+const safeTargets: ReadonlySet<string> = new Set([Phase.Promoted, Phase.Archived]);
 
 /**
  * `baton rollback MODEL [--to VERSION]`: the same path, by hand.
@@ -101,7 +98,7 @@ export function rollback(
   const target = facts.rollbackTarget ?? null;
   const targetPhase = target?.state?.phase;
   const unsafe =
-    !target || target.version === version || !target.state || unsafeTargets.has(targetPhase as string);
+    !target || target.version === version || !target.state || !safeTargets.has(targetPhase as string);
 
   // No safe version to return to: page people, change nothing.
   if (unsafe) {

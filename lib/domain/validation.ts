@@ -10,6 +10,15 @@
 import { businessKey, type RegistryEvent } from '../../events/promotionEvent';
 import { resolveArtefact } from './artefact';
 import { type CheckResult, recordableMetrics, runChecks, type ValidationFacts } from './checks';
+
+/**
+ * The metrics a message can carry: JSON has no NaN or Infinity (they would arrive as null and the
+ * message would be refused), and the checks listed beside them already say which value was not a number.
+ */
+function finiteMetrics(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
+}
+
 import type { Decision, Facts } from './decision';
 import { durationMs } from './duration';
 import type { Effect, Notification } from './effects';
@@ -167,9 +176,12 @@ export function decideVerdict(
       kind: 'approval.requested',
       ...about,
       checks,
-      metrics: validation.run?.metrics ?? {},
+      metrics: finiteMetrics(validation.run?.metrics ?? {}),
       champion: validation.champion
-        ? { version: validation.champion.version.version, metrics: validation.champion.run?.metrics ?? {} }
+        ? {
+            version: validation.champion.version.version,
+            metrics: finiteMetrics(validation.champion.run?.metrics ?? {}),
+          }
         : null,
       approvers: approval.approvers,
       minApprovals: approval.minApprovals,

@@ -117,4 +117,19 @@ describe('adopting the state the registry records', () => {
       expect(decision.audit.map((a) => a.kind)).toEqual(['validation.failed']);
     },
   );
+
+  it('validates afresh a version tagged promoted whose checks fail now (a forged verdict)', () => {
+    const forged = { validation_status: 'PASSED', 'baton.phase': 'promoted' };
+    const diverged = {
+      validation: {
+        ...facts(forged, ['champion']).validation,
+        run: aRun({ val_auc: Number.NaN, val_logloss: 0.412 }),
+      },
+    };
+
+    const decision = decide(null, swept, policy, diverged, now);
+
+    expect(decision.next?.phase).toBe('failed_validation');
+    expect(decision.effects).not.toContainEqual(expect.objectContaining({ type: 'recordChampion' }));
+  });
 });

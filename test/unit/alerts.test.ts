@@ -525,6 +525,17 @@ describe('every rollback by hand gets an answer, recorded under its delivery id'
       'fraud was not rolled back: v5 is not a safe target (rejected)',
     ],
     [
+      'refuses a target that never held champion (--to is no way round the quorum)',
+      champion,
+      byHand('ana@example.com', { to: '5' }),
+      {
+        rollbackTarget: { version: '5', state: { ...archived, version: '5', phase: 'awaiting_approval' } },
+      },
+      'rollback.refused',
+      'refused',
+      'fraud was not rolled back: v5 is not a safe target (awaiting_approval)',
+    ],
+    [
       'rolls back',
       champion,
       byHand('ana@example.com'),

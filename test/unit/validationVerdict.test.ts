@@ -4,6 +4,7 @@
  * (the audit store holds finite numbers only).
  */
 import { describe, expect, it } from 'vitest';
+import { notificationSchema } from '../../events/notification';
 import type { ValidationFacts } from '../../lib/domain/checks';
 import { decide } from '../../lib/domain/decide';
 import { aCreatedEvent, aPolicy, aRun, aVersion } from '../support/builders';
@@ -66,5 +67,23 @@ describe('a verdict on non-finite metrics', () => {
       metrics: { val_auc: 'NaN', val_logloss: 0.41 },
       championMetrics: { val_logloss: 0.409, drift: 'Infinity' },
     });
+  });
+
+  it('sends an approval request the notifier can read when an unchecked metric is NaN', () => {
+    const policy = aPolicy({ approval: { approvers: ['bob@example.com'] } });
+    const facts = {
+      validation: {
+        version: aVersion({ tags: { git_sha: 'abc123' } }),
+        run: aRun({ val_auc: 0.91, val_logloss: 0.4, train_loss: Number.NaN }),
+        champion: null,
+      },
+    };
+
+    const { effects } = decide(null, aCreatedEvent(), policy, facts, new Date('2026-11-22T12:00:00Z'));
+    const notice = effects.find((e) => e.type === 'notify');
+    const sent = JSON.parse(JSON.stringify(notice && 'notification' in notice ? notice.notification : null));
+
+    expect(notificationSchema.safeParse(sent).success).toBe(true);
+    expect(sent.metrics).toEqual({ val_auc: 0.91, val_logloss: 0.4 });
   });
 });
