@@ -83,7 +83,38 @@ export interface SlackBotSettings {
   apiUrl?: string;
 }
 
-/** Posts with `chat.postMessage`; Slack answers 200 with `{"ok":false,"error":…}` when it refuses. */
+/**
+ * Where `chat.postMessage` is, under Slack's API base (default https://slack.com/api).
+ *
+ * @example
+ *   chatPostMessageUrl('http://127.0.0.1:9000/api/'); // 'http://127.0.0.1:9000/api/chat.postMessage'
+ */
+export function chatPostMessageUrl(apiUrl = 'https://slack.com/api'): string {
+  return `${apiUrl.replace(/\/+$/, '')}/chat.postMessage`;
+}
+
+/**
+ * One `chat.postMessage` call with the bot token. Slack answers 200 with `{"ok":false,"error":…}`
+ * when it refuses (channel_not_found, user_not_found, …): that is an error too.
+ *
+ * @example
+ *   await postChatMessage(chatPostMessageUrl(), token, { channel: 'U0ALICE', text: 'hi' });
+ */
+export async function postChatMessage(
+  endpoint: string,
+  token: string,
+  body: Record<string, unknown>,
+  options: SlackHttpOptions = {},
+): Promise<void> {
+  const response = await postJson(endpoint, body, { authorization: `Bearer ${token}` }, options);
+  if (!response.ok) throw await failureOf(response);
+  const answer = (await response.json().catch(() => null)) as { ok?: boolean; error?: string } | null;
+  if (answer?.ok === true) return;
+  if (answer?.error === 'ratelimited') throw new SlackRateLimitedError(undefined);
+  throw new SlackRejectedError(answer?.error ?? 'unreadable answer', response.status);
+}
+
+/** Posts with `chat.postMessage` to the configured channel. */
 export class SlackBotNotifier implements Notifier {
   private readonly endpoint: string;
 
@@ -93,22 +124,12 @@ export class SlackBotNotifier implements Notifier {
   ) {
     if (!settings.channel)
       throw new SlackConfigError('SLACK_CHANNEL is empty; chat.postMessage needs a channel');
-    this.endpoint = `${(settings.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '')}/chat.postMessage`;
+    this.endpoint = chatPostMessageUrl(settings.apiUrl);
   }
 
   async publish(n: Notification): Promise<void> {
     const message = { channel: this.settings.channel, ...renderSlackMessage(n), unfurl_links: false };
-    const response = await postJson(
-      this.endpoint,
-      message,
-      { authorization: `Bearer ${this.settings.token}` },
-      this.options,
-    );
-    if (!response.ok) throw await failureOf(response);
-    const answer = (await response.json().catch(() => null)) as { ok?: boolean; error?: string } | null;
-    if (answer?.ok === true) return;
-    if (answer?.error === 'ratelimited') throw new SlackRateLimitedError(undefined);
-    throw new SlackRejectedError(answer?.error ?? 'unreadable answer', response.status);
+    await postChatMessage(this.endpoint, this.settings.token, message, this.options);
   }
 }
 

@@ -11,8 +11,7 @@
 import type { Person } from '../../domain/people';
 import type { LinkChannel } from './approvalLinkDelivery';
 import { type ApprovalLinkMessage, renderApprovalDirectMessage } from './approvalLinkMessage';
-import { SlackRateLimitedError, SlackRejectedError } from './errors';
-import { failureOf, postJson, type SlackHttpOptions } from './slackDelivery';
+import { chatPostMessageUrl, postChatMessage, type SlackHttpOptions } from './slackDelivery';
 
 export interface SlackDirectMessageSettings {
   token: string;
@@ -28,7 +27,7 @@ export class SlackDirectMessages implements LinkChannel {
     private readonly settings: SlackDirectMessageSettings,
     private readonly options: SlackHttpOptions = {},
   ) {
-    this.endpoint = `${(settings.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '')}/chat.postMessage`;
+    this.endpoint = chatPostMessageUrl(settings.apiUrl);
   }
 
   addressOf(person: Person): string | undefined {
@@ -37,17 +36,6 @@ export class SlackDirectMessages implements LinkChannel {
 
   async send(userId: string, message: ApprovalLinkMessage): Promise<void> {
     const body = { channel: userId, text: renderApprovalDirectMessage(message), unfurl_links: false };
-    const response = await postJson(
-      this.endpoint,
-      body,
-      { authorization: `Bearer ${this.settings.token}` },
-      this.options,
-    );
-    if (!response.ok) throw await failureOf(response);
-    // Slack answers 200 with `{"ok":false,"error":…}` when it refuses (user_not_found, …).
-    const answer = (await response.json().catch(() => null)) as { ok?: boolean; error?: string } | null;
-    if (answer?.ok === true) return;
-    if (answer?.error === 'ratelimited') throw new SlackRateLimitedError(undefined);
-    throw new SlackRejectedError(answer?.error ?? 'unreadable answer', response.status);
+    await postChatMessage(this.endpoint, this.settings.token, body, this.options);
   }
 }
