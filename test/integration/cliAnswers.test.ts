@@ -3,13 +3,12 @@
  * AWS emulator, Baton's worker polling the queue). Each refusal is printed with a non-zero exit
  * code and is in `baton history`; an applied decision prints what was done.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
-import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { runBatonCli } from '../support/batonCli';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { eventually } from '../support/registryWaits';
@@ -38,29 +37,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function baton(...args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/baton.mjs', ...args], {
-      env: {
-        ...process.env,
-        TABLE_NAME: stack.resources.resolveString({ Ref: 'BatonTable' }),
-        MLFLOW_TRACKING_URI: stack.mlflowUrl,
-        PROMOTION_QUEUE_URL: stack.resources.resolveString({ Ref: 'PromotionQueue' }),
-        AWS_ENDPOINT_URL: stack.aws.endpoint,
-        AWS_REGION: stack.aws.region,
-        AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => done({ code: code ?? -1, output }));
-  });
-}
-
 async function historyOf(model: string): Promise<string[]> {
-  const history = await baton('history', model);
+  const history = await runBatonCli(stack, ['history', model]);
   expect(history.code).toBe(0);
   return history.output.trimEnd().split('\n');
 }
@@ -86,7 +64,7 @@ describe('the CLI prints the worker’s answer to every decision', () => {
       /- {2}control\.refused {2}by U0CAROL {2}rollback: U0CAROL is not an approver of .*, so cannot choose --to$/,
     ],
   ])('refuses %s, exits 1 and records it in history', async (_, args, printed, line) => {
-    const answer = await baton(...args, '--wait', '60');
+    const answer = await runBatonCli(stack, [...args, '--wait', '60']);
 
     expect(answer).toEqual({ code: 1, output: `${printed}\n` });
     expect(await historyOf(quiet)).toContainEqual(expect.stringMatching(line));
@@ -97,7 +75,15 @@ describe('the CLI prints the worker’s answer to every decision', () => {
     const { version } = await api.createModelVersion(rolling, runId, { description: 'candidate' });
     await probe.find((n) => n.kind === 'approval.requested' && n.model === rolling && n.version === version);
 
-    const approved = await baton('approve', rolling, version, '--as', 'U0APPROVER', '--wait', '60');
+    const approved = await runBatonCli(stack, [
+      'approve',
+      rolling,
+      version,
+      '--as',
+      'U0APPROVER',
+      '--wait',
+      '60',
+    ]);
 
     expect(approved).toEqual({
       code: 0,
@@ -110,7 +96,15 @@ describe('the CLI prints the worker’s answer to every decision', () => {
       60_000,
       'the rollout paused',
     );
-    const resumed = await baton('rollout', 'resume', rolling, '--as', 'U0CAROL', '--wait', '60');
+    const resumed = await runBatonCli(stack, [
+      'rollout',
+      'resume',
+      rolling,
+      '--as',
+      'U0CAROL',
+      '--wait',
+      '60',
+    ]);
 
     expect(resumed).toEqual({ code: 1, output: `refused: U0CAROL is not an approver of ${rolling}\n` });
     expect(await historyOf(rolling)).toContainEqual(

@@ -6,7 +6,6 @@
  * alias is where it was, each version is adopted in the phase its tags record, and
  * `baton history` says so.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,8 +13,9 @@ import type { RegistryEvent } from '../../events/promotionEvent';
 import { SqsEventQueue } from '../../lib/adapters/queue/sqsEventQueue';
 import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
-import { awsClientConfig, localCredentials } from '../../local/resources';
+import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { runBatonCli } from '../support/batonCli';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { promotionQueueDrained } from '../support/queueWaits';
 import { eventually } from '../support/registryWaits';
@@ -154,32 +154,10 @@ describe('a restarted stack with an empty table', () => {
   });
 
   it('shows the adoptions in `baton history`', async () => {
-    const cli = await runCli(['history', model]);
+    const cli = await runBatonCli(restarted!, ['history', model]);
 
     expect(cli.code).toBe(0);
     expect(cli.output).toContain('state.adopted');
     expect(cli.output).toContain("adopted rejected from the registry's tags; nothing moved");
   });
 });
-
-function runCli(args: string[]): Promise<{ code: number; output: string }> {
-  const stack = restarted!;
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/baton.mjs', ...args], {
-      env: {
-        ...process.env,
-        TABLE_NAME: stack.resources.resolveString({ Ref: 'BatonTable' }),
-        MLFLOW_TRACKING_URI: stack.mlflowUrl,
-        PROMOTION_QUEUE_URL: stack.resources.resolveString({ Ref: 'PromotionQueue' }),
-        AWS_ENDPOINT_URL: stack.aws.endpoint,
-        AWS_REGION: stack.aws.region,
-        AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => done({ code: code ?? 1, output }));
-  });
-}

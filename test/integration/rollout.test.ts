@@ -3,7 +3,6 @@
  * CloudWatch alarm, Baton's functions in the local runtime with the tick every second. Weights
  * are read back with DescribeEndpoint, as an operator would.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig, localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { type TestCloudWatch, type TestSageMaker, testCloudWatch, testSageMaker } from '../support/awsCalls';
+import { runBatonCli } from '../support/batonCli';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { eventually, tagsOf } from '../support/registryWaits';
@@ -242,7 +242,7 @@ describe('canary rollouts on a SageMaker endpoint', () => {
     expect(await liveWeights()).toMatchObject({ [v4]: 10 });
 
     await setAlarm('OK');
-    const cli = await runCli([
+    const cli = await runBatonCli(stack, [
       'rollout',
       'resume',
       model,
@@ -270,7 +270,7 @@ describe('rolling back by hand', () => {
     const [champion, archive] = ['4', '2'];
     expect((await api.getModelVersion(model, archive)).aliases).toContain('archive');
 
-    const cli = await runCli([
+    const cli = await runBatonCli(stack, [
       'rollback',
       model,
       '--as',
@@ -299,24 +299,3 @@ describe('rolling back by hand', () => {
     });
   });
 });
-
-function runCli(args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/baton.mjs', ...args], {
-      env: {
-        ...process.env,
-        TABLE_NAME: stack.resources.resolveString({ Ref: 'BatonTable' }),
-        MLFLOW_TRACKING_URI: stack.mlflowUrl,
-        PROMOTION_QUEUE_URL: stack.resources.resolveString({ Ref: 'PromotionQueue' }),
-        AWS_ENDPOINT_URL: stack.aws.endpoint,
-        AWS_REGION: stack.aws.region,
-        AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => done({ code: code ?? 1, output }));
-  });
-}
