@@ -7,6 +7,9 @@
  * never carries stale policies; invalid policies fail the build, and so the package.
  *
  * sdkSchemaKeys (scripts/sdkSchemaKeys.cjs): makes the AWS SDK's schema files tree-shakeable.
+ *
+ * lambdaCredentials: the SDK's default credential chain is replaced by the environment provider
+ * that Lambda's role credentials come from (lib/wiring/lambdaCredentials.ts says why).
  */
 const { execFile } = require('node:child_process');
 const { join } = require('node:path');
@@ -39,4 +42,11 @@ module.exports = [
   },
   // Lets esbuild drop the SDK schemas a function never sends (scripts/sdkSchemaKeys.cjs).
   require('./sdkSchemaKeys.cjs'),
+  {
+    name: 'baton-lambda-credentials',
+    setup(build) {
+      const environmentOnly = join(root, 'lib', 'wiring', 'lambdaCredentials.ts');
+      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: environmentOnly }));
+    },
+  },
 ];

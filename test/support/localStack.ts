@@ -3,6 +3,8 @@
  * region of its own so files never see each other's resources.
  */
 import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import {
   DynamoPromotionStore,
@@ -42,10 +44,26 @@ const regions = [
   'il-central-1',
   'me-central-1',
   'ca-west-1',
+  // The least-privilege test's (on a moto server of its own, with IAM enforced).
+  'ap-southeast-5',
+  // approvalDuringOutage's (an approval given while the registry is unreachable).
+  'mx-central-1',
 ];
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Where a test stack's function logs go: nowhere, unless BATON_TEST_LOGS names a folder (then one
+ * file per region), to read what the functions did when a test fails on a busy machine.
+ */
+function stackLog(region: string): (line: string) => void {
+  const dir = process.env.BATON_TEST_LOGS;
+  if (!dir) return () => undefined;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${region}.log`);
+  return (line) => appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
 }
 
 export async function testStack(
@@ -59,7 +77,7 @@ export async function testStack(
     ports: { mlflow: 0, moto: 0, ingress: 0 },
     services: { mlflowUrl: inject('mlflowUrl'), motoUrl: inject('motoUrl') },
     webhookName: uniqueName(`baton-test-${region}`),
-    log: () => undefined,
+    log: stackLog(region),
     ...options,
   });
 }
