@@ -7,11 +7,11 @@
  */
 import * as z from 'zod/mini';
 import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
-import { slackNotifier } from '../adapters/notify/slackDelivery';
 import type { NotifierDeps } from '../app/deliverNotifications';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { secretStore } from './ingressAdapters';
+import { slackNotifier } from './slackNotifier';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

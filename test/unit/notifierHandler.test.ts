@@ -9,7 +9,7 @@ import {
   SlackUnavailableError,
 } from '../../lib/adapters/notify/errors';
 import type { Claim, DeliveryLedger } from '../../lib/adapters/notify/idempotency';
-import { slackNotifier } from '../../lib/adapters/notify/slackDelivery';
+import { slackNotifier } from '../../lib/wiring/slackNotifier';
 
 /** The table's claims, in memory, with the same rules as DynamoDeliveryLedger. */
 class MemoryLedger implements DeliveryLedger {

@@ -1,21 +1,15 @@
 /**
- * Slack delivery behind the `Notifier` port: an incoming-webhook adapter, a `chat.postMessage`
- * adapter (bot token), and `slackNotifier`, which picks one from what SSM holds. Failures become
+ * Slack delivery behind the `Notifier` port: an incoming-webhook adapter and a `chat.postMessage`
+ * adapter (bot token); lib/wiring/slackNotifier.ts picks one from what SSM holds. Failures become
  * the typed errors of errors.ts; neither the token nor the webhook URL (itself a secret) ever
  * appears in an error or a log line.
  *
  * @example
- *   const notifier = slackNotifier(new SsmSecretStore(ssmClient(signing)), {
- *     botTokenParam: '/baton/prod/slack-bot-token', webhookUrlParam: '/baton/prod/slack-webhook-url',
- *     channel: '#ml-releases', apiUrl: 'https://slack.com/api',
- *   });
- *   await notifier.publish(notification);
+ *   await new SlackBotNotifier({ token, channel: '#ml-releases', apiUrl: 'https://slack.com/api' }).publish(n);
  */
 import type { Notification } from '../../domain/effects';
 import type { Notifier } from '../../domain/ports';
-import type { SecretStore } from '../secrets/secretStore';
 import { SlackConfigError, SlackRateLimitedError, SlackRejectedError, SlackUnavailableError } from './errors';
-import { NoopNotifier } from './noopNotifier';
 import { clip, renderSlackMessage } from './slackBlocks';
 
 export interface SlackHttpOptions {
@@ -131,51 +125,4 @@ export class SlackBotNotifier implements Notifier {
     const message = { channel: this.settings.channel, ...renderSlackMessage(n), unfurl_links: false };
     await postChatMessage(this.endpoint, this.settings.token, message, this.options);
   }
-}
-
-export interface SlackSettings {
-  /** SSM parameter names; empty or absent means "not configured". */
-  botTokenParam?: string;
-  webhookUrlParam?: string;
-  channel: string;
-  apiUrl?: string;
-}
-
-/**
- * Picks the Slack adapter from SSM: a bot token first, then a webhook URL, else the NoopNotifier.
- * The choice is made per notification (SecretStore caches for a minute), so adding or rotating a
- * secret takes effect without a deploy.
- *
- * @example
- *   const notifier = await chooseSlackNotifier(secrets, { botTokenParam: '/baton/dev/slack-bot-token', channel: '#ml' });
- */
-export async function chooseSlackNotifier(
-  secrets: SecretStore,
-  settings: SlackSettings,
-  options: SlackHttpOptions = {},
-): Promise<Notifier> {
-  const [token] = settings.botTokenParam ? await secrets.values(settings.botTokenParam) : [];
-  if (token)
-    return new SlackBotNotifier({ token, channel: settings.channel, apiUrl: settings.apiUrl }, options);
-  const [url] = settings.webhookUrlParam ? await secrets.values(settings.webhookUrlParam) : [];
-  if (url) return new SlackWebhookNotifier(url, options);
-  return new NoopNotifier();
-}
-
-/**
- * A Notifier that delivers to whichever Slack adapter SSM configures at the time of the call.
- *
- * @example
- *   await slackNotifier(secrets, settings).publish(notification);
- */
-export function slackNotifier(
-  secrets: SecretStore,
-  settings: SlackSettings,
-  options: SlackHttpOptions = {},
-): Notifier {
-  return {
-    async publish(n) {
-      await (await chooseSlackNotifier(secrets, settings, options)).publish(n);
-    },
-  };
 }
