@@ -143,6 +143,8 @@ export async function benchIngress(options: IngressOptions): Promise<Record<stri
     // A warm SsmSecretStore: the value is cached in memory for a minute.
     secrets: { values: async () => [options.secret] },
     secretNames: { mlflow: '/baton/bench/mlflow-webhook-secrets', databricks: '/baton/bench/databricks' },
+    // MLflow deliveries keep no receipt (its signed timestamp and delivery id bound replays).
+    receipts: { receive: async () => null, markQueued: async () => undefined },
     now: () => new Date(),
   };
   const withoutQueue: RegistryWebhookDeps = { ...deps, queue: { enqueue: async () => undefined } };

@@ -3,20 +3,21 @@
  * defaults that finish in about a minute; without it the defaults give stable medians.
  *
  *   --quick              BENCH_QUICK=1
- *   --only=a,b           BENCH_ONLY        phases: bundles, ingress, registry, burst, alerts
+ *   --only=a,b           BENCH_ONLY        phases: bundles, ingress, registry, burst, alerts, ui, analysis
  *   --reps=N             BENCH_REPS        ingress iterations          (quick 300, full 2000)
  *   --versions=N         BENCH_VERSIONS    register→challenger samples (quick 20, full 50)
  *   --floor-reps=N       BENCH_FLOOR_REPS  bare-client floor samples   (quick 10, full = versions)
  *   --burst=N/M          BENCH_BURST       N versions across M models  (quick 20/4, full 100/10)
  *   --import-runs=N      BENCH_IMPORT_RUNS fresh-process imports       (quick 5, full 15)
  *   --alerts=N           BENCH_ALERTS      alert → rollback samples    (quick 5, full 15)
+ *   --ui-samples=N       BENCH_UI_SAMPLES  dashboard model page renders (quick 30, full 100)
  *
  * @example
  *   const options = benchOptions(process.argv.slice(2), process.env);
  *   options.reps; // 300 with --quick
  */
 
-export const phases = ['bundles', 'ingress', 'registry', 'burst', 'alerts'] as const;
+export const phases = ['bundles', 'ingress', 'registry', 'burst', 'alerts', 'analysis', 'ui'] as const;
 export type Phase = (typeof phases)[number];
 
 export interface BenchOptions {
@@ -31,6 +32,7 @@ export interface BenchOptions {
   burstTimeoutMs: number;
   importRuns: number;
   alertSamples: number;
+  uiSamples: number;
 }
 
 function flagValues(argv: readonly string[]): Map<string, string> {
@@ -95,5 +97,6 @@ export function benchOptions(argv: readonly string[], env: Record<string, string
     burstTimeoutMs: Math.max(60_000, burstVersions * 2000),
     importRuns: number('import-runs', 'BENCH_IMPORT_RUNS', 5, 15),
     alertSamples: number('alerts', 'BENCH_ALERTS', 5, 15),
+    uiSamples: number('ui-samples', 'BENCH_UI_SAMPLES', 30, 100),
   };
 }

@@ -14,7 +14,8 @@
  *   figures.register_to_challenger_ratio; // p50 / floor p50
  */
 import { randomBytes } from 'node:crypto';
-import { loadPolicySet, policyFor } from '../lib/adapters/policy/policySet';
+import { policyFor } from '../lib/adapters/policy/policySet';
+import { loadPolicySet } from '../lib/wiring/policyFiles';
 import { benchPoliciesDir, type SideResources } from './benchStack';
 import { mlflowDriver, tagsOf } from './mlflowDriver';
 import { percentile, round, since, sleep } from './stats';

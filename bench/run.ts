@@ -4,7 +4,7 @@
  *
  *   npm run bench -- --quick          about a minute: fewer iterations and versions
  *   npm run bench                     stable medians (a few minutes)
- *   npm run bench -- --only=ingress   some phases only (bundles, ingress, registry, burst)
+ *   npm run bench -- --only=ingress   some phases only (bundles, ingress, registry, burst, alerts, ui)
  *
  * Settings are in bench/options.ts; what each figure means is in the README's "Benchmarks".
  * The bundles are measured first, on a quiet machine; then a local stack of its own (state in
@@ -13,9 +13,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAlertToRollback } from './alertToRollback';
+import { benchAnalysisCheck } from './analysisCheck';
 import { type BenchStack, startBenchStack } from './benchStack';
 import { benchBundles } from './bundles';
 import { benchBurst } from './burst';
+import { benchDashboard, dashboardEntries, dashboardVersions } from './dashboard';
 import { benchIngress } from './ingress';
 import { benchOptions } from './options';
 import { benchPromotionCost } from './promotionCost';
@@ -42,7 +44,9 @@ async function main(): Promise<number> {
   if (options.only.has('bundles')) {
     await phase('bundles and cold imports', async () => benchBundles({ runs: options.importRuns, log }));
   }
-  const needsStack = ['ingress', 'registry', 'burst', 'alerts'].some((p) => options.only.has(p as never));
+  const needsStack = ['ingress', 'registry', 'burst', 'alerts', 'analysis', 'ui'].some((p) =>
+    options.only.has(p as never),
+  );
   let bench: BenchStack | undefined;
   const stop = async () => {
     const running = bench;
@@ -102,6 +106,17 @@ async function main(): Promise<number> {
     if (options.only.has('alerts')) {
       await phase(`alert → rollback: ${options.alertSamples} CloudWatch alarms on the alerts topic`, () =>
         benchAlertToRollback({ stack, samples: options.alertSamples, log }),
+      );
+    }
+    if (options.only.has('analysis')) {
+      await phase('canary analysis: GetMetricData for both variants + verdict, per step check', () =>
+        benchAnalysisCheck({ aws: side.aws, samples: options.quick ? 20 : 60, log }),
+      );
+    }
+    if (options.only.has('ui')) {
+      await phase(
+        `dashboard: a model page of ${dashboardVersions} versions and ${dashboardEntries} entries, ${options.uiSamples} renders`,
+        () => benchDashboard({ side, samples: options.uiSamples, log }),
       );
     }
   } finally {

@@ -47,6 +47,8 @@ export function targetOf(name: string): Target | undefined {
     return { text: '< 1000 ms', met: (v) => v < 1000 };
   }
   if (name === 'burst_lost') return { text: '= 0', met: (v) => v === 0 };
+  if (name === 'ui_model_page_p95_ms') return { text: '< 300 ms', met: (v) => v < 300 };
+  if (name === 'analysis_check_p50_ms') return { text: '< 300 ms', met: (v) => v < 300 };
   if (name.startsWith('bundle_bytes_')) {
     return { text: '≤ 250 KB', met: (v) => v <= bundleLimitBytes };
   }

@@ -18,11 +18,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PromotionEvent } from '../events/promotionEvent';
 import { resolvePoliciesDir } from '../lib/adapters/policy/policySet';
+import { SqsDeadLetters } from '../lib/adapters/queue/sqsDeadLetters';
 import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
 import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore';
+import type { DeadLetterQueues } from '../lib/domain/deadLetterPorts';
 import type { ModelRegistry, PromotionStore } from '../lib/domain/ports';
 import type { EventQueue } from '../lib/domain/queuePorts';
 import { sqsClient } from '../lib/wiring/awsClients';
+import { registryFlavors } from '../lib/wiring/catalog';
 import { createRegistry } from '../lib/wiring/createRegistry';
 import { dynamoDocumentClient } from '../lib/wiring/dynamoClient';
 
@@ -44,6 +47,8 @@ export interface CliContext {
   store: PromotionStore;
   registry: ModelRegistry;
   queue: EventQueue;
+  /** The deployment's dead-letter queues (`baton dlq`), found by the promotion queue's name prefix. */
+  deadLetters: DeadLetterQueues;
   /** Where the functions read their policies: the local stack's directory, else POLICIES_DIR (default policies/). */
   policiesDir: string;
 }
@@ -67,6 +72,7 @@ export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
     : {};
   const queueUrl = env.PROMOTION_QUEUE_URL ?? local.promotionQueueUrl ?? '';
   return {
+    deadLetters: deadLettersOf(queueUrl, sqsClient(aws)),
     policiesDir: (useLocal ? local.policiesDir : undefined) ?? resolvePoliciesDir(env),
     store: new DynamoPromotionStore(dynamoDocumentClient(aws), table),
     queue: {
@@ -75,10 +81,34 @@ export function cliContext(env: NodeJS.ProcessEnv = process.env): CliContext {
         await new SqsEventQueue(sqsClient(aws), queueUrl).enqueue(event);
       },
     },
-    registry: createRegistry({
-      flavor: env.REGISTRY_FLAVOR === 'databricks' ? 'databricks' : 'mlflow',
-      trackingUri,
-      token: env.MLFLOW_TRACKING_TOKEN,
-    }),
+    // One retry, not the functions' three: during a registry outage `baton status` answers from
+    // Baton's table within seconds instead of waiting out every backoff.
+    registry: createRegistry(
+      {
+        // Any flavour of the catalog (mlflow, databricks, databricks-uc); unset or unknown: mlflow.
+        flavor: registryFlavors.find((flavor) => flavor === env.REGISTRY_FLAVOR) ?? 'mlflow',
+        trackingUri,
+        token: env.MLFLOW_TRACKING_TOKEN,
+      },
+      { retries: 1 },
+    ),
   };
+}
+
+/**
+ * The dead-letter queues of the deployment whose promotion queue is `queueUrl`: every queue of the
+ * stage shares its prefix (`baton-prod-promotion.fifo` → `baton-prod-`).
+ */
+function deadLettersOf(queueUrl: string, sqs: ReturnType<typeof sqsClient>): DeadLetterQueues {
+  const name = queueUrl.split('/').pop() ?? '';
+  const prefix = name.replace(/promotion\.fifo$/, '');
+  if (!queueUrl || prefix === name) {
+    const missing = async (): Promise<never> => {
+      throw new Error(
+        "set PROMOTION_QUEUE_URL (the stage's `…-promotion.fifo` queue), or run `npm start` first",
+      );
+    };
+    return { queues: missing, peek: missing, redrive: missing };
+  }
+  return new SqsDeadLetters(sqs, prefix);
 }

@@ -5,12 +5,27 @@
  * With `--json` each prints one JSON object instead: the audit entries, or the champion found.
  */
 import type { Command } from 'commander';
+import { analysisVerdictSchema } from '../events/analysisVerdict';
+import { analysisLine, analysisRows } from '../lib/adapters/notify/analysisTable';
 import { championAt, timeline } from '../lib/domain/history';
 import type { PromotionStore } from '../lib/domain/ports';
+import type { AuditEntry } from '../lib/domain/state';
 import { cliContext } from './context';
 import { act, command, runCommand } from './program';
 
 type AuditContext = () => { store: Pick<PromotionStore, 'listAudit'> };
+
+/** An entry's timeline line; a canary analysis's verdict follows it as its rule table. */
+function withAnalysis(entry: AuditEntry): string[] {
+  const [line] = timeline([entry]);
+  const verdict = analysisVerdictSchema.safeParse(entry.evidence.analysis);
+  if (!verdict.success) return [line!];
+  const summary = analysisLine(verdict.data);
+  const table = analysisRows(verdict.data);
+  const extended =
+    typeof entry.evidence.extended === 'string' ? `; bake extended (${entry.evidence.extended})` : '';
+  return [`${line}  ${summary}${extended}: ${verdict.data.reason}`, ...table.map((row) => `    ${row}`)];
+}
 
 /** `baton history`, as a commander command. */
 export function historyCli(context: AuditContext = cliContext): Command {
@@ -28,7 +43,7 @@ export function historyCli(context: AuditContext = cliContext): Command {
       process.stdout.write(`${JSON.stringify({ model, entries }, null, 2)}\n`);
       return 0;
     }
-    const lines = timeline(audit);
+    const lines = [...audit].sort((a, b) => a.at.localeCompare(b.at)).flatMap(withAnalysis);
     process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `no decisions recorded for ${model}\n`);
     return 0;
   });

@@ -20,6 +20,7 @@
 import { Command } from 'commander';
 import { rollbackCli, rolloutCli } from './controls';
 import { decisionCli } from './decisions';
+import { dlqCli } from './dlq';
 import { championCli, historyCli } from './history';
 import { inspectCli } from './inspect';
 import { defaultWaitSeconds } from './outcome';
@@ -32,12 +33,17 @@ export const exitCodes = `Exit codes:
   1  refused: the reason is printed and recorded in \`baton history\` (approve, reject, rollout, rollback)
   2  usage error, or Baton could not be reached (the message says what); also policy validate
      finding a problem, inspect judging the request unacceptable, champion finding none
-  3  no answer within the wait: the decision is still queued and will be decided`;
+  3  no answer within the wait: the decision is still queued and will be decided
+Registry down (refused, timed out, 5xx): status, history and champion still answer from Baton's table
+and exit as usual (status 0); status says on stderr what it could not read, e.g.
+\`registry unreachable (…): aliases and tags not shown\`. dlq redrive exits 1 when refused or stopped
+early (what was not moved stays in the DLQ).`;
 
 const guide = `
 approve, reject, rollout and rollback wait for the worker's answer (default ${defaultWaitSeconds} s; --wait
 SECONDS, or --no-wait to return once queued). --json prints machine-readable output for status,
-history, champion, inspect (always JSON), approve, reject, rollout and rollback.
+history, champion, inspect (always JSON), approve, reject, rollout, rollback, dlq list and dlq redrive.
+status, history and champion keep answering from Baton's table while the registry is down.
 Against the local stack no setup is needed (npm start writes .baton/local.json); against AWS set
 TABLE_NAME, MLFLOW_TRACKING_URI (MLFLOW_TRACKING_TOKEN, REGISTRY_FLAVOR) and PROMOTION_QUEUE_URL.
 
@@ -58,6 +64,7 @@ export function program(): Command {
     .addCommand(decisionCli('reject'))
     .addCommand(rolloutCli())
     .addCommand(rollbackCli())
+    .addCommand(dlqCli())
     .addCommand(policyCli())
     .addCommand(inspectCli());
 }

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem } from '../lib/adapters/policy/errors';
-import { byPrecedence, loadPolicySet } from '../lib/adapters/policy/policySet';
+import { byPrecedence } from '../lib/adapters/policy/policySet';
+import { loadPolicySet } from '../lib/wiring/policyFiles';
 import { act, command, runCommand } from './program';
 
 const usage = 'usage: baton policy validate [DIR]';

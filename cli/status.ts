@@ -2,13 +2,21 @@
  * `baton status MODEL`: every version of a model with Baton's phase, the registry's
  * validation_status and aliases, and the failed checks; then the last recorded event failures.
  * With `--json`, the same facts as one JSON object (`statusReport`).
+ *
+ * Degraded, not dead: when the registry is unreachable (refused, timed out, 5xx after the retries),
+ * the versions come from Baton's own records, aliases and validation tags are not shown, and the
+ * command says so on stderr (`unavailable` in the JSON) and still exits 0: what Baton decided is in
+ * its table, which is what an operator needs during a registry outage.
  */
 import type { Command } from 'commander';
+import { analysisLines } from '../lib/adapters/notify/analysisTable';
 import type { PolicySet } from '../lib/adapters/policy/policyLookup';
-import { loadPolicySet, policyFor, resolvePoliciesDir } from '../lib/adapters/policy/policySet';
+import { policyFor, resolvePoliciesDir } from '../lib/adapters/policy/policySet';
+import { RegistryUnavailableError } from '../lib/adapters/registry/errors';
 import type { Policy } from '../lib/domain/policy';
 import type { EventFailure, ModelRegistry, ModelVersionInfo, PromotionStore } from '../lib/domain/ports';
 import type { VersionState } from '../lib/domain/state';
+import { loadPolicySet } from '../lib/wiring/policyFiles';
 import { cliContext } from './context';
 import { act, command, runCommand } from './program';
 
@@ -37,6 +45,31 @@ async function allVersions(registry: ModelRegistry, model: string): Promise<Mode
 
 type StatusDeps = { store: PromotionStore; registry: ModelRegistry; policiesDir?: string };
 
+/**
+ * The registry's versions, or, when the registry is unreachable, Baton's own versions with no
+ * aliases and no tags, and the sentence that says what could not be read.
+ */
+async function registryVersions(
+  model: string,
+  deps: StatusDeps,
+  states: Promise<VersionState[]>,
+): Promise<{
+  versions: Array<Pick<ModelVersionInfo, 'version' | 'aliases' | 'tags'>>;
+  unavailable: string[];
+}> {
+  try {
+    return { versions: await allVersions(deps.registry, model), unavailable: [] };
+  } catch (error) {
+    if (!(error instanceof RegistryUnavailableError)) throw error;
+    return {
+      versions: (await states).map((s) => ({ version: s.version, aliases: [], tags: {} })),
+      unavailable: [
+        `registry unreachable (${error.message}): aliases and tags not shown; versions are those in Baton's table`,
+      ],
+    };
+  }
+}
+
 /** What `baton status --json` prints: the facts the table and the rollout lines are made of. */
 export interface StatusReport {
   model: string;
@@ -49,18 +82,22 @@ export interface StatusReport {
     version: string;
     phase: string | null;
     validationStatus: string | null;
-    aliases: string[];
+    /** null when the registry could not be read (see `unavailable`). */
+    aliases: string[] | null;
     failedChecks: Array<{ id: string; reason: string }>;
   }>;
   /** Running rollouts, and promoted ones whose old variant is still to be removed. */
   rollouts: Array<{ version: string; phase: string; dueAt: string | null; rollout: VersionState['rollout'] }>;
   failures: EventFailure[];
+  /** What could not be read (e.g. the registry, during an outage); empty when everything was. */
+  unavailable: string[];
 }
 
 async function gather(model: string, deps: StatusDeps) {
-  const [states, versions, failures] = await Promise.all([
-    deps.store.listVersions(model),
-    allVersions(deps.registry, model),
+  const listed = deps.store.listVersions(model);
+  const [states, { versions, unavailable }, failures] = await Promise.all([
+    listed,
+    registryVersions(model, deps, listed),
     deps.store.listFailures(model, 5),
   ]);
   const set = loadPolicySet(deps.policiesDir ?? resolvePoliciesDir());
@@ -69,7 +106,7 @@ async function gather(model: string, deps: StatusDeps) {
   const byVersion = new Map(states.map((s) => [s.version, s]));
   const rollouts = states.filter((s) => s.rollout && (s.phase === 'rolling_out' || s.rollout.cleanupAt));
   versions.sort((a, b) => Number(b.version) - Number(a.version));
-  return { set, policy, versions, byVersion, rollouts, failures };
+  return { set, policy, versions, byVersion, rollouts, failures, unavailable };
 }
 
 /**
@@ -79,7 +116,7 @@ async function gather(model: string, deps: StatusDeps) {
  *   (await statusReport('fraud', cliContext())).versions[0]; // { version: '7', phase: 'rolling_out', … }
  */
 export async function statusReport(model: string, deps: StatusDeps): Promise<StatusReport> {
-  const { set, policy, versions, byVersion, rollouts, failures } = await gather(model, deps);
+  const { set, policy, versions, byVersion, rollouts, failures, unavailable } = await gather(model, deps);
   const statusTag = policy?.tags.validationStatus ?? 'validation_status';
   return {
     model,
@@ -91,7 +128,7 @@ export async function statusReport(model: string, deps: StatusDeps): Promise<Sta
         version: v.version,
         phase: state?.phase ?? null,
         validationStatus: v.tags[statusTag] ?? null,
-        aliases: v.aliases,
+        aliases: unavailable.length > 0 ? null : v.aliases,
         failedChecks: (state?.checks ?? [])
           .filter((c) => !c.passed)
           .map(({ id, reason }) => ({ id, reason })),
@@ -104,11 +141,18 @@ export async function statusReport(model: string, deps: StatusDeps): Promise<Sta
       rollout: s.rollout,
     })),
     failures,
+    unavailable,
   };
 }
 
-export async function renderStatus(model: string, deps: StatusDeps): Promise<string> {
-  const { set, policy, versions, byVersion, rollouts, failures } = await gather(model, deps);
+export async function renderStatus(
+  model: string,
+  deps: StatusDeps,
+  warn: (line: string) => void = () => undefined,
+): Promise<string> {
+  const { set, policy, versions, byVersion, rollouts, failures, unavailable } = await gather(model, deps);
+  for (const line of unavailable) warn(line);
+  const unknown = unavailable.length > 0 ? '?' : '-';
   const statusTag = policy?.tags.validationStatus ?? 'validation_status';
   const rows = [['VERSION', 'PHASE', 'VALIDATION', 'ALIASES', 'FAILED CHECKS']];
   for (const v of versions) {
@@ -117,8 +161,8 @@ export async function renderStatus(model: string, deps: StatusDeps): Promise<str
     rows.push([
       v.version,
       state?.phase ?? '(no record)',
-      v.tags[statusTag] ?? '-',
-      v.aliases.join(',') || '-',
+      v.tags[statusTag] ?? unknown,
+      v.aliases.join(',') || unknown,
       failed.join('; ') || '-',
     ]);
   }
@@ -165,6 +209,8 @@ function describeRollout(state: VersionState, policy: Policy | undefined): strin
       : `  step ${r.step + 1} of ${r.champion ? steps.length : 1} (${steps.join(' → ')} %): ${weights || '-'}`,
     `  ${r.paused ? `PAUSED by ${r.paused.by}: ${r.paused.reason}` : `next check ${next}`}; deadline ${new Date(r.deadline).toISOString()}`,
     `  watching alarms: ${r.alarms.join(', ') || '(none)'}`,
+    // The canary analysis's latest verdict, with its rule table.
+    ...analysisLines(r.lastAnalysis).map((line) => `  ${line}`),
   ];
   return lines;
 }
@@ -177,14 +223,24 @@ export function statusCli(context: () => StatusDeps = cliContext): Command {
       "Every version of MODEL: Baton's phase, validation_status, aliases and failed checks; a running rollout's step, weights, next check and alarms; and the most recent event failures. Reads TABLE_NAME and MLFLOW_TRACKING_URI, or the local stack.",
     )
     .argument('<model>', 'the registered model')
-    .option('--json', 'print {"model", "policy", "policyProblems", "versions", "rollouts", "failures"}');
+    .option(
+      '--json',
+      'print {"model", "policy", "policyProblems", "versions", "rollouts", "failures", "unavailable"}',
+    )
+    .addHelpText(
+      'after',
+      "\nRegistry down (refused, timed out, 5xx): the versions come from Baton's table, aliases and tags show\n'?', stderr says `registry unreachable (…): aliases and tags not shown`, and the exit code is still 0.",
+    );
   return act(cmd, async (model: string, values: { json?: boolean }) => {
     const deps = context();
-    process.stdout.write(
-      values.json
-        ? `${JSON.stringify(await statusReport(model, deps), null, 2)}\n`
-        : await renderStatus(model, deps),
-    );
+    const warn = (line: string) => process.stderr.write(`baton status: ${line}\n`);
+    if (values.json) {
+      const report = await statusReport(model, deps);
+      for (const line of report.unavailable) warn(line);
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      process.stdout.write(await renderStatus(model, deps, warn));
+    }
     return 0;
   });
 }

@@ -2,8 +2,13 @@
  * The artefact a version's rollout deploys, resolved once at validation and pinned: stored with
  * the verdict, shown to approvers, and the only thing later traffic steps deploy. It lives in
  * events/ because the version state, the audit trail and the approval request all carry it, and
- * one schema keeps them the same. lib/domain/artefact.ts resolves and compares it. A serving kind
- * is declared here, by its variant: what a rollout of that kind pins.
+ * one schema keeps them the same.
+ *
+ * The schema is the envelope every serving kind shares: its `kind` and `tags`. The kind's own
+ * fields (image, instances, the served entity…) are declared by that kind's adapter, in its
+ * artefact spec (lib/adapters/serving/*Artefact.ts, registered in lib/wiring/catalog.ts): they are
+ * kept as they are (a loose object, so a store round trip loses nothing), and the adapter checks
+ * them against its own schema when it deploys. A new serving kind changes nothing here.
  *
  * `tags` holds the registry tag values it was resolved from (only those set), so a reader can see
  * which values came from the version and which from the policy.
@@ -14,38 +19,15 @@
  */
 import * as z from 'zod/mini';
 
-const tags = z.record(z.string(), z.string());
-
-export const artefactSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('sagemaker'),
-    /** The inference container image; absent when neither tag nor policy names one (deploying fails). */
-    image: z.optional(z.string()),
-    modelDataUrl: z.optional(z.string()),
-    instanceType: z.string(),
-    /** Absent only when the version's `sagemaker.instance_count` tag is not a whole number ≥ 1. */
-    instanceCount: z.optional(z.int()),
-    tags,
-  }),
-  z.object({
-    kind: z.literal('databricks'),
-    /** The registered model and version the served entity serves. */
-    entityName: z.string(),
-    entityVersion: z.string(),
-    workloadSize: z.string(),
-    tags,
-  }),
-  /** Nothing is deployed by Baton (no rollout, or a `none` endpoint): the files are what is approved. */
-  z.object({ kind: z.literal('none'), source: z.optional(z.string()), tags }),
-]);
+export const artefactSchema = z.looseObject({
+  /** The serving kind that resolved it: a key of lib/wiring/catalog.ts's `servingCatalog`. */
+  kind: z.string().check(z.minLength(1)),
+  tags: z.record(z.string(), z.string()),
+});
 export type Artefact = z.infer<typeof artefactSchema>;
 
 /**
- * The serving kinds, declared once: each variant's `kind` literal above is the kind's name. The
- * policy's `rollout.endpoint.kind`, the version state and the wiring's catalog
- * (lib/wiring/catalog.ts) are all built from this list, so they cannot disagree.
+ * A serving kind's name. The kinds are the keys of lib/wiring/catalog.ts's `servingCatalog`; the
+ * policy's `rollout.endpoint.kind` is checked against them where policies are read (lib/wiring).
  */
-export type ServingKind = Artefact['kind'];
-export const servingKinds: readonly ServingKind[] = artefactSchema.def.options.map(
-  (variant) => variant.shape.kind.def.values[0]!,
-);
+export type ServingKind = string;

@@ -7,6 +7,7 @@
  *   if (n.kind === 'approval.requested') renderApprovalRequest(n);
  */
 import * as z from 'zod/mini';
+import { analysisVerdictSchema } from './analysisVerdict';
 import { artefactSchema } from './artefact';
 
 const check = z.object({ id: z.string(), passed: z.boolean(), reason: z.string() });
@@ -73,6 +74,8 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     reason: z.string(),
     by: z.string(),
     weights: z.record(z.string(), z.number()),
+    /** The canary analysis that paused the rollout, with its numbers. */
+    analysis: z.optional(analysisVerdictSchema),
   }),
   z.object({
     kind: z.literal('rollout.aborted'),
@@ -81,6 +84,8 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     reason: z.string(),
     by: z.string(),
     champion: z.nullable(z.string()),
+    /** The canary analysis that aborted the rollout, with its numbers. */
+    analysis: z.optional(analysisVerdictSchema),
   }),
   z.object({
     kind: z.literal('rollback.completed'),

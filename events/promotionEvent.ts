@@ -62,7 +62,8 @@ export const decisionEventSchema = z.object({
   decision: z.enum(['approve', 'reject']),
   /** A Slack user id or an e-mail address, as the policy's approvers list them. */
   actor: z.string().check(z.minLength(1), z.maxLength(320)),
-  via: z.enum(['slack', 'link', 'cli']),
+  /** `ui`: the dashboard's Approve and Reject (lib/app/ui). */
+  via: z.enum(['slack', 'link', 'cli', 'ui']),
   reason: z.optional(z.string().check(z.maxLength(2000))),
   /** Slack's response_url, to update the original message with the outcome. */
   responseUrl: z.optional(z.url()),
@@ -104,7 +105,7 @@ export const controlEventSchema = z.object({
   /** A rollback's target version, when not the archive alias's. */
   to: z.optional(versionNumberSchema),
   actor: z.string().check(z.minLength(1), z.maxLength(320)),
-  via: z.enum(['slack', 'cli']),
+  via: z.enum(['slack', 'cli', 'ui']),
   reason: z.optional(z.string().check(z.maxLength(2000))),
   responseUrl: z.optional(z.url()),
   deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),

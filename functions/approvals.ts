@@ -20,7 +20,7 @@ export async function approvals(event: HttpEvent, deps: ApprovalsDeps): Promise<
     method: event.requestContext.http.method,
     form: rawBody(event).toString('utf8'),
   };
-  return approvalResponse(await answerApprovalLink(request, deps));
+  return approvalResponse(await answerApprovalLink(request, deps), deps.artefactRows);
 }
 
 const deps = coldStart(approvalsDeps);

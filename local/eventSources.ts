@@ -52,6 +52,7 @@ export async function eventSourcePollers(options: EventSourceOptions): Promise<P
           retryDelaySeconds,
           invoke: (event) => invoker(functionIdOf(properties.FunctionName)!).invoke(event),
           log,
+          deadLetter: deadLetterOf(template.Resources[queueId]?.Properties?.RedrivePolicy, stack),
         }),
       );
     }
@@ -60,6 +61,17 @@ export async function eventSourcePollers(options: EventSourceOptions): Promise<P
     }
   }
   return pollers;
+}
+
+/** The DLQ a redrive policy names, for the poller's dead-letter log line. */
+function deadLetterOf(redrive: unknown, stack: StackResources, maxReceiveCount?: number) {
+  const policy = redrive as { deadLetterTargetArn?: unknown; maxReceiveCount?: number } | undefined;
+  const id = functionIdOf(policy?.deadLetterTargetArn);
+  if (!id) return undefined;
+  return {
+    queueName: stack.resolveString({ 'Fn::GetAtt': [id, 'QueueName'] }),
+    maxReceiveCount: Number(maxReceiveCount ?? policy?.maxReceiveCount),
+  };
 }
 
 /**
@@ -109,6 +121,7 @@ async function snsToLambda(
     reportsBatchItemFailures: false,
     retryDelaySeconds,
     log,
+    deadLetter: deadLetterOf(redrive, stack, 3),
     invoke: (event) => {
       const record = (event as { Records: Array<{ body: string }> }).Records[0]!;
       const envelope = JSON.parse(record.body) as Record<string, unknown>;

@@ -13,7 +13,7 @@
  */
 import { type FSWatcher, watch } from 'node:fs';
 import { relative } from 'node:path';
-import { loadPolicySet } from '../lib/adapters/policy/policySet';
+import { loadPolicySet } from '../lib/wiring/policyFiles';
 
 export interface PolicyWatchOptions {
   dir: string;

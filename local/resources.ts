@@ -25,6 +25,8 @@ export interface AwsTarget {
   endpoint: string;
   region: string;
   accountId: string;
+  /** The emulator's keys for the stack's own calls (pollers, schedules); default `localCredentials`. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface StackResources {
@@ -37,7 +39,7 @@ export interface StackResources {
 export const localCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 export function awsClientConfig(aws: AwsTarget) {
-  return { endpoint: aws.endpoint, region: aws.region, credentials: localCredentials };
+  return { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials ?? localCredentials };
 }
 
 type Refs = StackResources['refs'];

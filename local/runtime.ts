@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   port: number;
   /** Extra environment for every function (registry URL overrides and the like). */
   env?: Record<string, string>;
+  /** Extra environment for one function, over `env` (e.g. its own role's keys, in the IAM test). */
+  functionEnv?: (fn: LocalFunction) => Record<string, string>;
   /** Start queue pollers, SNS subscriptions and schedules (false: HTTP ingress only). */
   consumers?: boolean;
   /** Lambda re-drives failed records after the visibility timeout; locally, after this. */
@@ -74,7 +76,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     AWS_ENDPOINT_URL: aws.endpoint,
     ...options.env,
   });
-  for (const fn of functions.values()) invokers.set(fn.logicalId, functionProcess(fn, log));
+  for (const fn of functions.values()) {
+    Object.assign(fn.env, options.functionEnv?.(fn));
+    invokers.set(fn.logicalId, functionProcess(fn, log));
+  }
 
   let pollers: Poller[] = [];
   let timers: NodeJS.Timeout[] = [];

@@ -15,6 +15,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { describeDeadLetter, summarizeDeadLetter } from '../lib/app/deadLetterSummary';
 
 export interface Poller {
   start(): void;
@@ -32,6 +33,8 @@ export interface PollerOptions {
   retryDelaySeconds: number;
   invoke(event: unknown): Promise<unknown>;
   log(line: string): void;
+  /** The queue's redrive policy: a record that fails its last receive is logged as dead-lettered. */
+  deadLetter?: { queueName: string; maxReceiveCount: number };
 }
 
 /** Lambda's SQS record for one received message. */
@@ -129,6 +132,20 @@ export function queuePoller(options: PollerOptions): Poller {
       failed = new Set(messages.map((m) => m.MessageId!));
     }
     await settle(messages, failed);
+    watchDeadLetters(messages.filter((m) => failed.has(m.MessageId!)));
+  };
+
+  // The local DLQ watcher: SQS moves a message that failed its last receive to the DLQ, silently.
+  const watchDeadLetters = (retried: Message[]) => {
+    const dlq = options.deadLetter;
+    if (!dlq) return;
+    for (const m of retried) {
+      const receives = Number(m.Attributes?.ApproximateReceiveCount ?? 0);
+      if (receives < dlq.maxReceiveCount) continue;
+      options.log(
+        `[dlq] ${dlq.queueName} ← ${describeDeadLetter(summarizeDeadLetter(m.Body ?? ''))} (message ${m.MessageId}, receive count ${receives}): failed its last attempt; \`baton dlq list\` shows it`,
+      );
+    }
   };
 
   return {

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { createAlarms } from './alarms';
 import { deleteMlflowWebhook, ensureMlflowWebhook } from './mlflowWebhook';
 import { ensurePythonEnv } from './pythonEnv';
 import {
@@ -153,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       accountId: localAccountId,
     };
     const resources = await createStackResources(template, aws);
+    await createAlarms(template, resources, aws);
     await verifyEmailSenders(template, aws);
     const secrets = localSecrets(stateDir);
     await storeSecrets(template, aws, secrets);

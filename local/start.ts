@@ -14,6 +14,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type LocalStackInfo, localStackInfoFile } from '../cli/context';
 import { resolvePoliciesDir } from '../lib/adapters/policy/policySet';
+import { signInUrl } from '../lib/app/ui/identity';
+import { loadPolicySet } from '../lib/wiring/policyFiles';
 import { runDemo } from './demo';
 import { watchPolicies } from './policyWatch';
 import { type LocalStack, startLocalStack } from './stack';
@@ -68,6 +70,9 @@ async function main(): Promise<number> {
     policiesDir,
   };
   writeFileSync(localStackInfoFile(), JSON.stringify(info, null, 2));
+  // The dashboard's local sign-in: a chosen person, else the first one the people file names.
+  const uiPerson =
+    process.env.BATON_UI_PERSON ?? Object.keys(loadPolicySet(policiesDir).people.people)[0] ?? 'operator';
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -84,6 +89,8 @@ async function main(): Promise<number> {
 Baton is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   MLflow UI        ${stack.mlflowUrl}
   Ingress          ${stack.ingressUrl}  (POST /webhooks/mlflow, /webhooks/databricks, …)
+  Dashboard        ${stack.ingressUrl}/ui  (sign in as ${uiPerson}: ${signInUrl(stack.ingressUrl, stack.secrets.approvalLinkKey, uiPerson, new Date())}
+                   valid 15 min; BATON_UI_PERSON=<name in people.yaml> signs in someone else)
   AWS emulator     ${stack.motoUrl}  (region ${stack.aws.region}; moto dashboard: ${stack.motoUrl}/moto-api/)
   Promotion queue  ${stack.resources.resolveString({ Ref: 'PromotionQueue' })}
   Tick             every ${tickSeconds} s locally; every minute in AWS

@@ -11,7 +11,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { compiledPoliciesPath, compilePolicySet } from '../lib/adapters/policy/compiledPolicies';
 import { formatProblem } from '../lib/adapters/policy/errors';
-import { loadPolicySet } from '../lib/adapters/policy/policySet';
+import { loadPolicySet } from '../lib/wiring/policyFiles';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = process.argv[2] ?? 'policies';

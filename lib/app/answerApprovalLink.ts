@@ -14,6 +14,7 @@ import type { Artefact } from '../domain/artefact';
 import type { CheckResult } from '../domain/checks';
 import type { PromotionStore, SecretStore, TokenLedger } from '../domain/ports';
 import type { EventQueue } from '../domain/queuePorts';
+import type { ArtefactRowsOf } from '../domain/servingPorts';
 import { logger } from '../log';
 import { approvalTokenId, verifyApprovalToken } from './ingress/approvalToken';
 
@@ -25,6 +26,8 @@ export interface ApprovalsDeps {
   secrets: SecretStore;
   keyName: string;
   now: () => Date;
+  /** How a pinned artefact reads on the review page, by its serving kind (the wiring's catalog). */
+  artefactRows: ArtefactRowsOf;
 }
 
 export interface ReviewSummary {

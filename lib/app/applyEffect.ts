@@ -1,17 +1,23 @@
 /**
  * Carries out one effect of a decision against the registry, the store, the serving endpoint, the
  * queue and the notifiers. Every effect is idempotent (a redelivered event applies it again
- * harmlessly), so the worker may crash between any two of them.
+ * harmlessly), so the worker may crash between any two of them. The subject is the version the
+ * decision is about: the event, or the stored record whose effects are still to apply.
  *
  * @example
  *   await applyEffect({ type: 'setAlias', alias: 'challenger', version: '7' }, event, policy, deps);
  */
-import type { PromotionEvent } from '../../events/promotionEvent';
 import type { Effect } from '../domain/effects';
 import type { Policy } from '../domain/policy';
 import { PromotionError, VersionNotReadyError } from './errors';
 import type { PromotionDeps } from './promotionDeps';
 import { finaliseEndpoint, shiftTraffic } from './traffic';
+
+/** Whom an effect concerns: the model, and the version the decision was about (if any). */
+export interface EffectSubject {
+  model: string;
+  version?: string | undefined;
+}
 
 /** A traffic or retraining effect came for a model without a policy: the core never emits one. */
 function policyOf(policy: Policy | undefined, effect: Effect): Policy {
@@ -25,7 +31,7 @@ function policyOf(policy: Policy | undefined, effect: Effect): Policy {
  */
 export async function applyEffect(
   effect: Effect,
-  event: PromotionEvent,
+  event: EffectSubject,
   policy: Policy | undefined,
   deps: PromotionDeps,
 ): Promise<void> {

@@ -114,8 +114,16 @@ export async function gatherFacts(
       (await deps.registry.getModelVersionByAlias(model, policy.aliases.champion))?.version ?? null;
   }
   if (needed.alarms) facts.alarms = await deps.alarms.states(needed.alarms);
+  if (needed.canaryMetrics) {
+    facts.canaryMetrics = await deps.canaryMetrics.read({
+      ...needed.canaryMetrics,
+      to: deps.now().toISOString(),
+    });
+  }
   if (needed.artefactNow)
     facts.artefactNow = await deps.registry.getModelVersion(model, needed.artefactNow.version);
+  // How the version's artefact is pinned and compared: the rules of the policy's serving kind.
+  if (needed.artefactNow || needed.validation) facts.artefactSpec = deps.artefactSpec(policy);
   if (needed.alertHistory) {
     const { fingerprint, episode, lastRetrain } = needed.alertHistory;
     const history = await deps.ledger.alertHistory(model, fingerprint, episode);

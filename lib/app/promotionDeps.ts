@@ -7,6 +7,8 @@
  *   const deps: PromotionDeps = { registry, store, notifier, responder, approvalDelivery, policyFor,
  *     people, now: () => new Date(), ledger, serving, alarms, retrain, queue, knownModels };
  */
+
+import type { CanaryMetricsReader } from '../domain/analysisPorts';
 import type { EndpointKind } from '../domain/effects';
 import type { AlarmReader } from '../domain/monitoringPorts';
 import type { PeopleDirectory } from '../domain/people';
@@ -14,7 +16,7 @@ import type { Policy } from '../domain/policy';
 import type { ModelLedger, ModelRegistry, Notifier, PromotionStore, Responder } from '../domain/ports';
 import type { EventQueue } from '../domain/queuePorts';
 import type { RetrainTrigger } from '../domain/retrainPorts';
-import type { ServingEndpoint } from '../domain/servingPorts';
+import type { ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
 import type { ApprovalDelivery } from './approvalLinks';
 import { QueueNotConfiguredError } from './errors';
 
@@ -34,7 +36,11 @@ export interface PromotionDeps {
   ledger: ModelLedger;
   /** The serving adapter for an endpoint kind (a `none` adapter where nothing is served). */
   serving(kind: EndpointKind): ServingEndpoint;
+  /** The pinned-artefact rules of the policy's serving kind (the catalog's; no rollout: nothing deployed). */
+  artefactSpec(policy: Policy): ArtefactSpec;
   alarms: AlarmReader;
+  /** Both variants' metrics during a canary step (CloudWatch for SageMaker; no source elsewhere). */
+  canaryMetrics: CanaryMetricsReader;
   /** The retraining target a policy names. */
   retrain(policy: Policy): RetrainTrigger;
   /** The promotion queue, for events a decision hands on (routed alerts, superseding aborts). */
@@ -48,6 +54,8 @@ export interface Outcome {
   /** The phase stored, or null when the event changed nothing. */
   phase: string | null;
   effects: number;
+  /** Stored work that could not be finished yet (an outage): why; the tick retries it. */
+  deferred?: string;
 }
 
 /** The queue wired when none is configured: handing an event on fails (and is retried) instead of vanishing. */

@@ -2,7 +2,9 @@
  * Applies the traffic effects of a decision through the serving port: `shiftTraffic` makes sure
  * every version named is served by a variant, sets the weights, and checks what the endpoint
  * reports afterwards. An endpoint that is still updating is not an error of the decision: the
- * event is retried.
+ * adapters wait only a few seconds and report `ready: false`, and EndpointNotReadyError leaves the
+ * effect stored for the tick to apply again (storedIntent.ts) — prepare, setWeights and finalise
+ * alike, so no invocation waits minutes for SageMaker and a repeat finds the work done.
  *
  * A missing variant is deployed from the version's pinned artefact (the one approvers saw): the
  * effect's own, else the one stored with the version's record. Only a version recorded before
@@ -67,6 +69,8 @@ export async function shiftTraffic(
     throw new EndpointNotReadyError(effect.endpoint, live.status);
   }
   const after = await serving.setWeights(effect.endpoint, effect.weights);
+  // Asked, but not live yet (or the endpoint is busy): the tick's next look completes the step.
+  if (!after.ready) throw new EndpointNotReadyError(effect.endpoint, after.status);
   const reported = weightsOf(after);
   const differs = wanted.some((v) => (reported[v] ?? 0) !== effect.weights[v]);
   if (differs) throw new TrafficMismatchError(effect.endpoint, effect.weights, reported);
@@ -83,5 +87,10 @@ export async function finaliseEndpoint(
   // only `version` would take the canary's traffic away mid-step. That rollout's own finish tidies.
   const live = await serving.describe(effect.endpoint);
   if (live?.variants.some((v) => v.version !== effect.version && v.weight > 0)) return;
-  await serving.finalise(effect.endpoint, await servedModel(deps, model, effect.version, policy, undefined));
+  const after = await serving.finalise(
+    effect.endpoint,
+    await servedModel(deps, model, effect.version, policy, undefined),
+  );
+  // Still updating: the old variant is not gone yet, and the tick comes back until it is.
+  if (!after.ready) throw new EndpointNotReadyError(effect.endpoint, after.status);
 }

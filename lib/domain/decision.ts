@@ -10,10 +10,11 @@
  *   return { next: advance(state, now, { phase: Phase.Expired }), effects: [], audit: [] };
  */
 
-import type { VersionFiles } from './artefact';
+import type { CanaryMetrics } from './analysisPorts';
 import type { ValidationFacts } from './checks';
 import type { Effect } from './effects';
 import type { PeopleDirectory } from './people';
+import type { ArtefactSpec, VersionFiles } from './servingPorts';
 import type { AuditEntry, VersionState } from './state';
 
 export interface Decision {
@@ -44,6 +45,14 @@ export interface RolloutFacts {
    * traffic step: its artefact must still be the one approved (artefact.ts).
    */
   artefactNow?: VersionFiles | null;
+  /**
+   * The pinned-artefact rules of the policy's serving kind (its adapter's spec, from the wiring's
+   * catalog): how validation pins a version's artefact and how `artefactNow` is compared with it.
+   * gatherFacts reads it with the validation facts and with `artefactNow`.
+   */
+  artefactSpec?: ArtefactSpec;
+  /** Both variants' metrics over the live step, for the canary analysis (canaryAnalysis.ts). */
+  canaryMetrics?: CanaryMetrics;
 }
 
 /** What an alert or rollback decision reads from the model's ledger and the registry. */

@@ -14,6 +14,8 @@
  */
 import { type PromotionEvent, type RegistryEvent, RegistryEventKind } from '../../events/promotionEvent';
 import { episodeKey } from './alertRouting';
+import type { CanaryMetricsRequest } from './analysisPorts';
+import { analysisSeries } from './canaryAnalysis';
 import { Phase } from './phases';
 import type { Policy } from './policy';
 import { shiftsTraffic } from './rolloutSteps';
@@ -41,6 +43,8 @@ export interface FactsNeeded {
   /** The version a rollback would return to, with Baton's record of it: the one a person named,
    * else the one holding `alias` (the policy's archive alias; none holding it: no target). */
   rollbackTarget?: { version: string } | { alias: string };
+  /** Both variants' metrics since the live step began (the canary analysis); the reader adds `to` (now). */
+  canaryMetrics?: Omit<CanaryMetricsRequest, 'to'>;
 }
 
 /**
@@ -109,6 +113,20 @@ export function factsNeeded(
   if (event.type === 'due' && rollout?.waitingFor !== undefined) needed.currentChampion = true;
   // A step is judged on its watched alarms (none watched: nothing to read).
   if (checksStep && rollout && rollout.alarms.length > 0) needed.alarms = rollout.alarms;
+  // A live step with an analysis is judged on both variants' metrics since the step began.
+  const analysis = policy.rollout?.analysis;
+  if (checksStep && rollout && analysis && rollout.step >= 0 && rollout.stepAt !== undefined) {
+    needed.canaryMetrics = {
+      model: state.model,
+      endpoint: rollout.endpoint,
+      kind: rollout.kind,
+      challenger: state.version,
+      champion: rollout.champion,
+      from: rollout.stepAt,
+      periodSeconds: 60,
+      series: analysisSeries(analysis),
+    };
+  }
   // Before a pinned version's traffic moves, its tags now: the core stops when they no longer match the approval.
   if (state?.artefact && shiftsTraffic(policy) && (checksStep || startsRollout || promotesNow)) {
     needed.artefactNow = { version: state.version };

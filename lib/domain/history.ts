@@ -39,6 +39,16 @@ export function championAt(audit: readonly AuditEntry[], at: Date): ChampionAt |
   return current;
 }
 
+/**
+ * One line of an entry's evidence: failed checks, the previous champion, a refusal's reason, …
+ *
+ * @example
+ *   evidenceSummary(entry); // 'failed: val_auc 0.71 < 0.80'
+ */
+export function evidenceSummary(entry: AuditEntry): string {
+  return summary(entry);
+}
+
 function summary(entry: AuditEntry): string {
   const e = entry.evidence as Record<string, unknown>;
   if (Array.isArray(e.checks)) {

@@ -2,12 +2,16 @@
  * The promotion policy of a registered model: the single source of truth for what a policy file
  * in policies/ may say. Unknown keys are errors, so a typo never silently disables a check.
  *
+ * The serving kinds are not known here (each is an adapter, registered in lib/wiring/catalog.ts):
+ * `policySchemaFor(kinds)` checks rollout.endpoint.kind against them, and lib/wiring/policySchema.ts
+ * binds it to the catalog's keys for every reader of policies.
+ *
  * @example
- *   const policy = policySchema.parse(YAML.parse(text));
+ *   const policy = policySchemaFor(['sagemaker', 'databricks', 'none']).parse(YAML.parse(text));
  *   policy.checks.compareToChampion; // { metric: 'val_logloss', lowerIsBetter: true, tolerance: 0.002 }
  */
 import * as z from 'zod/mini';
-import { servingKinds } from '../../events/artefact';
+import { analysisSchema } from './analysisPolicy';
 import { durationPattern } from './duration';
 import { runStatuses } from './registryFacts';
 
@@ -66,11 +70,12 @@ const approvalSchema = z.strictObject({
   expiresAfter: z._default(duration, '72h'),
 });
 
-const rolloutSchema = z.strictObject({
-  endpoint: z
+/** rollout.endpoint, its `kind` checked by `kind` (any name here; the catalog's kinds in policySchemaFor). */
+const endpointSchema = (kind: z.ZodMiniType<string>) =>
+  z
     .strictObject({
-      /** One of the serving kinds (events/artefact.ts declares them; lib/wiring/catalog.ts builds them). */
-      kind: z.enum(servingKinds),
+      /** One of the serving kinds: the keys of lib/wiring/catalog.ts's servingCatalog. */
+      kind,
       /** The serving endpoint; required unless kind is `none`. */
       name: z.optional(name),
       /** SageMaker: the inference image (a version's `sagemaker.image` tag overrides it). */
@@ -83,7 +88,10 @@ const rolloutSchema = z.strictObject({
     })
     .check(
       z.refine((e) => e.kind === 'none' || e.name !== undefined, 'name the endpoint (or use kind: none)'),
-    ),
+    );
+
+const rolloutSchema = z.strictObject({
+  endpoint: endpointSchema(name),
   /** The challenger's share of traffic at each step, in percent, increasing, ending at 100. */
   steps: z.array(z.int().check(z.gte(1), z.lte(100))).check(
     z.minLength(1),
@@ -100,6 +108,8 @@ const rolloutSchema = z.strictObject({
   terminationWait: z._default(duration, '1h'),
   /** An approved version while another rollout of the model runs: wait for it, or abort it. */
   whileBusy: z._default(z.enum(['wait', 'supersede']), 'wait'),
+  /** Challenger-vs-champion analysis before each step (analysisPolicy.ts): fail aborts, inconclusive extends then pauses. */
+  analysis: z.optional(analysisSchema),
 });
 
 const alertRuleSchema = z.strictObject({
@@ -142,7 +152,7 @@ const retrainSchema = z.strictObject({
   ),
 });
 
-export const policySchema = z.strictObject({
+const policySchema = z.strictObject({
   /** An exact registered-model name, or a glob (`fraud-*`). */
   model: name,
   description: z.optional(z.string()),
@@ -199,4 +209,18 @@ export const policySchema = z.strictObject({
 });
 
 export type Policy = z.infer<typeof policySchema>;
+
+/**
+ * The policy schema whose rollout.endpoint.kind must be one of `kinds` (refused as `expected one
+ * of sagemaker, databricks, none, got "k8s"`). Only lib/wiring/policySchema.ts calls it, with the
+ * catalog's keys, so a serving kind is declared by its catalog entry alone.
+ *
+ * @example
+ *   policySchemaFor(['sagemaker', 'none']).safeParse({ model: 'a', rollout: { endpoint: { kind: 'k8s' }, steps: [100] } }).success; // false
+ */
+export function policySchemaFor(kinds: readonly [string, ...string[]]) {
+  const rollout = z.extend(rolloutSchema, { endpoint: endpointSchema(z.enum(kinds)) });
+  return z.extend(policySchema, { rollout: z.optional(rollout) });
+}
+export type PolicySchema = ReturnType<typeof policySchemaFor>;
 export type MetricThreshold = z.infer<typeof threshold>;

@@ -115,9 +115,20 @@ export interface ModelLedger {
 
 /** Secrets by parameter name; several values allow rotation. An empty list: not configured. */
 export interface SecretStore {
-  /** Every value of the named secret; an empty list when it is not configured. */
-  values(name: string): Promise<string[]>;
+  /**
+   * Every value of the named secret; an empty list when it is not configured. Values are cached
+   * briefly (a rotation takes effect within the TTL); `fresh` reads past the cache, for a
+   * credential the other side just refused.
+   */
+  values(name: string, options?: { fresh?: boolean }): Promise<string[]>;
 }
+
+/**
+ * One secret, read where it is used (through the SecretStore's short cache, so a rotation takes
+ * effect without a cold start): its current value, undefined when not configured. `fresh` reads
+ * past the cache, for a credential the other side just refused.
+ */
+export type SecretSource = (options?: { fresh?: boolean }) => Promise<string | undefined>;
 
 /** A claim to deliver a notification now, held by one invocation. */
 export interface Claim {
@@ -143,10 +154,13 @@ export interface TokenLedger {
   release(id: string): Promise<void>;
 }
 
+export type * from './analysisPorts';
+export type * from './deadLetterPorts';
 export type * from './monitoringPorts';
 export type * from './queuePorts';
 export * from './retrainPorts';
 export type * from './servingPorts';
+export type * from './webhookReceiptPorts';
 
 /** The broadcast approval request: what a delivery needs to address and word each link. */
 export type ApprovalRequest = Extract<Notification, { kind: 'approval.requested' }>;
@@ -160,11 +174,11 @@ export interface ApprovalLinks {
   linkFor(
     request: Pick<ApprovalRequest, 'model' | 'version' | 'expiresAt'>,
     approver: string,
-  ): string | undefined;
+  ): Promise<string | undefined>;
 }
 
 /** No key configured: approvers decide in Slack or with the CLI. */
-export const noApprovalLinks: ApprovalLinks = { linkFor: () => undefined };
+export const noApprovalLinks: ApprovalLinks = { linkFor: async () => undefined };
 
 /** Sends each approver of a request their own link; idempotent on redelivery. */
 export interface ApprovalDelivery {

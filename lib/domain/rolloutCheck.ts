@@ -1,7 +1,9 @@
 /**
  * The check before each canary step, and the rollout's deadlines from the DueIndex. Alarms decide
  * first: any ALARM aborts, no data pauses (a canary with no traffic proves nothing), all OK moves
- * on to the next step, or to the promotion after the last one. A deadline also retries a waiting
+ * on to the next step, or to the promotion after the last one. Beside the alarms, the canary
+ * analysis (rolloutAnalysis.ts) compares the challenger with the champion: a failed rule aborts,
+ * an inconclusive step bakes longer up to `maxExtensions`, then pauses for the approvers. A deadline also retries a waiting
  * rollout's lease, aborts a stalled one and, after promotion, removes the old variant.
  *
  * @example
@@ -14,6 +16,7 @@ import type { Effect } from './effects';
 import { Phase } from './phases';
 import type { Policy } from './policy';
 import { abortRollout } from './rolloutAbort';
+import { extendBake, mayExtend, stepVerdict, withVerdict } from './rolloutAnalysis';
 import { startRollout } from './rolloutStart';
 import { enterStep, lastStep, promote, type RolloutPolicy, shiftsTraffic } from './rolloutSteps';
 import type { VersionState } from './state';
@@ -84,7 +87,7 @@ export function check(
   const evidence = { alarms: alarms.map((a) => ({ name: a.name, state: a.state })) };
 
   // The registry's tags changed after approval: what would be deployed is not what was approved; abort.
-  const drift = pinnedDrift(policy, state.artefact, facts.artefactNow);
+  const drift = pinnedDrift(policy, state.artefact, facts.artefactNow, facts.artefactSpec);
   if (drift !== null) {
     return abortRollout(state, policy, drift, 'baton', cause, now, { effects, lease: facts.lease });
   }
@@ -95,6 +98,14 @@ export function check(
       .map((a) => `alarm ${a.name} is ALARM${a.reason ? ` (${a.reason})` : ''}`)
       .join('; ');
     return abortRollout(state, policy, reason, 'baton', cause, now, { effects, lease: facts.lease });
+  }
+
+  // The canary analysis fails: the challenger is significantly worse than a rule allows; abort, naming it.
+  const verdict = stepVerdict(state, policy, facts);
+  if (verdict?.outcome === 'fail') {
+    const reason = `canary analysis failed at step ${verdict.step}: ${verdict.reason}`;
+    const aborted = abortRollout(state, policy, reason, 'baton', cause, now, { effects, lease: facts.lease });
+    return withVerdict(aborted, state, verdict, cause, now);
   }
 
   // No data: a canary with no traffic proves nothing; pause and ask people, unless one just vouched.
@@ -111,16 +122,38 @@ export function check(
     );
   }
 
+  // The analysis cannot tell yet: bake longer while extensions remain, then pause and ask (never pass).
+  if (verdict?.outcome === 'inconclusive' && vouchedBy === undefined) {
+    if (mayExtend(state, policy)) return extendBake(state, policy, verdict, cause, now);
+    const reason = `canary analysis inconclusive at step ${verdict.step} after ${verdict.extensions} extended bakes: ${verdict.reason}`;
+    return withVerdict(pause(state, reason, 'baton', cause, now, effects), state, verdict, cause, now);
+  }
+  const accepted = {
+    ...(vouchedBy && silent.length > 0 && { noDataAcceptedBy: vouchedBy }),
+    ...(vouchedBy && verdict?.outcome === 'inconclusive' && { inconclusiveAcceptedBy: vouchedBy }),
+    ...(verdict && { analysis: verdict.outcome }),
+  };
+
   // The last step baked cleanly: promote.
   if (rollout.step >= lastStep(rollout, policy.rollout.steps)) {
-    return promote(state, cause, vouchedBy ?? 'baton', now, { effects, evidence });
+    const promoted = promote(state, cause, vouchedBy ?? 'baton', now, {
+      effects,
+      evidence: { ...evidence, ...accepted },
+    });
+    return withVerdict(promoted, state, verdict, cause, now);
   }
 
-  // Healthy: the next step.
-  return enterStep(state, policy, rollout, rollout.step + 1, cause, now, {
-    effects,
-    evidence: { ...evidence, ...(vouchedBy && silent.length > 0 && { noDataAcceptedBy: vouchedBy }) },
-  });
+  // Healthy: the next step, its extensions counted afresh.
+  const stepped = enterStep(
+    state,
+    policy,
+    { ...rollout, analysisExtensions: undefined },
+    rollout.step + 1,
+    cause,
+    now,
+    { effects, evidence: { ...evidence, ...accepted } },
+  );
+  return withVerdict(stepped, state, verdict, cause, now);
 }
 
 /**

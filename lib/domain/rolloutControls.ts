@@ -132,7 +132,7 @@ export function decideRolloutControl(
         );
       }
       // Its tags changed after approval: no more exposure for an artefact nobody approved; stop it.
-      const drift = pinnedDrift(policy, state.artefact, facts.artefactNow);
+      const drift = pinnedDrift(policy, state.artefact, facts.artefactNow, facts.artefactSpec);
       if (drift !== null) {
         const aborted = abortRollout(state, policy, drift, 'baton', cause, now, {
           lease: facts.lease,

@@ -98,7 +98,7 @@ export function startRollout(
   }
 
   // What would be deployed is no longer what was approved (tags changed since): stop before any traffic moves.
-  const drift = pinnedDrift(policy, state.artefact, facts.artefactNow);
+  const drift = pinnedDrift(policy, state.artefact, facts.artefactNow, facts.artefactSpec);
   if (drift !== null) {
     // The approval stands on record; the person who completed it is told why nothing rolls out.
     const told = (extra.effects ?? []).map((e) =>

@@ -10,7 +10,9 @@
  * Weights are whole percentages per model version (`{ '3': 90, '4': 10 }`); each adapter maps a
  * version to its own variant or served-entity name.
  */
+import type * as z from 'zod/mini';
 import type { Artefact, ServingKind } from '../../events/artefact';
+import type { ModelVersionInfo } from './registryFacts';
 
 /** A model version as the serving adapter needs it to create a model / served entity. */
 export interface ServedModel {
@@ -40,6 +42,37 @@ export interface DeploymentSettings {
   instanceType?: string;
   instanceCount?: number;
 }
+
+/** The model version as the registry shows it: enough to resolve its artefact. */
+export type VersionFiles = Pick<ModelVersionInfo, 'name' | 'version' | 'source' | 'tags'>;
+
+/** A field deployed, named as people would set it, and its value (for the drift reason). */
+export type ArtefactField = [name: string, value: string | number | undefined];
+
+/** Label/value rows, each value saying where it came from: `['Image', 'ecr/f:7 (tag sagemaker.image)']`. */
+export type ArtefactRows = Array<[label: string, value: string]>;
+
+/**
+ * What the pure core needs to know about one serving kind's pinned artefact, owned by that kind's
+ * adapter (lib/adapters/serving/*Artefact.ts) and registered with it in lib/wiring/catalog.ts: the
+ * artefact's own fields, how a version resolves to it, which fields a drift compares, and how
+ * people see it. lib/domain/artefact.ts holds the logic every kind shares and is handed a spec.
+ */
+export interface ArtefactSpec<A extends Artefact = Artefact> {
+  /** The serving kind (the catalog's key), which every artefact it resolves carries. */
+  readonly kind: A['kind'];
+  /** The kind's pinned artefact, field by field: the adapter checks what it deploys with it. */
+  readonly schema: z.ZodMiniType<A>;
+  /** What a rollout of this kind deploys for the version; the version's tags override the policy. */
+  resolve(version: VersionFiles, settings: DeploymentSettings): A;
+  /** Each deployed field; `named` picks the tag's name when a tag decides it, else the policy's key. */
+  fields(a: A, named: (tag: string, fallback: string) => string): ArtefactField[];
+  /** Label/value rows; `from` says where a value came from (`tag …`, else the fallback). */
+  rows(a: A, from: (tag: string, fallback: string) => string): ArtefactRows;
+}
+
+/** The rows people see for a pinned artefact of any kind (lib/wiring builds it from the catalog). */
+export type ArtefactRowsOf = (artefact: Artefact) => ArtefactRows;
 
 export interface VariantTraffic {
   /** The adapter's name for the variant / served entity. */

@@ -3,7 +3,9 @@
  * each decision with its evidence. Stored by lib/adapters/store; the schema is the source of truth.
  */
 import * as z from 'zod/mini';
-import { artefactSchema, servingKinds } from '../../events/artefact';
+import { analysisVerdictSchema } from '../../events/analysisVerdict';
+import { artefactSchema } from '../../events/artefact';
+import { promotionEventSchema } from '../../events/promotionEvent';
 import { Phase } from './phases';
 
 const phases = Object.values(Phase) as [Phase, ...Phase[]];
@@ -50,7 +52,8 @@ export const versionStateSchema = z.object({
   rollout: z.optional(
     z.object({
       endpoint: z.string(),
-      kind: z.enum(servingKinds),
+      /** The serving kind (a key of lib/wiring/catalog.ts), as the policy named it when the rollout started. */
+      kind: z.string(),
       /** The champion sharing the endpoint (null: the first version of the model). */
       champion: z.nullable(z.string()),
       approvedBy: z.array(z.string()),
@@ -69,6 +72,10 @@ export const versionStateSchema = z.object({
       waitingFor: z.optional(z.string()),
       /** After promotion: when the previous champion's variant is removed (ms since the epoch). */
       cleanupAt: z.optional(z.number()),
+      /** Bakes added to the live step while its canary analysis was inconclusive (canaryAnalysis.ts). */
+      analysisExtensions: z.optional(z.int()),
+      /** The canary analysis's latest verdict on this rollout, with its numbers (`baton status`). */
+      lastAnalysis: z.optional(analysisVerdictSchema),
     }),
   ),
   /**
@@ -80,6 +87,26 @@ export const versionStateSchema = z.object({
   ),
   /** Who rejected the version, when rejected. */
   rejectedBy: z.optional(z.string()),
+  /**
+   * Work stored but not finished (lib/app/storedIntent.ts): the effects of the stored decision
+   * still to apply, in order, and events received for this version (a person's decision first of
+   * all) still to decide, in order. While it is here, `dueAt` holds the next retry, so the tick
+   * comes back through the DueIndex; the decision's own deadline waits in `deadline`.
+   */
+  intent: z.optional(
+    z.object({
+      /** Each an Effect (effects.ts), as the stored decision emitted it. */
+      effects: z.array(z.looseObject({ type: z.string() })),
+      received: z.array(promotionEventSchema),
+      /** The deadline the decisions set (ms since the epoch), restored once the intent is done. */
+      deadline: z.optional(z.number()),
+      /** Failed attempts so far, for the back-off and for `baton status`. */
+      attempts: z.int(),
+      lastError: z.optional(z.string()),
+    }),
+  ),
+  /** The delivery ids of the kept events decided last (a few): a redelivery of one is not decided again. */
+  decided: z.optional(z.array(z.string())),
   updatedAt: z.string(),
 });
 export type VersionState = z.infer<typeof versionStateSchema>;

@@ -120,7 +120,7 @@ export function decideVerdict(
   const registeredBy = validation.version.userId ?? validation.run?.userId;
   const { model, version } = event as { model: string; version: string };
   // What a rollout will deploy, pinned with the verdict: later steps deploy exactly this.
-  const artefact = resolveArtefact(policy, validation.version);
+  const artefact = facts.artefactSpec && resolveArtefact(facts.artefactSpec, policy, validation.version);
   const base = registeredState(event, state, now, {
     checks,
     artefact,

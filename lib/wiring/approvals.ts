@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { DynamoVersionReader } from '../adapters/store/dynamoVersionReader';
 import { DynamoTokenLedger } from '../adapters/store/tokenLedger';
 import type { ApprovalsDeps } from '../app/answerApprovalLink';
+import { artefactRowsOf } from './catalog';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';
@@ -29,5 +30,6 @@ export function approvalsDeps(): ApprovalsDeps {
     secrets: secretStore(),
     keyName: config.APPROVAL_LINK_KEY_PARAM,
     now: () => new Date(),
+    artefactRows: artefactRowsOf,
   };
 }

@@ -1,34 +1,46 @@
 /**
  * The catalog: one adapter factory per serving kind, retrain target kind and registry flavour,
- * each registered here once. The names are declared where their settings are (serving kinds by
- * their pinned artefact in events/artefact.ts, retrain targets by the policy's `retrain.target`
- * variants in lib/domain/policy.ts, registry flavours by the keys below), and each table is typed
- * over those names: a kind without a factory, or a factory for no kind, does not compile.
+ * each registered here once. Serving kinds and registry flavours are declared here, by their keys
+ * (the policy's rollout.endpoint.kind is checked against `servingKinds`, lib/wiring/policySchema.ts);
+ * retrain targets by the policy's `retrain.target` variants in lib/domain/policy.ts, and that table
+ * is typed over them: a kind without a factory, or a factory for no kind, does not compile.
  *
- * Adding a serving kind is: its adapter file in lib/adapters/serving, one entry in `servingCatalog`
- * below, its pinned-artefact variant and rules (events/artefact.ts, lib/domain/artefact.ts) and its
- * IAM in serverless.yml (README, "Adding a serving kind").
+ * A serving kind's entry is one object: its adapter factory and its pinned-artefact spec (the
+ * artefact's fields, how a version resolves to it, how it is compared and shown), both owned by the
+ * kind's adapter; an entry without both, or whose spec names another kind, does not compile. The
+ * pure core gets the spec through the facts (gatherFacts, `artefactSpecFor`) and the renderers
+ * through `artefactRowsOf`, so neither imports an adapter.
+ *
+ * Adding a serving kind is: its adapter file(s) in lib/adapters/serving (the adapter and its
+ * `ArtefactSpec`), one entry in `servingCatalog` below, and its IAM in serverless.yml (README,
+ * "Adding a serving kind"). Nothing in lib/domain or events/ names a kind.
  *
  * @example
- *   const serving = servingAdapter('sagemaker', { executionRoleArn, databricks });
+ *   const serving = servingAdapters({ executionRoleArn, databricks })('sagemaker');
  *   const trigger = retrainCatalog.sqs({ kind: 'sqs', queueUrl }, { sqsClient });
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ServingKind } from '../../events/artefact';
+import type { Artefact } from '../../events/artefact';
 import { RegistryError } from '../adapters/registry/errors';
 import { HttpClient } from '../adapters/registry/httpClient';
 import { MlflowRegistry, type MlflowRegistryOptions } from '../adapters/registry/mlflowRegistry';
+import { UnityCatalogRegistry } from '../adapters/registry/unityCatalogRegistry';
 import { DatabricksJobRetrainTrigger } from '../adapters/retrain/databricksJobRetrain';
 import { RetrainConfigError } from '../adapters/retrain/errors';
 import { HttpRetrainTrigger } from '../adapters/retrain/httpRetrain';
 import { SqsRetrainTrigger } from '../adapters/retrain/sqsRetrain';
+import { databricksArtefact } from '../adapters/serving/databricksArtefact';
 import { DatabricksEndpoint } from '../adapters/serving/databricksEndpoint';
+import { ServingConfigurationError } from '../adapters/serving/errors';
+import { noneArtefact } from '../adapters/serving/noneArtefact';
 import { NoneEndpoint } from '../adapters/serving/noneEndpoint';
+import { sageMakerArtefact } from '../adapters/serving/sagemakerArtefact';
 import { SageMakerEndpoint } from '../adapters/serving/sagemakerEndpoint';
-import type { RetrainTarget, RetrainTargetKind } from '../domain/policy';
-import type { ModelRegistry } from '../domain/ports';
+import { artefactRows } from '../domain/artefact';
+import type { Policy, RetrainTarget, RetrainTargetKind } from '../domain/policy';
+import type { ModelRegistry, SecretSource } from '../domain/ports';
 import type { RetrainTrigger } from '../domain/retrainPorts';
-import type { ServingEndpoint } from '../domain/servingPorts';
+import type { ArtefactRowsOf, ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
 import { sageMakerClient } from './awsClients';
 
 /** What a composition hands every serving factory (each takes what it needs, once per cold start). */
@@ -39,12 +51,43 @@ export interface ServingContext {
   databricks: () => HttpClient;
 }
 
-export const servingCatalog: { [K in ServingKind]: (context: ServingContext) => ServingEndpoint } = {
-  sagemaker: (context) =>
-    new SageMakerEndpoint({ client: sageMakerClient(), executionRoleArn: context.executionRoleArn }),
-  databricks: (context) => new DatabricksEndpoint({ http: context.databricks() }),
-  none: () => new NoneEndpoint(),
-};
+/** One serving kind: what its rollouts pin (the adapter's spec) and how its adapter is built. */
+export interface ServingEntry {
+  readonly artefact: ArtefactSpec;
+  build(context: ServingContext): ServingEndpoint;
+}
+
+/** Each entry's spec must be of its own key's kind (`sagemaker: { artefact: sageMakerArtefact, … }`). */
+const servingEntries = <T extends { [K in keyof T]: ServingEntry & { artefact: { kind: K } } }>(
+  entries: T,
+): T => entries;
+
+export const servingCatalog = servingEntries({
+  sagemaker: {
+    artefact: sageMakerArtefact,
+    build: (context) =>
+      new SageMakerEndpoint({ client: sageMakerClient(), executionRoleArn: context.executionRoleArn }),
+  },
+  databricks: {
+    artefact: databricksArtefact,
+    build: (context) => new DatabricksEndpoint({ http: context.databricks() }),
+  },
+  none: { artefact: noneArtefact, build: () => new NoneEndpoint() },
+});
+
+export type ServingKind = keyof typeof servingCatalog;
+/** The serving kinds a policy may name, in the catalog's order (the order its refusals list them in). */
+export const servingKinds = Object.keys(servingCatalog) as [ServingKind, ...ServingKind[]];
+
+/** The catalog's entry for a kind a policy or a stored record names (a typed error for any other). */
+function entryOf(kind: string): ServingEntry {
+  if (!Object.hasOwn(servingCatalog, kind)) {
+    throw new ServingConfigurationError(
+      `no serving kind "${kind}" (the catalog has ${servingKinds.join(', ')})`,
+    );
+  }
+  return servingCatalog[kind as ServingKind];
+}
 
 /**
  * The serving adapters by kind for one composition, each built on first use.
@@ -53,21 +96,49 @@ export const servingCatalog: { [K in ServingKind]: (context: ServingContext) => 
  *   const serving = servingAdapters({ executionRoleArn, databricks });
  *   serving('none').kind; // 'none'
  */
-export function servingAdapters(context: ServingContext): (kind: ServingKind) => ServingEndpoint {
-  const built = new Map<ServingKind, ServingEndpoint>();
+export function servingAdapters(context: ServingContext): (kind: string) => ServingEndpoint {
+  const built = new Map<string, ServingEndpoint>();
   return (kind) => {
-    if (!built.has(kind)) built.set(kind, servingCatalog[kind](context));
+    if (!built.has(kind)) built.set(kind, entryOf(kind).build(context));
     return built.get(kind)!;
   };
 }
 
-/** Secrets and clients the retrain factories may need (the wiring reads them once per cold start). */
+/**
+ * The pinned-artefact rules of the policy's serving kind; a policy without a rollout deploys
+ * nothing, like a `none` endpoint. gatherFacts hands it to the pure core (`facts.artefactSpec`).
+ *
+ * @example
+ *   artefactSpecFor(policy).resolve(version, policy.rollout?.endpoint ?? {});
+ */
+export function artefactSpecFor(policy: Policy): ArtefactSpec {
+  return entryOf(policy.rollout?.endpoint.kind ?? 'none').artefact;
+}
+
+/**
+ * The rows people see for a pinned artefact, by its own kind's spec: what the notifier, the SNS
+ * text and the approval link's review page render. A record of a kind the catalog no longer has
+ * still shows what it is.
+ *
+ * @example
+ *   artefactRowsOf(state.artefact); // [['Image', 'ecr/f:7 (tag sagemaker.image)'], …]
+ */
+export const artefactRowsOf: ArtefactRowsOf = (artefact: Artefact) =>
+  Object.hasOwn(servingCatalog, artefact.kind)
+    ? artefactRows(entryOf(artefact.kind).artefact, artefact)
+    : [['Serving kind', `${artefact.kind} (not known to this version of Baton)`]];
+
+/**
+ * Secrets and clients the retrain factories may need. The wiring passes each secret as a source
+ * read at use time through the process's secret cache, so a rotation applies within its TTL.
+ */
 export interface RetrainDeps {
   /** Signs webhook bodies (httpRetrain.ts); required for `http` targets. */
-  httpSecret?: string;
+  httpSecret?: string | SecretSource;
   /** The workspace URL and a token allowed to run the job; required for `databricks-job` targets. */
   databricksHost?: string;
-  databricksToken?: string;
+  /** Read per request; a 401/403 re-reads it past the cache once (HttpClient). */
+  databricksToken?: string | SecretSource;
   /** The official SQS client (lib/wiring/awsClients.ts `sqsClient`); required for `sqs` targets. */
   sqsClient?: Pick<SQSClient, 'send'>;
   /** Passed to the HTTP clients (tests). */
@@ -92,9 +163,17 @@ export const retrainCatalog: { [K in RetrainTargetKind]: RetrainFactory<K> } = {
     if (!deps.databricksHost || !deps.databricksToken) {
       throw new RetrainConfigError('databricks-job', 'no Databricks host and token');
     }
+    const token = deps.databricksToken;
     const http = new HttpClient({
       baseUrl: deps.databricksHost,
-      auth: { token: deps.databricksToken },
+      auth:
+        typeof token === 'string'
+          ? { token }
+          : async ({ fresh }) => {
+              const value = await token({ fresh });
+              if (!value) throw new RetrainConfigError('databricks-job', 'the Databricks token is empty');
+              return { token: value };
+            },
       fetch: deps.fetch,
     });
     return new DatabricksJobRetrainTrigger(http, target.jobId);
@@ -107,7 +186,7 @@ export type RegistryTuning = Omit<MlflowRegistryOptions, 'baseUrl' | 'token'>;
 /** A registry flavour's settings, already validated (createRegistry.ts). */
 export interface RegistrySettings {
   trackingUri: string;
-  token?: string;
+  token?: MlflowRegistryOptions['token'];
 }
 
 /** The registry flavours, declared here by their keys (createRegistry.ts builds its z.enum from them). */
@@ -125,6 +204,22 @@ export const registryCatalog = {
       );
     }
     return new MlflowRegistry({ ...tuning, baseUrl: new URL(trackingUri).origin, token });
+  },
+  // Unity Catalog: its own paths on the workspace origin; runs stay in the workspace's tracking server.
+  'databricks-uc': ({ trackingUri, token }: RegistrySettings, tuning: RegistryTuning): ModelRegistry => {
+    if (!token) {
+      throw new RegistryError(
+        'invalid registry configuration: the databricks-uc flavour needs a token (PAT)',
+      );
+    }
+    if (tuning.basicAuth) {
+      throw new RegistryError(
+        'invalid registry configuration: databricks-uc takes a bearer token, not basic auth',
+      );
+    }
+    const baseUrl = new URL(trackingUri).origin;
+    const runs = new MlflowRegistry({ ...tuning, baseUrl, token });
+    return new UnityCatalogRegistry({ ...tuning, baseUrl, token, runs });
   },
 };
 

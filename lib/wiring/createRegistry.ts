@@ -1,5 +1,5 @@
 /**
- * Builds the ModelRegistry adapter from configuration, for either registry flavour.
+ * Builds the ModelRegistry adapter from configuration, for any registry flavour of the catalog.
  *
  * - `mlflow`: an OSS tracking server. `trackingUri` is its base URL, kept with any path prefix
  *   (a server behind a reverse proxy at `/mlflow` works); `token` is optional and sent as a bearer
@@ -10,7 +10,9 @@
  *   token) as bearer token. The token is required; `trackingUri` is the workspace URL such as
  *   `https://dbc-1234.cloud.databricks.com` (a copied `?o=…` or path is dropped), not the MLflow
  *   client's `databricks` / `databricks://profile` shorthand, which needs a local CLI profile.
- *   Unity Catalog models live behind other paths and are not covered.
+ * - `databricks-uc`: the Unity Catalog model registry of that workspace (unityCatalogRegistry.ts):
+ *   the same `trackingUri` (workspace origin) and required token, the `/api/2.0/mlflow/unity-catalog/…`
+ *   paths, three-level model names; runs are read from the workspace's tracking server.
  *
  * @example
  *   const registry = createRegistry({ flavor: 'databricks', trackingUri: process.env.DATABRICKS_HOST!,
@@ -20,6 +22,7 @@
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
 import { RegistryError } from '../adapters/registry/errors';
+import type { TokenSource } from '../adapters/registry/mlflowRegistry';
 import type { ModelRegistry } from '../domain/ports';
 import { type RegistryTuning, registryCatalog, registryFlavors } from './catalog';
 
@@ -29,7 +32,10 @@ export const registryConfigSchema = z.object({
   /** A flavour of the catalog (catalog.ts `registryCatalog`). */
   flavor: z.enum(registryFlavors),
   trackingUri: z.url({ protocol: /^https?$/ }),
-  token: z.optional(z.string().check(z.minLength(1))),
+  /** A fixed token, or a source read per request through the secret cache (re-read after a 401/403). */
+  token: z.optional(
+    z.union([z.string().check(z.minLength(1)), z.custom<TokenSource>((v) => typeof v === 'function')]),
+  ),
 });
 
 export type RegistryConfig = z.infer<typeof registryConfigSchema>;

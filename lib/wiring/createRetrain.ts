@@ -1,6 +1,6 @@
 /**
  * Picks the retraining adapter for a policy's `retrain.target` from the catalog (catalog.ts). Secrets and clients are injected
- * (the wiring reads them from the secret store once per cold start), so this stays free of I/O.
+ * (the wiring passes each secret as a source read at use time through the secret cache), so this stays free of I/O.
  *
  * @example
  *   const trigger = createRetrain(policy.retrain.target, {

@@ -17,6 +17,10 @@ export function promotionQueue(queueUrl: string): EventQueue {
   return new SqsEventQueue(sqsClient(), queueUrl);
 }
 
+let shared: SecretStore | undefined;
+
+/** The process's one secret store: every secret is read through its one 60-second cache. */
 export function secretStore(): SecretStore {
-  return new SsmSecretStore(ssmClient());
+  shared ??= new SsmSecretStore(ssmClient());
+  return shared;
 }

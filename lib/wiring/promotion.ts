@@ -1,6 +1,9 @@
 /**
  * Builds the adapters the worker and the tick need from their environment, once per cold start.
- * The registry token, when configured, is read from SSM like every other secret. Every AWS call
+ * Secrets are not read here but where they are used, through the process's one secret cache
+ * (60 s): the registry token per request, the approval-link key per link, the Slack bot token per
+ * direct message, the retrain signing key and Databricks token per retrain, so rotating any of
+ * them applies within a minute without a cold start. Every AWS call
  * (DynamoDB, SNS, SQS, SSM, SageMaker, CloudWatch, SES) goes through the official SDK clients that
  * lib/wiring/awsClients.ts configures, one client per service.
  *
@@ -9,7 +12,9 @@
  *   await processEvent(event, deps);
  */
 import * as z from 'zod/mini';
+import { CanaryMetricsByKind } from '../adapters/monitoring/canaryMetricsByKind';
 import { CloudWatchAlarmReader } from '../adapters/monitoring/cloudwatchAlarms';
+import { CloudWatchCanaryMetrics } from '../adapters/monitoring/cloudwatchCanaryMetrics';
 import {
   type LinkChannel,
   NoEmailChannel,
@@ -20,11 +25,11 @@ import { SesApprovalMail } from '../adapters/notify/sesApprovalMail';
 import { SlackDirectMessages } from '../adapters/notify/slackDirectMessages';
 import { SlackResponder } from '../adapters/notify/slackResponder';
 import { SnsNotifier } from '../adapters/notify/snsNotifier';
-import { loadFunctionPolicies } from '../adapters/policy/compiledPolicies';
 import { policyFor } from '../adapters/policy/policyLookup';
 import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
 import { HttpClient } from '../adapters/registry/httpClient';
-import { type SecretStore, SsmSecretStore } from '../adapters/secrets/secretStore';
+import type { TokenSource } from '../adapters/registry/mlflowRegistry';
+import { type SecretStore, secretSource } from '../adapters/secrets/secretStore';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import type { DynamoDocuments } from '../adapters/store/dynamoTable';
@@ -37,12 +42,14 @@ import {
 } from '../app/approvalLinks';
 import { type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
 import type { PeopleDirectory } from '../domain/people';
-import { cloudWatchClient, sesClient, snsClient, sqsClient, ssmClient } from './awsClients';
-import { registryFlavors, servingAdapters } from './catalog';
+import { cloudWatchClient, sesClient, snsClient, sqsClient } from './awsClients';
+import { artefactRowsOf, artefactSpecFor, registryFlavors, servingAdapters } from './catalog';
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
 import { dynamoDocumentClient } from './dynamoClient';
+import { secretStore } from './ingressAdapters';
+import { loadFunctionPolicies } from './policySchema';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -76,27 +83,40 @@ export async function registryFromEnv(
   >,
   secrets: SecretStore,
 ) {
-  const [token] = config.REGISTRY_TOKEN_PARAM ? await secrets.values(config.REGISTRY_TOKEN_PARAM) : [];
+  const token = await registryTokenFrom(config.REGISTRY_TOKEN_PARAM, secrets);
   return createRegistry({ flavor: config.REGISTRY_FLAVOR, trackingUri: config.MLFLOW_TRACKING_URI, token });
 }
 
-async function approvalLinksFromEnv(
-  config: z.infer<typeof configSchema>,
-  secrets: SecretStore,
-): Promise<ApprovalLinks> {
+/**
+ * The registry token as a source read through the secret cache on every request (a rotation takes
+ * effect within the cache's TTL, and a 401/403 re-reads it at once), or undefined when none is
+ * configured. Read once here so a missing token still fails at cold start.
+ */
+async function registryTokenFrom(param: string | undefined, secrets: SecretStore) {
+  if (!param) return undefined;
+  const [token] = await secrets.values(param);
+  if (!token) return undefined;
+  const source: TokenSource = async ({ fresh }) => (await secrets.values(param, { fresh }))[0];
+  return source;
+}
+
+/** Links signed with the key read per link through the secret cache (a rotation signs within its TTL). */
+function approvalLinksFromEnv(config: z.infer<typeof configSchema>, secrets: SecretStore): ApprovalLinks {
   if (!config.APPROVAL_LINK_KEY_PARAM || !config.APPROVALS_BASE_URL) return noApprovalLinks;
-  const [key] = await secrets.values(config.APPROVAL_LINK_KEY_PARAM);
-  return key ? new SignedApprovalLinks(key, config.APPROVALS_BASE_URL) : noApprovalLinks;
+  return new SignedApprovalLinks(
+    secretSource(secrets, config.APPROVAL_LINK_KEY_PARAM),
+    config.APPROVALS_BASE_URL,
+  );
 }
 
 /** Each approver's link by e-mail (SES, when a sender is configured) or Slack DM, once per approver and request. */
-async function approvalDeliveryFromEnv(
+function approvalDeliveryFromEnv(
   config: z.infer<typeof configSchema>,
   secrets: SecretStore,
   db: DynamoDocuments,
   people: PeopleDirectory,
-): Promise<ApprovalDelivery> {
-  const links = await approvalLinksFromEnv(config, secrets);
+): ApprovalDelivery {
+  const links = approvalLinksFromEnv(config, secrets);
   if (links === noApprovalLinks) return noApprovalDelivery;
   const channels: LinkChannel[] = [];
   if (config.APPROVAL_EMAIL_FROM) {
@@ -108,8 +128,11 @@ async function approvalDeliveryFromEnv(
       }),
     );
   } else channels.push(new NoEmailChannel());
-  const [slackToken] = config.SLACK_BOT_TOKEN_PARAM ? await secrets.values(config.SLACK_BOT_TOKEN_PARAM) : [];
-  if (slackToken) channels.push(new SlackDirectMessages({ token: slackToken, apiUrl: config.SLACK_API_URL }));
+  // The bot token is read per direct message through the secret cache (a rotation applies within its TTL).
+  if (config.SLACK_BOT_TOKEN_PARAM) {
+    const token = secretSource(secrets, config.SLACK_BOT_TOKEN_PARAM);
+    channels.push(new SlackDirectMessages({ token, apiUrl: config.SLACK_API_URL }));
+  }
   const ledger = new DynamoDeliveryLedger(db, config.TABLE_NAME, { destination: 'APPROVAL_LINK' });
   return new PersonalApprovalDelivery({ links, channels, ledger, people });
 }
@@ -118,19 +141,22 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
   const db = dynamoDocumentClient();
-  // One SSM client for every secret the worker reads at cold start.
-  const secrets = new SsmSecretStore(ssmClient());
+  // The process's one secret store: every secret is read through its one short-lived cache.
+  const secrets = secretStore();
   const store = new DynamoPromotionStore(db, config.TABLE_NAME);
-  const [registryToken] = config.REGISTRY_TOKEN_PARAM
-    ? await secrets.values(config.REGISTRY_TOKEN_PARAM)
-    : [];
-  const [retrainKey] = config.RETRAIN_SIGNING_KEY_PARAM
-    ? await secrets.values(config.RETRAIN_SIGNING_KEY_PARAM)
-    : [];
+  const registryToken = await registryTokenFrom(config.REGISTRY_TOKEN_PARAM, secrets);
+  const optional = (param: string | undefined) => (param ? secretSource(secrets, param) : undefined);
+  const retrainKey = optional(config.RETRAIN_SIGNING_KEY_PARAM);
+  const jobToken = optional(config.REGISTRY_TOKEN_PARAM);
   const databricks = () =>
     new HttpClient({
       baseUrl: config.MLFLOW_TRACKING_URI,
-      ...(registryToken && { auth: { token: registryToken } }),
+      ...(registryToken && {
+        auth: async (options: { fresh: boolean }) => {
+          const token = await registryToken(options);
+          return token ? { token } : undefined;
+        },
+      }),
     });
   const exactModels = policies.policies.map((p) => p.policy.model).filter((m) => !m.includes('*'));
   const sqs = sqsClient();
@@ -138,26 +164,30 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
     config,
     responder: new SlackResponder(),
     // The people directory resolves approvers to their e-mail and Slack id.
-    approvalDelivery: await approvalDeliveryFromEnv(config, secrets, db, policies.people),
+    approvalDelivery: approvalDeliveryFromEnv(config, secrets, db, policies.people),
     registry: createRegistry({
       flavor: config.REGISTRY_FLAVOR,
       trackingUri: config.MLFLOW_TRACKING_URI,
       token: registryToken,
     }),
     store,
-    notifier: new SnsNotifier(snsClient(), config.NOTIFICATIONS_TOPIC_ARN ?? ''),
+    notifier: new SnsNotifier(snsClient(), config.NOTIFICATIONS_TOPIC_ARN ?? '', artefactRowsOf),
     policyFor: (model) => policyFor(policies.policies, model),
     people: policies.people,
     now: () => new Date(),
     ledger: new DynamoModelLedger(db, config.TABLE_NAME),
     // The catalog's adapter per serving kind (catalog.ts), each built on first use.
     serving: servingAdapters({ executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN, databricks }),
+    artefactSpec: artefactSpecFor,
     alarms: new CloudWatchAlarmReader(cloudWatchClient()),
+    // Canary analysis: SageMaker variants from CloudWatch; other kinds answer "no metrics source".
+    canaryMetrics: new CanaryMetricsByKind({ sagemaker: new CloudWatchCanaryMetrics(cloudWatchClient()) }),
     retrain: (policy) =>
       createRetrain(policy.retrain!.target, {
+        // Each secret read when a retrain is triggered, through the secret cache (rotation applies within its TTL).
         httpSecret: retrainKey,
         databricksHost: config.MLFLOW_TRACKING_URI,
-        databricksToken: registryToken,
+        databricksToken: jobToken,
         sqsClient: sqs,
       }),
     queue: config.PROMOTION_QUEUE_URL

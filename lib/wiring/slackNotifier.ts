@@ -19,6 +19,7 @@ import {
 } from '../adapters/notify/slackDelivery';
 import type { SecretStore } from '../adapters/secrets/secretStore';
 import type { Notifier } from '../domain/ports';
+import { artefactRowsOf } from './catalog';
 
 export interface SlackSettings {
   /** SSM parameter names; empty or absent means "not configured". */
@@ -41,12 +42,14 @@ export async function chooseSlackNotifier(
   settings: SlackSettings,
   options: SlackHttpOptions = {},
 ): Promise<Notifier> {
+  // Approval requests show their pinned artefact by its serving kind's rows (the catalog's).
+  const rendering = { artefactRows: artefactRowsOf, ...options };
   const [token] = settings.botTokenParam ? await secrets.values(settings.botTokenParam) : [];
   if (token)
-    return new SlackBotNotifier({ token, channel: settings.channel, apiUrl: settings.apiUrl }, options);
+    return new SlackBotNotifier({ token, channel: settings.channel, apiUrl: settings.apiUrl }, rendering);
   const [url] = settings.webhookUrlParam ? await secrets.values(settings.webhookUrlParam) : [];
-  if (url) return new SlackWebhookNotifier(url, options);
-  return new NoopNotifier();
+  if (url) return new SlackWebhookNotifier(url, rendering);
+  return new NoopNotifier(undefined, artefactRowsOf);
 }
 
 /**

@@ -6,7 +6,6 @@
  *   const deps = await tickDeps(); // reads TABLE_NAME, PROMOTION_QUEUE_URL, MLFLOW_TRACKING_URI, …
  */
 import * as z from 'zod/mini';
-import { loadFunctionPolicies } from '../adapters/policy/compiledPolicies';
 import { policyFor } from '../adapters/policy/policyLookup';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import type { TickDeps } from '../app/tickSweeps';
@@ -14,6 +13,7 @@ import { registryFlavors } from './catalog';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';
+import { loadFunctionPolicies } from './policySchema';
 import { registryFromEnv } from './promotion';
 
 const configSchema = z.object({

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import { processEvent } from '../../lib/app/processEvent';
-import { type Policy, policySchema } from '../../lib/domain/policy';
+import type { Policy } from '../../lib/domain/policy';
+import { policySchema } from '../../lib/wiring/policySchema';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { type InProcessWorker, inProcessWorker } from '../support/inProcessWorker';

@@ -4,13 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
+import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { mlflowHeaders, mlflowPayload } from '../support/signing';
 import { validationTally, verdictsOf } from '../support/validationTally';
+import { promotionQueueDepth, quiet } from './quiet';
 
 let stack: LocalStack;
 let store: DynamoPromotionStore;
@@ -69,8 +72,11 @@ describe('webhooks delivered twice, out of order and concurrently', () => {
       ),
     );
     const verdicts = await verdictsOf(api, versions, 90_000);
-    // Let every duplicate reach the worker before counting.
-    await new Promise((r) => setTimeout(r, 6000));
+    // Every duplicate reaches the worker before counting: the queue stays empty beyond a tick.
+    const sqs = new SQSClient(awsClientConfig(stack.aws));
+    await quiet(() => promotionQueueDepth(stack, sqs), { spanMs: 6_000, timeoutMs: 60_000 }).finally(() =>
+      sqs.destroy(),
+    );
     const { lost, duplicated } = await validationTally(store, versions);
     console.log(
       `chaos: every webhook twice, shuffled, concurrent — events sent ${deliveries.length}, versions ${versions.length}, lost ${lost}, duplicated ${duplicated}`,

@@ -25,6 +25,7 @@ import { testStack, testStore, uniqueName } from '../support/localStack';
 import { eventually } from '../support/registryWaits';
 import { mlflowHeaders, mlflowPayload } from '../support/signing';
 import { type VersionRef, validationTally, verdictsOf } from '../support/validationTally';
+import { quiet } from './quiet';
 
 /** SQS stays unreachable at least this long after the last version is registered. */
 const outageAfterBurstMs = 12_000;
@@ -216,13 +217,8 @@ describe("the emulator's SQS unreachable while MLflow delivers a burst of webhoo
 
     // Assess: every version gets its verdict, then (with the queue drained) exactly one validation.
     const verdicts = await verdictsOf(api, created, 150_000);
-    await eventually(
-      async () => ((await messagesInPromotionQueue()) === 0 ? true : undefined),
-      60_000,
-      'an empty promotion queue',
-    );
-    // Let the reconciler's late sweeps and MLflow's last retries land before counting.
-    await new Promise((r) => setTimeout(r, 6000));
+    // The reconciler's late sweeps and MLflow's last retries land before counting: the queue stays empty beyond a tick.
+    await quiet(messagesInPromotionQueue, { spanMs: 6_000, timeoutMs: 60_000 });
     const { lost, duplicated } = await validationTally(store, created);
     console.log(
       `chaos: SQS unreachable for ${(downMs / 1000).toFixed(1)} s during a burst — events sent ${created.length}, ` +

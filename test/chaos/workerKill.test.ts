@@ -5,15 +5,20 @@
  * validation: its verdict in MLflow and one audit entry, nothing lost and nothing doubled.
  */
 import { resolve } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
+import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
+import { eventually } from '../support/registryWaits';
 import { validationTally, verdictsOf } from '../support/validationTally';
+import { promotionQueueDepth, quiet } from './quiet';
 
 let stack: LocalStack;
 let store: DynamoPromotionStore;
+let sqs: SQSClient;
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -24,8 +29,10 @@ beforeAll(async () => {
     log: (line) => logs.push(line),
   });
   store = testStore(stack);
+  sqs = new SQSClient(awsClientConfig(stack.aws));
 });
 afterAll(async () => {
+  sqs?.destroy();
   await stack?.stop();
 });
 
@@ -58,12 +65,13 @@ describe('the worker killed (SIGKILL) in the middle of a burst', () => {
         }),
       ),
     );
-    await new Promise((r) => setTimeout(r, 6000));
+    // Kills go on until the worker has died several times with the burst's events in its queue.
+    await eventually(async () => (kills >= 8 ? true : undefined), 60_000, 'eight kills');
     clearInterval(killer);
 
     const verdicts = await verdictsOf(api, created, 120_000);
-    // Let redeliveries and swept duplicates drain before counting.
-    await new Promise((r) => setTimeout(r, 8000));
+    // Redeliveries and swept duplicates land before counting: the queue stays empty beyond a tick.
+    await quiet(() => promotionQueueDepth(stack, sqs), { spanMs: 8_000, timeoutMs: 120_000 });
     const { lost, duplicated } = await validationTally(store, created);
     console.log(
       `chaos: worker SIGKILL ×${kills} during a burst — events sent ${created.length}, verdicts seen ${verdicts.length}, lost ${lost}, duplicated ${duplicated}`,

@@ -2,41 +2,26 @@
  * The signed approval page in a real headless Chromium: open the link an approver received,
  * click Approve, see the confirmation, and find `champion` moved in MLflow.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
+import { launchChromium } from '../support/browser';
 import { testStack, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { eventually } from '../support/registryWaits';
 import { approvalLinkIn, sesOutbox } from '../support/sesOutbox';
 
-const executablePath = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
 let stack: LocalStack;
 let browser: Browser;
 let probe: Awaited<ReturnType<typeof notificationProbe>>;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `no Chromium at ${executablePath}: install it (apt-get install chromium) or set BATON_CHROMIUM`,
-    );
-  }
   stack = await testStack('sa-east-1', { env: { POLICIES_DIR: resolve('test/fixtures/approval-policies') } });
   probe = await notificationProbe(stack);
 
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -51,7 +51,7 @@ describe('resources created from the packaged template', () => {
     expect(Attributes).toMatchObject({
       FifoQueue: 'true',
       ContentBasedDeduplication: 'false',
-      VisibilityTimeout: '180',
+      VisibilityTimeout: '360',
     });
     expect(JSON.parse(Attributes!.RedrivePolicy!)).toMatchObject({
       maxReceiveCount: 8,

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionEvent } from '../../events/promotionEvent';
 import type { DynamoModelLedger } from '../../lib/adapters/store/dynamoModelLedger';
 import { processEvent } from '../../lib/app/processEvent';
-import { type Policy, policySchema } from '../../lib/domain/policy';
+import type { Policy } from '../../lib/domain/policy';
+import { policySchema } from '../../lib/wiring/policySchema';
 import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import type { TestSageMaker } from '../support/awsCalls';
@@ -155,7 +156,10 @@ describe('a crash after SageMaker took a step’s weights, before Baton stored t
         const event = await eventFor(step);
         if (step === crashStep) {
           crashAfterWeights = true;
-          await expect(run(event)).rejects.toThrow('injected crash after SageMaker accepted the weights');
+          // The step was stored before the endpoint moved: the failure leaves its remaining effects stored.
+          expect((await run(event)).deferred).toContain(
+            'injected crash after SageMaker accepted the weights',
+          );
           midway = await snapshot();
           // SQS delivers the same message again.
           await run(event);
@@ -166,10 +170,10 @@ describe('a crash after SageMaker took a step’s weights, before Baton stored t
       }
       const finished = await run(await worker.dueNow(model, v2));
 
-      // The crash left SageMaker one step ahead of Baton's record…
+      // The record was stored first (intent before effects), so it was never behind SageMaker…
       expect(midway?.weights).toEqual(steps[crashStep - 1]);
-      expect(midway?.stored.step).toBe(crashStep - 1);
-      // …and the redelivery caught the record up without moving the endpoint on.
+      expect(midway?.stored.step).toBe(crashStep);
+      // …and the redelivery finished the stored effects without moving the endpoint on.
       expect(redelivered).toEqual({
         weights: steps[crashStep - 1],
         stored: { phase: 'rolling_out', step: crashStep, weights: steps[crashStep - 1] },
@@ -193,7 +197,7 @@ describe('a crash between taking the rollout lease and storing the rollout’s s
     const approval = worker.approve(model, v2);
 
     crashAfterLease = true;
-    await expect(run(approval)).rejects.toThrow('injected crash after the lease was taken');
+    expect((await run(approval)).deferred).toContain('injected crash after the lease was taken');
     const midway = {
       lease: await worker.deps.ledger.leaseHolder(model),
       stored: await storedStep(model, v2),
@@ -209,10 +213,10 @@ describe('a crash between taking the rollout lease and storing the rollout’s s
     await run(await worker.dueNow(model, v2));
     const finished = await run(await worker.dueNow(model, v2));
 
-    // The lease is v2's own, though nothing else of the rollout happened.
+    // The rollout's start was stored first and the lease is v2's own; the endpoint has not moved yet.
     expect(midway).toEqual({
       lease: v2,
-      stored: { phase: 'awaiting_approval', step: 0, weights: undefined },
+      stored: { phase: 'rolling_out', step: 1, weights: { [v1]: 90, [v2]: 10 } },
       weights: { [v1]: 100 },
     });
     expect(redelivered.phase).toBe('rolling_out');
@@ -253,7 +257,7 @@ describe('a crash between releasing the lease and storing an abort', () => {
     };
 
     crashAfterRelease = true;
-    await expect(run(abort)).rejects.toThrow('injected crash after the lease was released');
+    expect((await run(abort)).deferred).toContain('injected crash after the lease was released');
     // v3's lease retry comes before SQS redelivers the abort.
     const next = await run(await worker.dueNow(model, v3));
     const redelivered = await run(abort);

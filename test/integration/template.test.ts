@@ -24,6 +24,19 @@ beforeAll(() => {
 const ofType = (type: string) =>
   Object.entries(template.Resources).filter(([, r]) => r.Type === type) as Array<[string, CfnResource]>;
 const props = (id: string) => template.Resources[id]!.Properties as Record<string, any>;
+/** Every Allow statement of every role's inline policies, with the role's logical id. */
+const allowStatements = () =>
+  ofType('AWS::IAM::Role').flatMap(([id, role]) =>
+    ((role.Properties as any).Policies ?? []).flatMap((policy: any) =>
+      (policy.PolicyDocument.Statement as any[])
+        // A statement under Fn::If counts with whichever branch is a statement.
+        .flatMap((s) => (s['Fn::If'] ? s['Fn::If'].slice(1) : [s]))
+        .filter((s) => s.Effect === 'Allow')
+        .map((s) => [id, s] as [string, any]),
+    ),
+  ) as Array<[string, any]>;
+/** Services whose ARNs have no region (IAM roles). */
+const globalServices = new Set(['iam']);
 const functionNames = [
   'registryWebhook',
   'worker',
@@ -135,6 +148,33 @@ describe('the packaged CloudFormation template', () => {
     ]);
   });
 
+  it('watches every dead-letter queue with an alarm at depth 1, announced and cleared on the notifications topic', () => {
+    // Prepare: the dead-letter targets of every queue and subscription.
+    const targets = new Set<string>();
+    for (const [, r] of [...ofType('AWS::SQS::Queue'), ...ofType('AWS::SNS::Subscription')]) {
+      const target = (r.Properties as any).RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+      if (target) targets.add(target);
+    }
+    // Act: which queue each alarm watches.
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties as Record<string, any>);
+    const watched = alarms.map((a) => a.Dimensions[0].Value['Fn::GetAtt'][0]);
+    // Assess
+    expect(watched.sort()).toEqual([...targets].sort());
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: 'NotificationsTopic' }],
+        OKActions: [{ Ref: 'NotificationsTopic' }],
+      });
+      expect(alarm.Dimensions).toEqual([
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.any(String), 'QueueName'] } },
+      ]);
+    }
+  });
+
   it('makes the table on-demand with TTL, point-in-time recovery and a due-work index', () => {
     const table = props('BatonTable');
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
@@ -163,6 +203,54 @@ describe('the packaged CloudFormation template', () => {
       }
     }
     expect(offending).toEqual([]);
+  });
+
+  it('names no other account or region in any Allow statement of any role', () => {
+    // Prepare: every resource of every Allow statement, as the template writes it.
+    const offending: string[] = [];
+    for (const [id, statement] of allowStatements()) {
+      for (const resource of [statement.Resource].flat()) {
+        // Act: a stack resource (Ref, GetAtt) is this account's; an ARN must say so in its fields.
+        const arn = typeof resource === 'string' ? resource : resource?.['Fn::Sub'];
+        if (typeof arn !== 'string' || /^\$\{[A-Za-z]+\.Arn\}/.test(arn)) continue;
+        const [, , service, region, account] = arn.replace(/\$\{AWS::(\w+)\}/g, '<$1>').split(':');
+        const regionOk = region === '<Region>' || (region === '' && globalServices.has(service!));
+        if (account !== '<AccountId>' || !regionOk) offending.push(`${id}: ${arn}`);
+      }
+    }
+    // Assess
+    expect(offending).toEqual([]);
+  });
+
+  it('lets the worker reach only the SageMaker resources under the endpoint prefix', () => {
+    const sagemaker = allowStatements()
+      .filter(
+        ([id, s]) => id === 'WorkerRole' && [s.Action].flat().some((a: string) => a.startsWith('sagemaker:')),
+      )
+      .flatMap(([, s]) => [s.Resource].flat().map((r: any) => r['Fn::Sub']));
+    const shown = sagemaker.map((arn: string) => arn.replace(/\$\{AWS::(\w+)\}/g, '<$1>'));
+    expect([...new Set(shown)].sort()).toEqual([
+      'arn:<Partition>:sagemaker:<Region>:<AccountId>:endpoint-config/baton-*',
+      'arn:<Partition>:sagemaker:<Region>:<AccountId>:endpoint/baton-*',
+      'arn:<Partition>:sagemaker:<Region>:<AccountId>:model/baton-*',
+    ]);
+  });
+
+  it.each([
+    ['ApprovalsRole', ['TOKEN#*']],
+    ['NotifierRole', ['NOTIFIED#*']],
+    ['TickRole', ['RECONCILER']],
+  ])('lets the %s role write only the items whose key starts %j', (role, keys) => {
+    const writes = allowStatements().filter(
+      ([id, s]) =>
+        id === role && [s.Action].flat().some((a: string) => /^dynamodb:(Put|Update|Delete)/.test(a)),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+    for (const [, s] of writes) {
+      const condition =
+        s.Condition?.['ForAllValues:StringLike'] ?? s.Condition?.['ForAllValues:StringEquals'];
+      expect(condition).toEqual({ 'dynamodb:LeadingKeys': keys });
+    }
   });
 
   it('reads secrets from SSM parameter names, never from plain values', () => {

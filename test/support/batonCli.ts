@@ -10,7 +10,12 @@ import { spawn } from 'node:child_process';
 import { localCredentials } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 
-export function runBatonCli(stack: LocalStack, args: string[]): Promise<{ code: number; output: string }> {
+export function runBatonCli(
+  stack: LocalStack,
+  args: string[],
+  /** Overrides of the stack's variables, e.g. a registry URL that refuses connections. */
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['bin/baton.mjs', ...args], {
       env: {
@@ -22,11 +27,20 @@ export function runBatonCli(stack: LocalStack, args: string[]): Promise<{ code: 
         AWS_REGION: stack.aws.region,
         AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+        ...env,
       },
     });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => done({ code: code ?? 1, output }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+      stderr += d;
+    });
+    child.on('close', (code) => done({ code: code ?? 1, output, stdout, stderr }));
   });
 }

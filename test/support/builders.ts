@@ -6,8 +6,9 @@ import type {
   MonitoringAlert,
   RegistryEvent,
 } from '../../events/promotionEvent';
-import { type Policy, policySchema } from '../../lib/domain/policy';
+import type { Policy } from '../../lib/domain/policy';
 import type { ModelVersionInfo, RunInfo } from '../../lib/domain/ports';
+import { policySchema } from '../../lib/wiring/policySchema';
 
 export function aVersion(overrides: Partial<ModelVersionInfo> = {}): ModelVersionInfo {
   return {

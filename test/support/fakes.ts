@@ -19,6 +19,7 @@ import type {
   RunInfo,
 } from '../../lib/domain/ports';
 import type { AuditEntry, VersionState } from '../../lib/domain/state';
+import { artefactSpecFor } from '../../lib/wiring/catalog';
 
 export class MemoryRegistry implements ModelRegistry {
   versions = new Map<string, ModelVersionInfo>();
@@ -172,8 +173,12 @@ export function withNullDeps<
     people: emptyDirectory,
     ledger,
     serving: () => none,
+    // The catalog's real (pure) artefact rules, so a test's policy pins what production would.
+    artefactSpec: artefactSpecFor,
     // An alarm nobody reports counts as no data, which the core treats as a pause.
     alarms: { states: async () => [] },
+    // No metrics source: a canary analysis is inconclusive, never a pass.
+    canaryMetrics: { read: async () => ({ source: null, reason: 'no metrics in this test', series: {} }) },
     retrain: (policy) => ({
       kind: policy.retrain?.target.kind ?? 'http',
       trigger: notWired('retraining target'),

@@ -17,7 +17,9 @@ import type { SecretStore } from '../../lib/adapters/secrets/secretStore';
 import type { TokenLedger } from '../../lib/adapters/store/tokenLedger';
 import type { HttpEvent, HttpResult } from '../../lib/app/http/apiGateway';
 import { errorResponse } from '../../lib/app/http/httpErrorResponses';
+import type { WebhookReceipts } from '../../lib/domain/ports';
 import type { EventQueue } from '../../lib/domain/queuePorts';
+import { artefactRowsOf } from '../../lib/wiring/catalog';
 import { databricksHeaders, mlflowHeaders, slackHeaders as signSlack } from './signing';
 
 export const now = new Date('2026-11-22T12:00:00Z');
@@ -98,7 +100,12 @@ export function validBody(route: JsonRoute, model: string, version: string): str
     return JSON.stringify({ entity: 'model_version', action: 'created', timestamp: '', data });
   }
   if (route === 'databricks')
-    return JSON.stringify({ event: 'MODEL_VERSION_CREATED', model_name: model, version });
+    return JSON.stringify({
+      event: 'MODEL_VERSION_CREATED',
+      event_timestamp: now.getTime(),
+      model_name: model,
+      version,
+    });
   const value = JSON.stringify({ model, version, decision: 'approve' });
   const click = { action_id: 'baton.approve', value };
   return slackForm(
@@ -123,6 +130,18 @@ export class RecordingQueue implements EventQueue {
   async enqueue(event: PromotionEvent) {
     if (this.down) throw new EnqueueError(new Error('chaos: connect ECONNREFUSED'));
     this.queued.push(event);
+  }
+}
+
+/** Databricks delivery receipts in memory, as DynamoWebhookReceipts keeps them in the table. */
+export class MemoryReceipts implements WebhookReceipts {
+  readonly queuedAt = new Map<string, string>();
+  async receive(key: string) {
+    const at = this.queuedAt.get(key);
+    return at === undefined ? null : { queuedAt: at };
+  }
+  async markQueued(key: string, now: Date) {
+    this.queuedAt.set(key, now.toISOString());
   }
 }
 
@@ -158,6 +177,7 @@ export async function callJsonRoute(route: JsonRoute, request: HttpRequest, queu
           queue,
           secrets,
           secretNames: { mlflow: 'mlflow', databricks: 'databricks' },
+          receipts: new MemoryReceipts(),
           now: () => now,
         });
   } catch (error) {
@@ -171,6 +191,7 @@ export function approvalDeps(queue: EventQueue, ledger: TokenLedger): ApprovalsD
     ledger,
     secrets,
     keyName: 'approval',
+    artefactRows: artefactRowsOf,
     store: { getVersion: async () => null },
     now: () => now,
   };

@@ -46,8 +46,14 @@ const regions = [
   'ca-west-1',
   // The least-privilege test's (on a moto server of its own, with IAM enforced).
   'ap-southeast-5',
-  // approvalDuringOutage's (an approval given while the registry is unreachable).
+  // approvalDuringOutage's (an approval given while the registry is unreachable), and in the chaos
+  // group, which never runs beside the integration group, killPoints' (a kill at each effect boundary).
   'mx-central-1',
+  // deadLetters' (a message dead-lettered, listed and redriven) and degradedCli's (registry down).
+  'ap-southeast-7',
+  'ap-southeast-6',
+  // canaryAnalysis's (per-variant metrics in CloudWatch); `npm start` uses it on its own emulator.
+  'us-east-1',
 ];
 
 export function uniqueName(prefix: string): string {

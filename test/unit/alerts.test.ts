@@ -5,8 +5,9 @@ import { routeAlert } from '../../lib/domain/alertRouting';
 import { decide } from '../../lib/domain/decide';
 import type { AlertFacts } from '../../lib/domain/decision';
 import type { Effect } from '../../lib/domain/effects';
-import { type Policy, policySchema } from '../../lib/domain/policy';
+import type { Policy } from '../../lib/domain/policy';
 import type { VersionState } from '../../lib/domain/state';
+import { policySchema } from '../../lib/wiring/policySchema';
 import { answerRows } from '../support/answers';
 import { aControlEvent, anAlert, anAlertEvent } from '../support/builders';
 

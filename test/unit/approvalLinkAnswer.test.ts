@@ -10,6 +10,7 @@ import type { HttpEvent } from '../../lib/app/http/apiGateway';
 import { signApprovalToken } from '../../lib/app/ingress/approvalToken';
 import { processEvent } from '../../lib/app/processEvent';
 import type { ModelLedger } from '../../lib/domain/ports';
+import { artefactRowsOf } from '../../lib/wiring/catalog';
 import { aPolicy } from '../support/builders';
 import { MemoryNotifier, MemoryRegistry, MemoryStore, withNullDeps } from '../support/fakes';
 
@@ -32,6 +33,7 @@ function linkStack() {
     secrets: { values: async () => [key] } as unknown as ApprovalsDeps['secrets'],
     keyName: 'approval-link-key',
     now: () => now,
+    artefactRows: artefactRowsOf,
   };
   const ledger = {
     leaseHolder: async () => null,

@@ -7,15 +7,28 @@ import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../events/notification';
 import {
   type Artefact,
-  artefactDrift,
-  artefactRows,
-  pinnedDrift,
-  resolveArtefact,
+  artefactDrift as artefactDriftBy,
+  pinnedDrift as pinnedDriftBy,
+  resolveArtefact as resolveArtefactBy,
+  type VersionFiles,
 } from '../../lib/domain/artefact';
-import { decide, type Facts } from '../../lib/domain/decide';
+import { decide as decideWith, type Facts } from '../../lib/domain/decide';
 import type { Effect } from '../../lib/domain/effects';
+import type { Policy } from '../../lib/domain/policy';
 import type { VersionState } from '../../lib/domain/state';
+import { artefactRowsOf, artefactSpecFor, type ServingKind, servingCatalog } from '../../lib/wiring/catalog';
 import { aCreatedEvent, aDueEvent, aPolicy, aRun, aVersion } from '../support/builders';
+
+// The serving kinds' artefact rules come from the catalog, as gatherFacts and the renderers get them.
+const resolveArtefact = (policy: Policy, version: VersionFiles) =>
+  resolveArtefactBy(artefactSpecFor(policy), policy, version);
+const artefactDrift = (pinned: Artefact, now: Artefact) =>
+  artefactDriftBy(servingCatalog[now.kind as ServingKind].artefact, pinned, now);
+const pinnedDrift = (policy: Policy, pinned: Artefact | undefined, now: VersionFiles | null | undefined) =>
+  pinnedDriftBy(policy, pinned, now, artefactSpecFor(policy));
+const artefactRows = artefactRowsOf;
+const decide = (...[state, event, policy, facts, now]: Parameters<typeof decideWith>) =>
+  decideWith(state, event, policy, { artefactSpec: artefactSpecFor(policy!), ...facts }, now);
 
 const t0 = Date.parse('2026-11-22T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -10,6 +10,7 @@ import { renderSlackMessage, renderText } from '../../lib/adapters/notify/slackB
 import type { HttpEvent } from '../../lib/app/http/apiGateway';
 import { reviewPage } from '../../lib/app/http/approvalPages';
 import { signApprovalToken } from '../../lib/app/ingress/approvalToken';
+import { artefactRowsOf } from '../../lib/wiring/catalog';
 import { MemoryStore } from '../support/fakes';
 
 const artefact: Artefact = {
@@ -36,7 +37,7 @@ const request: Notification = {
 
 describe('the pinned artefact in the approval request', () => {
   it('is a section of the Slack message, before the buttons', () => {
-    const { blocks } = renderSlackMessage(request);
+    const { blocks } = renderSlackMessage(request, artefactRowsOf);
     const at = blocks.findIndex(
       (b) => b.type === 'section' && 'text' in b && b.text.text.includes('What will be deployed'),
     );
@@ -60,7 +61,7 @@ describe('the pinned artefact in the approval request', () => {
   });
 
   it('is in the plain-text rendering', () => {
-    expect(renderText(request).split('\n')).toEqual(
+    expect(renderText(request, artefactRowsOf).split('\n')).toEqual(
       expect.arrayContaining([
         'What will be deployed (pinned at validation):',
         '  Image: 1234.dkr.ecr.eu-west-1.amazonaws.com/fraud:<7> (tag sagemaker.image)',
@@ -73,20 +74,23 @@ describe('the pinned artefact in the approval request', () => {
   it('is left out of requests from before pinning', () => {
     const { artefact: _, ...older } = request as Extract<Notification, { kind: 'approval.requested' }>;
 
-    expect(renderText(older)).not.toContain('What will be deployed');
+    expect(renderText(older, artefactRowsOf)).not.toContain('What will be deployed');
   });
 });
 
 describe('the pinned artefact on the review page', () => {
   it('is shown, escaped, with what a later tag change does', () => {
-    const html = reviewPage({
-      model: 'fraud',
-      version: '7',
-      approver: 'ana@example.com',
-      phase: 'awaiting_approval',
-      checks: [],
-      artefact,
-    });
+    const html = reviewPage(
+      {
+        model: 'fraud',
+        version: '7',
+        approver: 'ana@example.com',
+        phase: 'awaiting_approval',
+        checks: [],
+        artefact,
+      },
+      artefactRowsOf,
+    );
 
     expect(html).toContain('<h2>What will be deployed</h2>');
     expect(html).toContain("If the registry's tags change after your approval, the rollout stops.");
@@ -97,7 +101,10 @@ describe('the pinned artefact on the review page', () => {
   });
 
   it('has no artefact section for a record from before pinning', () => {
-    const html = reviewPage({ model: 'fraud', version: '7', approver: 'a', phase: null, checks: [] });
+    const html = reviewPage(
+      { model: 'fraud', version: '7', approver: 'a', phase: null, checks: [] },
+      artefactRowsOf,
+    );
 
     expect(html).not.toContain('What will be deployed');
   });
@@ -122,6 +129,7 @@ describe('the approval link', () => {
       secrets: { values: async () => ['link-key'] },
       keyName: 'approval-link-key',
       now: () => now,
+      artefactRows: artefactRowsOf,
     } as unknown as ApprovalsDeps;
     const token = signApprovalToken(
       { model: 'fraud', version: '7', approver: 'ana@example.com', exp: now.getTime() / 1000 + 3600 },

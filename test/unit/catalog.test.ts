@@ -4,10 +4,10 @@
  * with the list of kinds people may write.
  */
 import { describe, expect, it } from 'vitest';
-import { servingKinds } from '../../events/artefact';
-import { policySchema, retrainTargetKinds } from '../../lib/domain/policy';
-import { registryCatalog, retrainCatalog, servingCatalog } from '../../lib/wiring/catalog';
+import { retrainTargetKinds } from '../../lib/domain/policy';
+import { registryCatalog, retrainCatalog, servingCatalog, servingKinds } from '../../lib/wiring/catalog';
 import { registryConfigSchema } from '../../lib/wiring/createRegistry';
+import { policySchema } from '../../lib/wiring/policySchema';
 
 const withEndpoint = (kind: string) => ({
   model: 'fraud',
@@ -25,7 +25,7 @@ describe('the catalog of kinds', () => {
 
     // Act
     const parsed = policySchema.safeParse(withEndpoint(kind));
-    const adapter = servingCatalog[kind](context);
+    const adapter = servingCatalog[kind].build(context);
 
     // Assess
     expect(parsed.success).toBe(true);

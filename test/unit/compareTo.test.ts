@@ -4,9 +4,9 @@
  * rules around it and the entry alias.
  */
 import { describe, expect, it } from 'vitest';
-import { checkPolicy } from '../../lib/adapters/policy/policyCheck';
 import { gatherValidationFacts } from '../../lib/app/gatherFacts';
 import { type AliasHolder, runChecks } from '../../lib/domain/checks';
+import { checkPolicy } from '../../lib/wiring/policySchema';
 import { aPolicy, aRun, aVersion } from '../support/builders';
 import { MemoryRegistry } from '../support/fakes';
 

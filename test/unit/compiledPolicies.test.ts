@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compilePolicySet, readCompiledPolicies } from '../../lib/adapters/policy/compiledPolicies';
+import { compilePolicySet } from '../../lib/adapters/policy/compiledPolicies';
 import { InvalidPolicySetError } from '../../lib/adapters/policy/errors';
-import { loadPolicySet } from '../../lib/adapters/policy/policySet';
+import { loadPolicySet } from '../../lib/wiring/policyFiles';
+import { readCompiledPolicies } from '../../lib/wiring/policySchema';
 
 const dirs: string[] = [];
 afterEach(() => {

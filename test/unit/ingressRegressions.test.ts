@@ -4,6 +4,7 @@ import type { PromotionEvent } from '../../events/promotionEvent';
 import { registryWebhook } from '../../functions/registryWebhook';
 import { slackInteractions } from '../../functions/slackInteractions';
 import { errorResponse } from '../../lib/app/http/httpErrorResponses';
+import { MemoryReceipts } from '../support/ingressHarness';
 import { databricksHeaders, mlflowHeaders, mlflowPayload, slackHeaders } from '../support/signing';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -15,6 +16,7 @@ async function post(path: string, body: string, headers: Record<string, string>)
     queue: { enqueue: async (e: PromotionEvent) => void queued.push(e) },
     secrets: { values: async () => [secret] },
     secretNames: { mlflow: 'm', databricks: 'd' },
+    receipts: new MemoryReceipts(),
     signingSecretName: 'slack',
     now: () => now,
   };
@@ -52,7 +54,7 @@ describe('ingress regressions found by the fuzz', () => {
     expect(queued).toEqual([]);
   });
 
-  it('B3: takes a Databricks timestamp outside Date’s range as the receipt time, not a 500', async () => {
+  it('B3: refuses a Databricks timestamp outside Date’s range as a stale delivery, not a 500', async () => {
     const body = JSON.stringify({
       event: 'MODEL_VERSION_CREATED',
       model_name: 'fraud',
@@ -60,10 +62,15 @@ describe('ingress regressions found by the fuzz', () => {
       event_timestamp: 1e20,
     });
 
-    const { response, queued } = await post('/webhooks/databricks', body, databricksHeaders(secret, body));
+    const { response, queued, json } = await post(
+      '/webhooks/databricks',
+      body,
+      databricksHeaders(secret, body),
+    );
 
-    expect(response.statusCode).toBe(202);
-    expect(queued[0]?.type === 'registry' && queued[0].occurredAt).toBe(now.toISOString());
+    expect(response.statusCode).toBe(400);
+    expect(json).toMatchObject({ error: 'stale_delivery' });
+    expect(queued).toEqual([]);
   });
 
   it('B4: ignores a Slack payload whose type is an object, not a 500', async () => {

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPolicySet } from '../../lib/adapters/policy/policySet';
 import { personOf } from '../../lib/domain/people';
+import { loadPolicySet } from '../../lib/wiring/policyFiles';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidPolicySetError, PolicyDirectoryError } from '../../lib/adapters/policy/errors';
 import { compileModelPattern } from '../../lib/adapters/policy/modelPattern';
-import {
-  byPrecedence,
-  loadPolicySet,
-  loadPolicySetFromEnv,
-  policyFor,
-  resolvePoliciesDir,
-} from '../../lib/adapters/policy/policySet';
+import { byPrecedence, policyFor, resolvePoliciesDir } from '../../lib/adapters/policy/policySet';
+import { loadPolicySet, loadPolicySetFromEnv } from '../../lib/wiring/policyFiles';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -4,6 +4,7 @@ import type { PromotionEvent } from '../../events/promotionEvent';
 import { type RegistryWebhookDeps, registryWebhook } from '../../functions/registryWebhook';
 import { EnqueueError } from '../../lib/adapters/queue/errors';
 import { errorResponse } from '../../lib/app/http/httpErrorResponses';
+import { MemoryReceipts } from '../support/ingressHarness';
 import { databricksHeaders, mlflowHeaders, mlflowPayload } from '../support/signing';
 
 const secret = 'unit-test-secret';
@@ -21,6 +22,7 @@ function setup(options: { queueDown?: boolean } = {}) {
     },
     secrets: { values: async (name) => (name === 'mlflow-param' ? [secret] : [dbSecret]) },
     secretNames: { mlflow: 'mlflow-param', databricks: 'databricks-param' },
+    receipts: new MemoryReceipts(),
     now: () => now,
   };
   // The handler's errors go through the same mapping the middy middleware uses.
@@ -251,7 +253,8 @@ describe('POST /webhooks/databricks', () => {
   const body = JSON.stringify({
     event: 'MODEL_VERSION_CREATED',
     webhook_id: 'w1',
-    event_timestamp: 1795366000000,
+    // Sent a second before it arrives: within the 5-minute age window.
+    event_timestamp: now.getTime() - 1000,
     model_name: 'fraud',
     version: '3',
   });

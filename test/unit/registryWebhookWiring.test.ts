@@ -98,6 +98,7 @@ beforeAll(() => {
     PROMOTION_QUEUE_URL: queueUrl,
     MLFLOW_WEBHOOK_SECRETS_PARAM: 'mlflow',
     DATABRICKS_WEBHOOK_SECRETS_PARAM: 'databricks',
+    TABLE_NAME: 'baton',
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
 });

@@ -54,6 +54,104 @@ describe('MLflow webhook signatures', () => {
     expect(mlflow(overrides)).toMatchObject({ status });
   });
 
+  const sig = mlflowVector.signature;
+  const encoded = sig.slice(3);
+  const otherSignature = 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+  it.each([
+    ['the valid signature first', `${sig} ${otherSignature}`],
+    ['the valid signature last', `${otherSignature} ${sig}`],
+    [
+      'the valid signature among five',
+      `${otherSignature} ${otherSignature} ${sig} ${otherSignature} ${otherSignature}`,
+    ],
+  ])('accepts a space-separated list with %s, as Standard Webhooks allows', (_, signature) => {
+    expect(mlflow({ signature })).toEqual({ status: 'valid' });
+  });
+
+  it.each([
+    [
+      '",garbage" appended',
+      `${sig},garbage`,
+      'X-MLflow-Signature signature 1 has text after its signature (a second comma)',
+    ],
+    ['no "v1," scheme', encoded, 'X-MLflow-Signature signature 1 does not start with the scheme "v1,"'],
+    [
+      'an upper-case scheme',
+      `V1,${encoded}`,
+      'X-MLflow-Signature signature 1 does not start with the scheme "v1,"',
+    ],
+    [
+      'the padding missing',
+      sig.replace(/=$/, ''),
+      'X-MLflow-Signature signature 1 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'extra padding',
+      `${sig}=`,
+      'X-MLflow-Signature signature 1 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'stray trailing bits (Slh= decodes to the same bytes as Slg=)',
+      sig.replace('Slg=', 'Slh='),
+      'X-MLflow-Signature signature 1 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'a tab inside the base64',
+      `v1,${encoded.slice(0, 10)}\t${encoded.slice(10)}`,
+      'X-MLflow-Signature signature 1 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'a newline inside the base64',
+      `v1,${encoded.slice(0, 10)}\n${encoded.slice(10)}`,
+      'X-MLflow-Signature signature 1 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'the url-safe alphabet',
+      'v1,Jy6J95MxyWw1oYdjDaGg39sTn8ZwRKj4RJtuBKO4Sl-=',
+      'X-MLflow-Signature signature 1 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'a space inside the base64',
+      `v1,${encoded.slice(0, 10)} ${encoded.slice(10)}`,
+      'X-MLflow-Signature signature 1 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'two spaces between signatures',
+      `${sig}  ${sig}`,
+      'X-MLflow-Signature signature 2 is empty (signatures are separated by single spaces)',
+    ],
+    [
+      'a trailing space',
+      `${sig} `,
+      'X-MLflow-Signature signature 2 is empty (signatures are separated by single spaces)',
+    ],
+    [
+      'a valid signature followed by a malformed one',
+      `${sig} v1,abc`,
+      'X-MLflow-Signature signature 2 is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)',
+    ],
+    [
+      'a truncated HMAC',
+      'v1,Jy6J95MxyWw1oYdjDaGg39sTn8ZwRKj4RJtuBKO4',
+      'X-MLflow-Signature signature 1 is 30 bytes; an HMAC-SHA256 is 32',
+    ],
+    [
+      'six signatures',
+      Array(6).fill(sig).join(' '),
+      'X-MLflow-Signature lists 6 signatures; at most 5 are accepted',
+    ],
+  ])('refuses a signature with %s, naming the problem', (_, signature, reason) => {
+    expect(mlflow({ signature })).toEqual({ status: 'invalid', reason });
+  });
+
+  it('refuses a list in which no signature matches', () => {
+    expect(mlflow({ signature: `${otherSignature} ${otherSignature}` })).toEqual({
+      status: 'invalid',
+      reason: 'X-MLflow-Signature does not match the body for any configured secret',
+    });
+  });
+
   it('names the reason for a stale timestamp', () => {
     expect(mlflow({ nowSeconds: Number(mlflowVector.timestamp) + 600 })).toEqual({
       status: 'invalid',

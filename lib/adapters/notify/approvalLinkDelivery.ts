@@ -81,7 +81,7 @@ export class PersonalApprovalDelivery implements ApprovalDelivery {
   async deliver(request: ApprovalRequest): Promise<void> {
     const failures: DeliveryError[] = [];
     for (const [entry, person] of approversOf(request, this.options.people ?? emptyDirectory)) {
-      const link = this.options.links.linkFor(request, entry);
+      const link = await this.options.links.linkFor(request, entry);
       if (link === undefined) return;
       const route = this.options.channels
         .map((channel) => ({ channel, address: channel.addressOf(person) }))

@@ -8,13 +8,18 @@
  */
 import type { Notification } from '../../domain/effects';
 import type { Notifier } from '../../domain/ports';
+import type { ArtefactRowsOf } from '../../domain/servingPorts';
 import { logger } from '../../log';
 import { renderText } from './notificationText';
 
 export type LogLine = (message: string, detail: Record<string, unknown>) => void;
 
 export class NoopNotifier implements Notifier {
-  constructor(private readonly log: LogLine = (message, detail) => logger.info(message, detail)) {}
+  constructor(
+    private readonly log: LogLine = (message, detail) => logger.info(message, detail),
+    /** How an approval request's pinned artefact reads in the logged text (the wiring's `artefactRowsOf`). */
+    private readonly artefactRows?: ArtefactRowsOf,
+  ) {}
 
   async publish(n: Notification): Promise<void> {
     this.log('notification not delivered: Slack is not configured', {
@@ -22,7 +27,7 @@ export class NoopNotifier implements Notifier {
       model: n.model,
       version: n.version,
       idempotencyKey: n.idempotencyKey,
-      text: renderText(n),
+      text: renderText(n, this.artefactRows),
     });
   }
 }

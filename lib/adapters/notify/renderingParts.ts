@@ -9,10 +9,14 @@
  */
 import type { Notification, NotificationKind } from '../../../events/notification';
 import { formatNumber } from '../../domain/checks';
+import type { ArtefactRowsOf } from '../../domain/servingPorts';
 import { type Block, columns, context, link, person, preformatted, section } from './slackBlockKit';
 
 export type Of<K extends NotificationKind> = Extract<Notification, { kind: K }>;
-export type RenderersFor<K extends NotificationKind, T> = { [P in K]: (n: Of<P>) => T };
+/** `artefactRows`: how a pinned artefact reads, by its kind (the wiring's catalog); without it none is shown. */
+export type RenderersFor<K extends NotificationKind, T> = {
+  [P in K]: (n: Of<P>, artefactRows?: ArtefactRowsOf) => T;
+};
 export type Renderers<T> = RenderersFor<NotificationKind, T>;
 
 /** How the kinds K read: a one-line summary, Slack blocks, and the detail lines of the plain text. */
@@ -28,8 +32,8 @@ export interface KindRendering<K extends NotificationKind> {
  * @example
  *   dispatch(summaries, n); // 'fraud v7 passed validation (3 of 3 checks passed)'
  */
-export function dispatch<T>(renderers: Renderers<T>, n: Notification): T {
-  return (renderers[n.kind] as (n: Notification) => T)(n);
+export function dispatch<T>(renderers: Renderers<T>, n: Notification, artefactRows?: ArtefactRowsOf): T {
+  return (renderers[n.kind] as (n: Notification, artefactRows?: ArtefactRowsOf) => T)(n, artefactRows);
 }
 
 type Weights = Record<string, number>;

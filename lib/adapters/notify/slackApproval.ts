@@ -88,7 +88,7 @@ export const approvalRendering: KindRendering<
       `The approval request for ${n.model} v${n.version} expired; it was not promoted`,
   },
   blocks: {
-    'approval.requested': (n) => [
+    'approval.requested': (n, artefactRows) => [
       header(`🗳️ Approval requested: ${n.model} v${n.version}`),
       fields([
         ['Model', escapeMrkdwn(n.model)],
@@ -106,8 +106,8 @@ export const approvalRendering: KindRendering<
           : '*Metrics* (no champion yet)',
       ),
       ...preformatted(metricRows(n.metrics, n.champion), 2),
-      ...(n.artefact
-        ? [section(`*${artefactHeading}*`), fields(artefactFields(n.artefact, escapeMrkdwn))]
+      ...(n.artefact && artefactRows
+        ? [section(`*${artefactHeading}*`), fields(artefactFields(n.artefact, escapeMrkdwn, artefactRows))]
         : []),
       ...approvalActions(n),
     ],
@@ -125,12 +125,12 @@ export const approvalRendering: KindRendering<
     ],
   },
   details: {
-    'approval.requested': (n) => [
+    'approval.requested': (n, artefactRows) => [
       `Approvers (${n.minApprovals} needed): ${n.approvers.join(', ') || '—'}`,
       ...checkRows(n.checks),
       n.champion ? `Metrics against the champion v${n.champion.version}:` : 'Metrics (no champion yet):',
       ...metricRows(n.metrics, n.champion),
-      ...artefactLines(n.artefact),
+      ...artefactLines(n.artefact, artefactRows),
     ],
     'approval.rejected': (n) => (n.reason ? [`Reason: ${n.reason}`] : []),
     'approval.expired': () => [],

@@ -12,6 +12,7 @@
  *   logger.info(renderText(notification));
  */
 import type { Notification } from '../../../events/notification';
+import type { ArtefactRowsOf } from '../../domain/servingPorts';
 import { blockRenderers, summaries } from './notificationKinds';
 import { dispatch } from './renderingParts';
 import { clip, escapeMrkdwn, type SlackMessage, slackLimits } from './slackBlockKit';
@@ -21,13 +22,14 @@ export { approvalButtonValueSchema } from './slackApproval';
 export { type Block, clip, escapeMrkdwn, slackLimits } from './slackBlockKit';
 
 /**
- * The Block Kit message for a notification, with its top-level `text` fallback.
+ * The Block Kit message for a notification, with its top-level `text` fallback. `artefactRows`
+ * (the wiring's `artefactRowsOf`) shows an approval request's pinned artefact.
  *
  * @example
- *   renderSlackMessage(n).blocks.at(-1); // for approval.requested: the Approve/Reject actions
+ *   renderSlackMessage(n, artefactRowsOf).blocks.at(-1); // for approval.requested: the Approve/Reject actions
  */
-export function renderSlackMessage(n: Notification): SlackMessage {
-  const blocks = dispatch(blockRenderers, n);
+export function renderSlackMessage(n: Notification, artefactRows?: ArtefactRowsOf): SlackMessage {
+  const blocks = dispatch(blockRenderers, n, artefactRows);
   return {
     text: clip(escapeMrkdwn(dispatch(summaries, n)), slackLimits.fallbackText),
     // The renderers stay far below 50 blocks; the cut keeps the actions (last) if one ever does not.

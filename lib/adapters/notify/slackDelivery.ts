@@ -9,6 +9,7 @@
  */
 import type { Notification } from '../../domain/effects';
 import type { Notifier } from '../../domain/ports';
+import type { ArtefactRowsOf } from '../../domain/servingPorts';
 import { SlackConfigError, SlackRateLimitedError, SlackRejectedError, SlackUnavailableError } from './errors';
 import { clip, renderSlackMessage } from './slackBlocks';
 
@@ -16,6 +17,8 @@ export interface SlackHttpOptions {
   fetch?: typeof globalThis.fetch;
   /** Per post; default 4000, well inside the function's 10 s. */
   timeoutMs?: number;
+  /** How an approval request's pinned artefact reads (the wiring's `artefactRowsOf`). */
+  artefactRows?: ArtefactRowsOf;
 }
 
 /** Slack sends Retry-After in seconds. */
@@ -65,7 +68,12 @@ export class SlackWebhookNotifier implements Notifier {
   }
 
   async publish(n: Notification): Promise<void> {
-    const response = await postJson(this.url, renderSlackMessage(n), {}, this.options);
+    const response = await postJson(
+      this.url,
+      renderSlackMessage(n, this.options.artefactRows),
+      {},
+      this.options,
+    );
     if (!response.ok) throw await failureOf(response);
   }
 }
@@ -122,7 +130,11 @@ export class SlackBotNotifier implements Notifier {
   }
 
   async publish(n: Notification): Promise<void> {
-    const message = { channel: this.settings.channel, ...renderSlackMessage(n), unfurl_links: false };
+    const message = {
+      channel: this.settings.channel,
+      ...renderSlackMessage(n, this.options.artefactRows),
+      unfurl_links: false,
+    };
     await postChatMessage(this.endpoint, this.settings.token, message, this.options);
   }
 }

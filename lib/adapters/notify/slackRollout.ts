@@ -1,13 +1,15 @@
 /**
  * How a canary rollout reads while it runs: started, paused, aborted, with the traffic per
  * version. Started and paused messages carry the buttons that steer the rollout (Pause or Resume,
- * Abort, Promote now); events/slackInteraction parses their clicks.
+ * Abort, Promote now); events/slackInteraction parses their clicks. A pause or abort decided by
+ * the canary analysis carries its verdict, shown as a small table (analysisTable.ts).
  *
  * @example
  *   rolloutRendering.summary['rollout.started'](n); // 'fraud v7 rollout started on fraud-prod: v7 10 % · v6 90 %'
  */
 import { type RolloutButtonValue, SlackAction } from '../../../events/slackInteraction';
 import { formatNumber } from '../../domain/checks';
+import { analysisLine, analysisLines, analysisRows } from './analysisTable';
 import type { KindRendering, Of } from './renderingParts';
 import { about, trafficOf } from './renderingParts';
 import {
@@ -22,6 +24,7 @@ import {
   people,
   person,
   plain,
+  preformatted,
   quote,
   section,
   slackLimits,
@@ -85,6 +88,13 @@ function rolloutActions(n: Of<'rollout.started'> | Of<'rollout.paused'>): Block[
   ];
 }
 
+/** The canary analysis's verdict: its line, then the rule table in a preformatted block. */
+function analysisBlocks(verdict: Of<'rollout.paused'>['analysis']): Block[] {
+  if (!verdict) return [];
+  const rows = analysisRows(verdict);
+  return [section(`*${escapeMrkdwn(analysisLine(verdict))}*`), ...(rows.length ? preformatted(rows, 1) : [])];
+}
+
 export const rolloutRendering: KindRendering<'rollout.started' | 'rollout.paused' | 'rollout.aborted'> = {
   summary: {
     'rollout.started': (n) =>
@@ -114,6 +124,7 @@ export const rolloutRendering: KindRendering<'rollout.started' | 'rollout.paused
         ['Endpoint', escapeMrkdwn(n.endpoint)],
         ['Traffic (held)', escapeMrkdwn(trafficOf(n.weights, n.version))],
       ]),
+      ...analysisBlocks(n.analysis),
       ...about(n),
       ...rolloutActions(n),
     ],
@@ -128,6 +139,7 @@ export const rolloutRendering: KindRendering<'rollout.started' | 'rollout.paused
         ],
       ]),
       section(`*${escapeMrkdwn(n.model)}* v${escapeMrkdwn(n.version)} was not promoted.`),
+      ...analysisBlocks(n.analysis),
       ...about(n),
     ],
   },
@@ -142,10 +154,12 @@ export const rolloutRendering: KindRendering<'rollout.started' | 'rollout.paused
     'rollout.paused': (n) => [
       `Endpoint: ${n.endpoint}`,
       `Traffic (held): ${trafficOf(n.weights, n.version)}`,
+      ...analysisLines(n.analysis),
     ],
     'rollout.aborted': (n) => [
       `Endpoint: ${n.endpoint}`,
       `Traffic: ${n.champion ? `v${n.champion} 100 % (champion)` : 'no champion to return to'}`,
+      ...analysisLines(n.analysis),
     ],
   },
 };

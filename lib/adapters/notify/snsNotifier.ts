@@ -10,6 +10,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notification } from '../../domain/effects';
 import type { Notifier } from '../../domain/ports';
+import type { ArtefactRowsOf } from '../../domain/servingPorts';
 import { renderText } from './notificationText';
 
 export class NotifyError extends Error {
@@ -62,6 +63,8 @@ export class SnsNotifier implements Notifier {
   constructor(
     private readonly sns: Pick<SNSClient, 'send'>,
     private readonly topicArn: string,
+    /** How an approval request's pinned artefact reads in the e-mail text (the wiring's `artefactRowsOf`). */
+    private readonly artefactRows?: ArtefactRowsOf,
   ) {}
 
   async publish(notification: Notification): Promise<void> {
@@ -73,7 +76,7 @@ export class SnsNotifier implements Notifier {
           // Machines (the notifier Lambda, queues) get the JSON; e-mail and every other protocol the text.
           MessageStructure: 'json',
           Message: JSON.stringify({
-            default: renderText(notification),
+            default: renderText(notification, this.artefactRows),
             lambda: JSON.stringify(notification),
             sqs: JSON.stringify(notification),
           }),

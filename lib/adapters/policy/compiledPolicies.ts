@@ -17,6 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as z from 'zod/mini';
+import type { PolicySchema } from '../../domain/policy';
 import { InvalidPolicySetError, MissingCompiledPoliciesError, type PolicyProblem } from './errors';
 import { checkPeople, checkPolicy, dottedPath, type Found } from './policyCheck';
 import { assemblePolicySet, type PolicySet } from './policyLookup';
@@ -36,7 +37,7 @@ const compiledSchema = z.strictObject({
  * Throws InvalidPolicySetError when the set has any problem.
  *
  * @example
- *   writeFileSync(compiledPoliciesPath, compilePolicySet(loadPolicySet('policies')));
+ *   writeFileSync(compiledPoliciesPath, compilePolicySet(loadPolicySet('policies', policySchema)));
  */
 export function compilePolicySet(set: PolicySet): string {
   if (set.problems.length > 0) throw new InvalidPolicySetError(set.dir, set.problems);
@@ -49,13 +50,14 @@ export function compilePolicySet(set: PolicySet): string {
 }
 
 /**
- * Reads a compiled policies file and checks every policy again, as the YAML loader would.
+ * Reads a compiled policies file and checks every policy again against `policySchema`, as the YAML
+ * loader would.
  * Throws MissingCompiledPoliciesError when it cannot be read, InvalidPolicySetError on any problem.
  *
  * @example
- *   readCompiledPolicies('/var/task/.baton/build/policies.json').policies.length; // 2
+ *   readCompiledPolicies('/var/task/.baton/build/policies.json', policySchema).policies.length; // 2
  */
-export function readCompiledPolicies(path: string): PolicySet {
+export function readCompiledPolicies(path: string, policySchema: PolicySchema): PolicySet {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -80,7 +82,7 @@ export function readCompiledPolicies(path: string): PolicySet {
         : { file, problems: located(file, checked.found) };
     }),
     ...compiled.policies.map(({ file, policy }) => {
-      const checked = checkPolicy(policy);
+      const checked = checkPolicy(policy, policySchema);
       return checked.policy
         ? { file, policy: checked.policy, problems: [] }
         : { file, problems: located(file, checked.found) };
@@ -99,19 +101,20 @@ const loaded = new Map<string, PolicySet>();
  * (serverless.yml, custom.esbuild), which removes the YAML branch and its import from them.
  *
  * @example
- *   const policy = policyFor((await loadFunctionPolicies()).policies, event.model);
+ *   const policy = policyFor((await loadFunctionPolicies(policySchema)).policies, event.model);
  */
 export async function loadFunctionPolicies(
+  policySchema: PolicySchema,
   env: Record<string, string | undefined> = process.env,
 ): Promise<PolicySet> {
   const compiled = join(env.LAMBDA_TASK_ROOT ?? process.cwd(), compiledPoliciesPath);
   if (!process.env.BATON_BUNDLED && (env.LAMBDA_TASK_ROOT === undefined || !existsSync(compiled))) {
     const { loadPolicySetFromEnv } = await import('./policySet');
-    return loadPolicySetFromEnv(env);
+    return loadPolicySetFromEnv(policySchema, env);
   }
   const cached = loaded.get(compiled);
   if (cached) return cached;
-  const set = readCompiledPolicies(compiled);
+  const set = readCompiledPolicies(compiled, policySchema);
   loaded.set(compiled, set);
   return set;
 }

@@ -1,16 +1,17 @@
 /**
- * One policy document, already parsed from YAML or JSON: `policySchema`, then the `model:` glob.
+ * One policy document, already parsed from YAML or JSON: the policy schema, then the `model:` glob.
+ * The schema is passed in (lib/wiring/policySchema.ts binds it to the catalog's serving kinds).
  * Every mistake becomes a path into the document and a message an operator can act on (zod/mini
  * carries no message locale, so its own messages would all read "Invalid input"). No YAML here:
  * the functions check their compiled policies (compiledPolicies.ts) with this alone.
  *
  * @example
- *   checkPolicy({ model: 'a', checks: { metrics: [{ name: 'auc' }] } }).found;
+ *   checkPolicy({ model: 'a', checks: { metrics: [{ name: 'auc' }] } }, policySchema).found;
  *   // [{ at: ['checks', 'metrics', 0], message: 'give min, max or both' }]
  */
 import type { core } from 'zod/mini';
 import { type PersonEntry, peopleFileSchema } from '../../domain/people';
-import { type Policy, policySchema } from '../../domain/policy';
+import type { Policy, PolicySchema } from '../../domain/policy';
 import { compileModelPattern } from './modelPattern';
 
 /** One mistake in a document: where (keys and indexes from its root), and what. */
@@ -23,10 +24,11 @@ export interface Found {
  * The valid policy, or every mistake in `data`.
  *
  * @example
- *   checkPolicy({ model: 'baton-demo' }).policy?.checks.runStatus; // ['FINISHED']
+ *   checkPolicy({ model: 'baton-demo' }, policySchema).policy?.checks.runStatus; // ['FINISHED']
  */
 export function checkPolicy(
   data: unknown,
+  policySchema: PolicySchema,
 ): { policy: Policy; found?: never } | { policy?: never; found: Found[] } {
   const result = policySchema.safeParse(data, { reportInput: true });
   if (!result.success) return { found: result.error.issues.flatMap((i) => issueProblems(i, [])) };

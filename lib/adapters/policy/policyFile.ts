@@ -5,7 +5,7 @@
  * runs from the TypeScript sources read YAML; the functions' bundles read compiled JSON.
  *
  * @example
- *   parsePolicyFile('a.yaml', 'model: a\nchecks: { metrics: [{ name: auc }] }').problems;
+ *   parsePolicyFile('a.yaml', 'model: a\nchecks: { metrics: [{ name: auc }] }', policySchema).problems;
  *   // [{ file: 'a.yaml', path: 'checks.metrics.0', message: 'give min, max or both', line: 2 }]
  */
 import {
@@ -19,7 +19,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { PersonEntry } from '../../domain/people';
-import type { Policy } from '../../domain/policy';
+import type { Policy, PolicySchema } from '../../domain/policy';
 import type { PolicyProblem } from './errors';
 import { checkPeople, checkPolicy, dottedPath, type Found, isPeopleDocument } from './policyCheck';
 
@@ -36,10 +36,10 @@ export interface ParsedFile {
  * Parses one policy (or people) file's text; `policy` or `people` is set only when there are no problems.
  *
  * @example
- *   parsePolicyFile('demo.yaml', 'model: baton-demo').policy?.checks.runStatus; // ['FINISHED']
- *   parsePolicyFile('people.yaml', 'people: { bob: { slack: U0BOB } }').people?.bob?.slack; // 'U0BOB'
+ *   parsePolicyFile('demo.yaml', 'model: baton-demo', policySchema).policy?.checks.runStatus; // ['FINISHED']
+ *   parsePolicyFile('people.yaml', 'people: { bob: { slack: U0BOB } }', policySchema).people?.bob?.slack; // 'U0BOB'
  */
-export function parsePolicyFile(file: string, text: string): ParsedFile {
+export function parsePolicyFile(file: string, text: string, policySchema: PolicySchema): ParsedFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) return { problems: doc.errors.map((e) => syntaxProblem(file, e, lineCounter)) };
@@ -58,7 +58,7 @@ export function parsePolicyFile(file: string, text: string): ParsedFile {
       ? { people: checked.people, problems: [], lineOf }
       : { problems: placed(checked.found) };
   }
-  const checked = checkPolicy(data);
+  const checked = checkPolicy(data, policySchema);
   if (checked.policy) return { policy: checked.policy, problems: [], lineOf };
   return { problems: placed(checked.found) };
 }

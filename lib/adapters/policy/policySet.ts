@@ -15,6 +15,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PolicySchema } from '../../domain/policy';
 import { InvalidPolicySetError, PolicyDirectoryError } from './errors';
 import { parsePolicyFile } from './policyFile';
 import { assemblePolicySet, type PolicySet } from './policyLookup';
@@ -25,14 +26,15 @@ export { byPrecedence, type PeopleEntry, type PolicyEntry, type PolicySet, polic
 const policyFileName = /^[^.].*\.ya?ml$/i;
 
 /**
- * Reads and validates every policy file in `dir`, and reports two files claiming the same model.
+ * Reads and validates every policy file in `dir` against `policySchema` (the wiring's, bound to
+ * the catalog's serving kinds), and reports two files claiming the same model.
  * Throws PolicyDirectoryError only when the directory itself cannot be read.
  *
  * @example
- *   loadPolicySet('policies').problems;
+ *   loadPolicySet('policies', policySchema).problems;
  *   // [{ file: 'fraud.yaml', path: 'checks.metrics.0', message: 'give min, max or both', line: 7 }]
  */
-export function loadPolicySet(dir: string): PolicySet {
+export function loadPolicySet(dir: string, policySchema: PolicySchema): PolicySet {
   let files: string[];
   try {
     files = readdirSync(dir, { withFileTypes: true })
@@ -54,7 +56,7 @@ export function loadPolicySet(dir: string): PolicySet {
           problems: [{ file, path: '(file)', message: `cannot read: ${(error as Error).message}` }],
         };
       }
-      return { file, ...parsePolicyFile(file, text) };
+      return { file, ...parsePolicyFile(file, text, policySchema) };
     }),
   );
 }
@@ -80,13 +82,16 @@ const loaded = new Map<string, PolicySet>();
  * deploy, not a broken file to skip).
  *
  * @example
- *   const policy = policyFor(loadPolicySetFromEnv({ POLICIES_DIR: 'test/fixtures/policies' }).policies, model);
+ *   const policy = policyFor(loadPolicySetFromEnv(policySchema, { POLICIES_DIR: 'test/fixtures/policies' }).policies, model);
  */
-export function loadPolicySetFromEnv(env: Record<string, string | undefined> = process.env): PolicySet {
+export function loadPolicySetFromEnv(
+  policySchema: PolicySchema,
+  env: Record<string, string | undefined> = process.env,
+): PolicySet {
   const dir = resolvePoliciesDir(env);
   const cached = loaded.get(dir);
   if (cached) return cached;
-  const set = loadPolicySet(dir);
+  const set = loadPolicySet(dir, policySchema);
   if (set.problems.length > 0) throw new InvalidPolicySetError(dir, set.problems);
   loaded.set(dir, set);
   return set;

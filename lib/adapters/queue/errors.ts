@@ -7,3 +7,11 @@ export class EnqueueError extends ServiceUnavailableError {
     this.name = 'EnqueueError';
   }
 }
+
+/** A dead-letter queue cannot do what was asked (e.g. redrive a DLQ that no queue feeds). */
+export class DeadLetterError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeadLetterError';
+  }
+}

@@ -77,3 +77,18 @@ export class RegistryResponseError extends RegistryError {
     this.name = 'RegistryResponseError';
   }
 }
+
+/**
+ * Baton was asked for something this registry cannot express, before any request was sent: a
+ * model name that is not Unity Catalog's `catalog.schema.model`, or a search order it cannot
+ * honour. Repeating it will not help.
+ *
+ * @example
+ *   new RegistryUnsupportedError('"fraud" is not a Unity Catalog model name (catalog.schema.model)');
+ */
+export class RegistryUnsupportedError extends RegistryError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryUnsupportedError';
+  }
+}

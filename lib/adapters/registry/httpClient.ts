@@ -15,6 +15,11 @@ import { RegistryRequestError, RegistryResponseError, RegistryUnavailableError }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type HttpAuth = { token: string } | { username: string; password: string };
+/**
+ * Credentials read per request, so a rotated secret is picked up: `fresh` is true once after a
+ * 401/403, asking past any cache before the request fails.
+ */
+export type AuthSource = (options: { fresh: boolean }) => Promise<HttpAuth | undefined>;
 export type Query = Record<string, string | number | readonly string[] | undefined>;
 
 /** One attempt, reported to `onRequest`; `status` is undefined when no response arrived. */
@@ -28,7 +33,8 @@ export interface RequestRecord {
 
 export interface HttpClientOptions {
   baseUrl: string;
-  auth?: HttpAuth;
+  /** Fixed credentials, or a source read per request and re-read once after a 401/403. */
+  auth?: HttpAuth | AuthSource;
   /** Per attempt; default 5000. */
   timeoutMs?: number;
   /** Retries after the first attempt; default 3. */
@@ -72,14 +78,12 @@ function responseJson(text: string): unknown {
 
 export class HttpClient {
   private readonly baseUrl: string;
-  private readonly authHeader: string | undefined;
   private readonly fetch: typeof globalThis.fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.authHeader = authorization(options.auth);
     this.fetch = options.fetch ?? globalThis.fetch;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
@@ -95,7 +99,12 @@ export class HttpClient {
     const url = this.baseUrl + path + queryString(init.query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    if (this.authHeader) headers.authorization = this.authHeader;
+    const setAuth = (value: string | undefined) => {
+      if (value) headers.authorization = value;
+      else delete headers.authorization;
+    };
+    setAuth(await this.authorization(false));
+    let reread = false;
     const operation = `${method} ${path}`;
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
@@ -126,6 +135,15 @@ export class HttpClient {
         if (body === undefined) throw new RegistryResponseError(operation, `not JSON: ${text.slice(0, 100)}`);
         return body;
       }
+      if ((response.status === 401 || response.status === 403) && !reread) {
+        // The token may have been rotated since it was cached: read it afresh, and retry once if it changed.
+        reread = true;
+        const fresh = await this.authorization(true);
+        if (fresh !== headers.authorization) {
+          setAuth(fresh);
+          continue;
+        }
+      }
       if (!isRetryableStatus(response.status)) throw requestError(response.status, body, text);
       if (attempt >= retries) {
         throw new RegistryUnavailableError(
@@ -140,6 +158,13 @@ export class HttpClient {
           : Math.min(retryAfter, this.options.maxRetryAfterMs ?? 5000),
       );
     }
+  }
+
+  /** The Authorization header for the next request; a fixed credential never changes. */
+  private async authorization(fresh: boolean): Promise<string | undefined> {
+    const { auth } = this.options;
+    if (typeof auth !== 'function') return authorization(auth);
+    return authorization(await auth({ fresh }));
   }
 
   /** Full jitter: spreads the retries of many workers instead of having them collide again. */

@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import { describeIssues } from '../../../events/issues';
 import type { ModelRegistry, ModelVersionInfo, RunInfo } from '../../domain/ports';
 import { RegistryError, RegistryRequestError, RegistryResponseError } from './errors';
-import { HttpClient, type HttpClientOptions } from './httpClient';
+import { type AuthSource, type HttpAuth, HttpClient, type HttpClientOptions } from './httpClient';
 
 const API = '/api/2.0/mlflow';
 /** The port promises newest first; MLflow's own default is last update first. */
@@ -156,11 +156,25 @@ async function unless<T>(absent: (error: unknown) => boolean, call: () => Promis
   }
 }
 
+/** The registry token as its secret store gives it: `fresh` asks past the cache. */
+export type TokenSource = (options: { fresh: boolean }) => Promise<string | undefined>;
+
+function bearer(token: string | TokenSource | undefined): AuthSource | HttpAuth | undefined {
+  if (typeof token !== 'function') return token ? { token } : undefined;
+  return async (options) => {
+    const value = await token(options);
+    return value ? { token: value } : undefined;
+  };
+}
+
 export interface MlflowRegistryOptions extends Omit<HttpClientOptions, 'auth'> {
   /** The tracking server (or Databricks workspace) URL, e.g. `http://127.0.0.1:5000`. */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer <token>` (MLflow auth tokens, Databricks PATs). */
-  token?: string;
+  /**
+   * Sent as `Authorization: Bearer <token>` (MLflow auth tokens, Databricks PATs): a fixed value,
+   * or a source read per request (a cached secret) and re-read once when the registry answers 401/403.
+   */
+  token?: string | TokenSource;
   /** For MLflow's basic-auth app (`mlflow server --app-name basic-auth`). */
   basicAuth?: { username: string; password: string };
 }
@@ -170,7 +184,7 @@ export class MlflowRegistry implements ModelRegistry {
 
   constructor({ token, basicAuth, ...options }: MlflowRegistryOptions) {
     if (token && basicAuth) throw new RegistryError('give the registry a token or basic auth, not both');
-    this.http = new HttpClient({ ...options, auth: token ? { token } : basicAuth });
+    this.http = new HttpClient({ ...options, auth: bearer(token) ?? basicAuth });
   }
 
   getModelVersion(name: string, version: string): Promise<ModelVersionInfo | null> {

@@ -18,16 +18,20 @@
  *   await trigger.trigger(request); // { target: 'http', id: '202' }
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SecretSource } from '../../domain/ports';
 import type { RetrainReceipt, RetrainRequest, RetrainTrigger } from '../../domain/retrainPorts';
 import type { SignatureVerdict } from '../../domain/signatureVerdict';
 import { RegistryResponseError } from '../registry/errors';
 import { HttpClient } from '../registry/httpClient';
-import { retrainError } from './errors';
+import { RetrainConfigError, retrainError } from './errors';
 
 export interface HttpRetrainOptions {
   url: string;
-  /** The shared secret the receiver verifies signatures with. */
-  secret: string;
+  /**
+   * The shared secret the receiver verifies signatures with, or its source: read per request
+   * (through the secret cache), so a rotated key signs within the cache's TTL.
+   */
+  secret: string | SecretSource;
   /** Per attempt; default 5000 ms. */
   timeoutMs?: number;
   /** Retries after the first attempt; default 3. */
@@ -103,12 +107,14 @@ export class HttpRetrainTrigger implements RetrainTrigger {
     const url = new URL(o.url);
     const send = o.fetch ?? globalThis.fetch;
     const nowSeconds = o.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+    const secret = typeof o.secret === 'string' ? o.secret : await o.secret();
+    if (!secret) throw new RetrainConfigError('http', 'no webhook signing secret');
     // HttpClient serialises the body; this signs exactly the bytes it is about to send.
     const signing: typeof globalThis.fetch = (input, init) => {
       const timestamp = String(nowSeconds());
       const headers = new Headers(init?.headers);
       headers.set('x-baton-timestamp', timestamp);
-      headers.set('x-baton-signature', signRetrainBody(o.secret, timestamp, String(init?.body ?? '')));
+      headers.set('x-baton-signature', signRetrainBody(secret, timestamp, String(init?.body ?? '')));
       headers.set('idempotency-key', request.idempotencyKey);
       return send(input, { ...init, headers });
     };

@@ -1,7 +1,9 @@
 /**
  * Secrets come from SSM Parameter Store: functions are given parameter *names* and read the
- * values at run time, cached briefly so a rotated secret takes effect within a minute. A
- * parameter may hold several values (one per line, or comma-separated) to allow rotation.
+ * values at run time, cached briefly (60 s) so a rotated secret takes effect within a minute; a
+ * caller whose credential was just refused asks for a fresh read. One store per process
+ * (lib/wiring/ingressAdapters.ts `secretStore`) is the one cache every secret is read through.
+ * A parameter may hold several values (one per line, or comma-separated) to allow rotation.
  *
  * @example
  *   const secrets = new SsmSecretStore(ssmClient());
@@ -9,10 +11,10 @@
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ServiceUnavailableError } from '../../domain/httpErrors';
-import type { SecretStore } from '../../domain/ports';
+import type { SecretSource, SecretStore } from '../../domain/ports';
 import { awsFailure } from '../aws/awsErrors';
 
-export type { SecretStore };
+export type { SecretSource, SecretStore };
 
 /** The official SSM client (lib/wiring/awsClients.ts `ssmClient`), or a fake `send` in tests. */
 export type SsmCaller = Pick<SSMClient, 'send'>;
@@ -40,9 +42,9 @@ export class SsmSecretStore implements SecretStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async values(name: string): Promise<string[]> {
+  async values(name: string, options: { fresh?: boolean } = {}): Promise<string[]> {
     const cached = this.cache.get(name);
-    if (cached && cached.expires > this.now()) return cached.values;
+    if (cached && cached.expires > this.now() && !options.fresh) return cached.values;
     let values: string[];
     try {
       const { Parameter } = await this.ssm.send(
@@ -59,4 +61,16 @@ export class SsmSecretStore implements SecretStore {
     this.cache.set(name, { values, expires: this.now() + this.ttlMs });
     return values;
   }
+}
+
+/**
+ * One named secret as a source read at use time through `store` (its cache): the first value,
+ * the current one while a parameter holds `new,old` for rotation.
+ *
+ * @example
+ *   const linkKey = secretSource(secretStore(), '/baton/prod/approval-link-key');
+ *   await linkKey(); // 'k2…', re-read from SSM at most once a minute
+ */
+export function secretSource(store: SecretStore, name: string): SecretSource {
+  return async (options) => (await store.values(name, options))[0];
 }

@@ -10,7 +10,9 @@
  */
 import * as z from 'zod/mini';
 import type { EndpointTraffic, ServedModel, Weights } from '../../domain/servingPorts';
+import { databricksArtefact, workloadSizeTag } from './databricksArtefact';
 import { DatabricksWeightsError } from './errors';
+import { pinnedAs } from './pinnedArtefact';
 
 /** The served-entity fields a config update accepts; GET returns more (state, creator…), which are dropped. */
 const servedEntitySchema = z.object({
@@ -82,9 +84,10 @@ export function entityFor(m: ServedModel): Entity {
     entity_version: m.version,
     // A pinned artefact is deployed as approved; else the tag, the policy, then Databricks' smallest.
     workload_size:
-      m.artefact?.kind === 'databricks'
-        ? m.artefact.workloadSize
-        : (m.tags['databricks.workload_size'] ?? m.settings?.instanceType ?? 'Small'),
+      pinnedAs(databricksArtefact, m)?.workloadSize ??
+      m.tags[workloadSizeTag] ??
+      m.settings?.instanceType ??
+      'Small',
     scale_to_zero_enabled: false,
   };
 }

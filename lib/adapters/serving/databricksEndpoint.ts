@@ -61,7 +61,10 @@ import {
 export interface DatabricksEndpointOptions {
   /** An HttpClient on the workspace URL with a bearer token (PAT or OAuth). */
   http: Pick<HttpClient, 'request'>;
-  /** The most one operation waits for an update to finish; default 20000 ms. */
+  /**
+   * The most one operation waits for an update to finish; default 3000 ms (an update takes
+   * minutes: the caller defers the step to the tick rather than hold a Lambda for it).
+   */
   readyWaitMs?: number;
   /** Between two reads of the endpoint while waiting; default 2000 ms. */
   pollMs?: number;
@@ -77,7 +80,7 @@ export class DatabricksEndpoint implements ServingEndpoint {
   private readonly now: () => number;
 
   constructor(private readonly options: DatabricksEndpointOptions) {
-    this.readyWaitMs = options.readyWaitMs ?? 20_000;
+    this.readyWaitMs = options.readyWaitMs ?? 3000;
     this.pollMs = options.pollMs ?? 2000;
     this.sleep = options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms)));
     this.now = options.now ?? Date.now;

@@ -8,8 +8,8 @@
  * - variant: `v<version>`; a variant Baton did not create reports its own name as the version.
  *
  * Deployment conventions per version (a version's tags override the policy's rollout.endpoint),
- * resolved at validation and pinned (lib/domain/artefact.ts): a version with a pinned artefact is
- * deployed exactly as pinned, and its tags of now are not read. Only records from before pinning
+ * resolved at validation and pinned (sagemakerArtefact.ts, the kind's artefact spec): a version with a
+ * pinned artefact is deployed exactly as pinned (checked against the spec's schema), and its tags of now are not read. Only records from before pinning
  * are resolved here, from the tags they carry at deploy time:
  * - image: tag `sagemaker.image`, else `image`
  * - model data: tag `sagemaker.model_data_url`, else the version's source when it is an s3:// URL
@@ -22,9 +22,15 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { type Artefact, artefactTags, resolveSageMaker } from '../../domain/artefact';
 import type { ServedModel } from '../../domain/servingPorts';
 import { ServingConfigurationError } from './errors';
+import { pinnedAs } from './pinnedArtefact';
+import {
+  resolveSageMaker,
+  type SageMakerArtefact,
+  sageMakerArtefact,
+  sageMakerTags,
+} from './sagemakerArtefact';
 
 export const hash8 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
@@ -63,14 +69,14 @@ function positiveInt(value: string | number | undefined, what: string): number |
 }
 
 /** What to deploy for a version: its pinned artefact, else (a record from before pinning) its tags now. */
-export function deploymentOf(m: ServedModel): Extract<Artefact, { kind: 'sagemaker' }> {
-  return m.artefact?.kind === 'sagemaker' ? m.artefact : resolveSageMaker(m.tags, m.source, m.settings);
+export function deploymentOf(m: ServedModel): SageMakerArtefact {
+  return pinnedAs(sageMakerArtefact, m) ?? resolveSageMaker(m.tags, m.source, m.settings);
 }
 
 /** The new variant for a version (its model must exist), as deployed by deploymentOf. */
 export function variantOf(endpoint: string, m: ServedModel, weight: number): Variant {
   const deployment = deploymentOf(m);
-  const count = deployment.tags[artefactTags.instanceCount];
+  const count = deployment.tags[sageMakerTags.instanceCount];
   return {
     VariantName: variantName(m.version),
     ModelName: sageMakerModelName(endpoint, m.version),

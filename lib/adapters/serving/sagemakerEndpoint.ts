@@ -10,6 +10,11 @@
  *
  * Models stay after finalise: the archive may need them to roll back.
  *
+ * No operation waits out an update: each waits at most `readyWaitMs` (3 s) in all, then reports
+ * `ready: false` without changing anything more; the use case keeps the step stored and the tick
+ * comes back for it (sagemakerStatus.ts). setWeights changes nothing while the endpoint updates,
+ * and nothing when it already serves the weights asked, so the tick's next look completes a step.
+ *
  * @example
  *   const serving = new SageMakerEndpoint({ client: sageMakerClient(),
  *     executionRoleArn: 'arn:aws:iam::123456789012:role/baton-models' });
@@ -54,6 +59,15 @@ import {
   variantOf,
   versionOf,
 } from './sagemakerDeployment';
+import {
+  describeEndpointOutput,
+  type LiveEndpoint,
+  liveWeight,
+  parse,
+  settle,
+  trafficOf,
+  type WaitClock,
+} from './sagemakerStatus';
 
 export { sageMakerModelName };
 
@@ -62,10 +76,16 @@ export interface SageMakerEndpointOptions {
   client: Pick<SageMakerClient, 'send'>;
   /** The role models run as when the policy names none. */
   executionRoleArn?: string;
-  /** How long prepare, setWeights and finalise wait for the endpoint to be InService; default 20000 ms. */
+  /**
+   * How long prepare, setWeights and finalise each wait in all for the endpoint to be InService;
+   * default 3000 ms. Still updating then: they report `ready: false` and the tick checks again.
+   */
   readyWaitMs?: number;
   /** Between DescribeEndpoint polls while waiting; default 1000 ms. */
   pollMs?: number;
+  /** The clock the waits run on (tests: a fake one). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The SageMaker operations the adapter calls, by name. */
@@ -80,56 +100,19 @@ const commands = {
   UpdateEndpointWeightsAndCapacities: UpdateEndpointWeightsAndCapacitiesCommand,
 } as const;
 
-const describeEndpointOutput = z.looseObject({
-  EndpointName: z.string(),
-  EndpointConfigName: z.optional(z.string()),
-  EndpointStatus: z.string(),
-  FailureReason: z.optional(z.string()),
-  ProductionVariants: z.optional(
-    z.array(
-      z.looseObject({
-        VariantName: z.string(),
-        CurrentWeight: z.optional(z.number()),
-        DesiredWeight: z.optional(z.number()),
-      }),
-    ),
-  ),
-});
-type LiveEndpoint = z.infer<typeof describeEndpointOutput>;
-
 const describeEndpointConfigOutput = z.looseObject({ ProductionVariants: z.array(productionVariant) });
-
-function parse<T extends z.ZodMiniType>(schema: T, output: unknown, operation: string): z.output<T> {
-  const result = z.safeParse(schema, output);
-  if (!result.success) throw new ServingError(`SageMaker ${operation} answered in an unexpected shape`);
-  return result.data;
-}
-
-/** Endpoints in these states will not become InService by waiting. */
-const stuck = new Set(['Failed', 'OutOfService', 'UpdateRollbackFailed', 'Deleting']);
-
-const liveWeight = (v: { CurrentWeight?: number; DesiredWeight?: number }) =>
-  v.CurrentWeight ?? v.DesiredWeight ?? 0; // moto omits a weight of 0 on CreateEndpoint
-
-function trafficOf(live: LiveEndpoint): EndpointTraffic {
-  const variants = live.ProductionVariants ?? [];
-  const percent = asPercentages(variants.map((v) => ({ key: v.VariantName, weight: liveWeight(v) })));
-  return {
-    endpoint: live.EndpointName,
-    status: live.EndpointStatus,
-    ready: live.EndpointStatus === 'InService',
-    variants: variants.map((v) => ({
-      variant: v.VariantName,
-      version: versionOf(v.VariantName),
-      weight: percent[v.VariantName] ?? 0,
-    })),
-  };
-}
 
 export class SageMakerEndpoint implements ServingEndpoint {
   readonly kind = 'sagemaker';
+  private readonly clock: WaitClock;
 
-  constructor(private readonly options: SageMakerEndpointOptions) {}
+  constructor(private readonly options: SageMakerEndpointOptions) {
+    this.clock = {
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+      pollMs: options.pollMs ?? 1000,
+    };
+  }
 
   async describe(endpoint: string): Promise<EndpointTraffic | null> {
     const live = await this.live(endpoint);
@@ -138,7 +121,8 @@ export class SageMakerEndpoint implements ServingEndpoint {
 
   async prepare(endpoint: string, versions: ServedModel[]): Promise<EndpointTraffic> {
     if (versions.length === 0) throw new ServingError(`prepare ${endpoint}: no versions to serve`);
-    const live = await this.settled(endpoint);
+    const deadline = this.deadline();
+    const live = await this.settled(endpoint, deadline);
     // Busy after the bounded wait: the caller asks again later (nothing can be changed now).
     if (live && live.EndpointStatus !== 'InService') return trafficOf(live);
     const served = new Set(live?.ProductionVariants?.map((v) => v.VariantName));
@@ -155,12 +139,14 @@ export class SageMakerEndpoint implements ServingEndpoint {
     const target = { EndpointName: endpoint, EndpointConfigName: config };
     // Already exists: a concurrent invocation created it; what it serves is read below.
     await (live ? this.send('UpdateEndpoint', target) : this.send('CreateEndpoint', target, /already exist/));
-    return trafficOf(await this.settledOrThrow(endpoint));
+    return trafficOf(await this.settledOrThrow(endpoint, deadline));
   }
 
   async setWeights(endpoint: string, weights: Weights): Promise<EndpointTraffic> {
-    const live = await this.live(endpoint);
-    if (!live) throw new EndpointNotFoundError(endpoint);
+    const deadline = this.deadline();
+    const live = await this.settledOrThrow(endpoint, deadline);
+    // Still updating after the bounded wait (a variant joining, an earlier shift): the tick comes back.
+    if (live.EndpointStatus !== 'InService') return trafficOf(live);
     const variants = live.ProductionVariants ?? [];
     for (const version of Object.keys(weights)) {
       if (!variants.some((v) => v.VariantName === variantName(version))) {
@@ -177,14 +163,17 @@ export class SageMakerEndpoint implements ServingEndpoint {
       VariantName: v.VariantName,
       DesiredWeight: weights[versionOf(v.VariantName)] ?? 0,
     }));
+    const asked = asPercentages(
+      desired.map((d) => ({ key: versionOf(d.VariantName), weight: d.DesiredWeight })),
+    );
+    // Served already (the tick's next look at a shift that was still updating): nothing to change.
+    const serving = trafficOf(live).variants;
+    if (serving.every((v) => v.weight === (asked[v.version] ?? 0))) return trafficOf(live);
     await this.send('UpdateEndpointWeightsAndCapacities', {
       EndpointName: endpoint,
       DesiredWeightsAndCapacities: desired,
     });
-    const after = await this.settledOrThrow(endpoint);
-    const asked = asPercentages(
-      desired.map((d) => ({ key: versionOf(d.VariantName), weight: d.DesiredWeight })),
-    );
+    const after = await this.settledOrThrow(endpoint, deadline);
     // Still updating after the wait: the desired weights must be the ones asked; live ones follow.
     const reported = asPercentages(
       (after.ProductionVariants ?? []).map((v) => ({
@@ -200,8 +189,8 @@ export class SageMakerEndpoint implements ServingEndpoint {
   }
 
   async finalise(endpoint: string, keep: ServedModel): Promise<EndpointTraffic> {
-    const live = await this.settled(endpoint);
-    if (!live) throw new EndpointNotFoundError(endpoint);
+    const deadline = this.deadline();
+    const live = await this.settledOrThrow(endpoint, deadline);
     if (live.EndpointStatus !== 'InService') return trafficOf(live);
     const kept = variantName(keep.version);
     const served = live.ProductionVariants ?? [];
@@ -213,7 +202,7 @@ export class SageMakerEndpoint implements ServingEndpoint {
     }
     const config = await this.createConfig(endpoint, [{ ...variant, InitialVariantWeight: 100 }]);
     await this.send('UpdateEndpoint', { EndpointName: endpoint, EndpointConfigName: config });
-    return trafficOf(await this.settledOrThrow(endpoint));
+    return trafficOf(await this.settledOrThrow(endpoint, deadline));
   }
 
   /** The endpoint as DescribeEndpoint reports it; null when it does not exist. */
@@ -222,23 +211,18 @@ export class SageMakerEndpoint implements ServingEndpoint {
     return output === undefined ? null : parse(describeEndpointOutput, output, 'DescribeEndpoint');
   }
 
-  /** Polls until the endpoint is InService (or gone) or readyWaitMs has passed. */
-  private async settled(endpoint: string): Promise<LiveEndpoint | null> {
-    const deadline = Date.now() + (this.options.readyWaitMs ?? 20_000);
-    for (;;) {
-      const live = await this.live(endpoint);
-      if (!live || live.EndpointStatus === 'InService' || Date.now() >= deadline) return live;
-      if (stuck.has(live.EndpointStatus)) {
-        throw new ServingError(
-          `endpoint ${endpoint} is ${live.EndpointStatus}${live.FailureReason ? `: ${live.FailureReason}` : ''}`,
-        );
-      }
-      await new Promise((done) => setTimeout(done, this.options.pollMs ?? 1000));
-    }
+  /** When one operation stops waiting: all its waits together last at most readyWaitMs. */
+  private deadline(): number {
+    return this.clock.now() + (this.options.readyWaitMs ?? 3000);
   }
 
-  private async settledOrThrow(endpoint: string): Promise<LiveEndpoint> {
-    const live = await this.settled(endpoint);
+  /** Polls until the endpoint is InService (or gone) or the operation's deadline has passed. */
+  private settled(endpoint: string, deadline: number): Promise<LiveEndpoint | null> {
+    return settle(endpoint, () => this.live(endpoint), deadline, this.clock);
+  }
+
+  private async settledOrThrow(endpoint: string, deadline: number): Promise<LiveEndpoint> {
+    const live = await this.settled(endpoint, deadline);
     if (!live) throw new EndpointNotFoundError(endpoint);
     return live;
   }

@@ -3,10 +3,11 @@
  * the confirmation, and clear pages for links that are invalid, expired or used.
  *
  * @example
- *   return htmlResponse(200, reviewPage({ model: 'fraud', version: '7', approver, checks, phase }));
+ *   return htmlResponse(200, reviewPage({ model: 'fraud', version: '7', approver, checks, phase }, artefactRows));
  */
-import { type Artefact, artefactRows } from '../../domain/artefact';
+import type { Artefact } from '../../domain/artefact';
 import type { CheckResult } from '../../domain/checks';
+import type { ArtefactRowsOf } from '../../domain/servingPorts';
 import type { HttpResult } from './apiGateway';
 
 export function escapeHtml(text: string): string {
@@ -38,15 +39,19 @@ export function htmlResponse(statusCode: number, html: string): HttpResult {
   };
 }
 
-export function reviewPage(input: {
-  model: string;
-  version: string;
-  approver: string;
-  phase: string | null;
-  checks: CheckResult[];
-  /** What a rollout will deploy, pinned at validation (absent on records from before pinning). */
-  artefact?: Artefact;
-}): string {
+export function reviewPage(
+  input: {
+    model: string;
+    version: string;
+    approver: string;
+    phase: string | null;
+    checks: CheckResult[];
+    /** What a rollout will deploy, pinned at validation (absent on records from before pinning). */
+    artefact?: Artefact;
+  },
+  /** How the artefact reads, by its serving kind (the wiring's `artefactRowsOf`). */
+  artefactRows: ArtefactRowsOf,
+): string {
   const rows = input.checks
     .map(
       (c) =>
@@ -58,14 +63,14 @@ export function reviewPage(input: {
     `<p>You are deciding as <strong>${escapeHtml(input.approver)}</strong>. Baton's state for this version:
 <strong>${escapeHtml(input.phase ?? 'unknown')}</strong>.</p>
 <table><thead><tr><th>Check</th><th>Outcome</th><th>Evidence</th></tr></thead><tbody>${rows}</tbody></table>
-${input.artefact ? artefactTable(input.artefact) : ''}<form method="post"><button class="approve" name="decision" value="approve">Approve</button>
+${input.artefact ? artefactTable(artefactRows(input.artefact)) : ''}<form method="post"><button class="approve" name="decision" value="approve">Approve</button>
 <button class="reject" name="decision" value="reject">Reject</button></form>`,
   );
 }
 
 /** The pinned artefact: approving approves exactly these values; a later tag change stops the rollout. */
-function artefactTable(artefact: Artefact): string {
-  const rows = artefactRows(artefact)
+function artefactTable(artefactRows: Array<[string, string]>): string {
+  const rows = artefactRows
     .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
     .join('');
   return `<h2>What will be deployed</h2>

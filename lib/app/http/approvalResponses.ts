@@ -4,13 +4,14 @@
  * gets one calm 503 page that says nothing was recorded, never a stack trace.
  *
  * @example
- *   return approvalResponse(await answerApprovalLink(request, deps)); // { statusCode: 200, body: '<!doctype html>…' }
+ *   return approvalResponse(await answerApprovalLink(request, deps), deps.artefactRows); // { statusCode: 200, body: '<!doctype html>…' }
  */
+import type { ArtefactRowsOf } from '../../domain/servingPorts';
 import type { ApprovalLinkOutcome } from '../answerApprovalLink';
 import type { HttpResult } from './apiGateway';
 import { confirmationPage, htmlResponse, problemPage, reviewPage, usedLinkPage } from './approvalPages';
 
-export function approvalResponse(outcome: ApprovalLinkOutcome): HttpResult {
+export function approvalResponse(outcome: ApprovalLinkOutcome, artefactRows: ArtefactRowsOf): HttpResult {
   switch (outcome.kind) {
     case 'expired':
       return htmlResponse(
@@ -25,7 +26,7 @@ export function approvalResponse(outcome: ApprovalLinkOutcome): HttpResult {
     case 'used':
       return htmlResponse(409, usedLinkPage(outcome.answer));
     case 'review':
-      return htmlResponse(200, reviewPage(outcome.summary));
+      return htmlResponse(200, reviewPage(outcome.summary, artefactRows));
     case 'noDecision':
       return htmlResponse(400, problemPage('No decision', 'Choose Approve or Reject on the review page.'));
     case 'alreadyUsed':

@@ -97,10 +97,44 @@ function deliveryIdOf(source: RegistrySource, request: RegistryRequest): string 
   return `databricks-${createHash('sha256').update(request.body).digest('hex')}`;
 }
 
+/** How old (or how far ahead) a Databricks delivery's event_timestamp may be, by default: 5 min. */
+export const defaultMaxDeliveryAgeSeconds = 300;
+
+/** A duration as the sender reads it: "42 s", "5 min 1 s", "3 h 7 min", "20779 d 11 h". */
+function duration(totalSeconds: number): string {
+  const s = Math.round(Math.abs(totalSeconds));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 172_800) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}
+
+/**
+ * Databricks signs no timestamp header, so the signed body's `event_timestamp` (ms since the epoch)
+ * is what bounds a replay: a delivery older, or further ahead, than the window is refused.
+ */
+function assertFresh(body: unknown, now: Date, maxAgeSeconds: number): void {
+  const sent = (body as { event_timestamp?: unknown }).event_timestamp;
+  if (typeof sent !== 'number') {
+    throw new BadRequestError(
+      'missing_event_timestamp',
+      'event_timestamp is missing; Databricks sends it with every delivery and Baton refuses deliveries it cannot date',
+    );
+  }
+  const ageSeconds = (now.getTime() - sent) / 1000;
+  if (Math.abs(ageSeconds) <= maxAgeSeconds) return;
+  const age = ageSeconds > 0 ? `${duration(ageSeconds)} old` : `${duration(ageSeconds)} in the future`;
+  // 400, not 401: the signature is good; what is refused is the age of what it signed.
+  throw new BadRequestError(
+    'stale_delivery',
+    `event_timestamp is ${age}; deliveries more than ${maxAgeSeconds} s from now are refused as possible replays`,
+  );
+}
+
 export function judgeRegistryRequest(
   source: RegistrySource,
   request: RegistryRequest,
-  options: { secrets: readonly string[]; now: Date },
+  options: { secrets: readonly string[]; now: Date; maxDeliveryAgeSeconds?: number },
 ): RegistryVerdict {
   let signature: SignatureVerdict['status'] = 'absent';
   try {
@@ -118,6 +152,8 @@ export function judgeRegistryRequest(
     if ('ignored' in normalised) return { signature, event: null, ignored: normalised.ignored, error: null };
     const unused = notActedOn[normalised.event.kind];
     if (unused) return { signature, event: null, ignored: unused, error: null };
+    if (source === 'databricks')
+      assertFresh(body, options.now, options.maxDeliveryAgeSeconds ?? defaultMaxDeliveryAgeSeconds);
     return { signature, event: queueable(normalised.event), ignored: null, error: null };
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;

@@ -46,7 +46,8 @@ function checkTimestamp(
 
 /**
  * MLflow OSS: `X-MLflow-Signature: v1,<base64 HMAC-SHA256(secret, "<delivery id>.<timestamp>.<body>")>`.
- * Several secrets are accepted so a secret can be rotated without dropping deliveries.
+ * Several secrets are accepted so a secret can be rotated without dropping deliveries, and several
+ * space-separated signatures (Standard Webhooks) so the sender can rotate too: any one match suffices.
  */
 export function verifyMlflowSignature(input: {
   secrets: readonly string[];
@@ -60,16 +61,67 @@ export function verifyMlflowSignature(input: {
   if (!input.deliveryId) return { status: 'absent', reason: 'X-MLflow-Delivery-Id header is missing' };
   const stale = checkTimestamp(input.timestamp, input.nowSeconds, 'X-MLflow-Timestamp');
   if (stale) return stale;
-  const [scheme, encoded] = input.signature.split(',', 2);
-  if (scheme !== 'v1' || !encoded || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
-    return { status: 'invalid', reason: 'X-MLflow-Signature is not of the form v1,<base64>' };
-  }
+  const parsed = parseMlflowSignatures(input.signature);
+  if ('invalid' in parsed) return { status: 'invalid', reason: parsed.invalid };
   const prefix = Buffer.from(`${input.deliveryId}.${input.timestamp}.`, 'utf8');
   const expected = (secret: string) =>
     createHmac('sha256', secret).update(prefix).update(input.body).digest();
-  return matchesAny(expected, Buffer.from(encoded, 'base64'), input.secrets)
+  // Every listed signature is compared with every secret (no early exit): any one match suffices.
+  let matched = false;
+  for (const provided of parsed.digests) {
+    if (matchesAny(expected, provided, input.secrets)) matched = true;
+  }
+  return matched
     ? { status: 'valid' }
     : { status: 'invalid', reason: 'X-MLflow-Signature does not match the body for any configured secret' };
+}
+
+/** A sender rotating its secret lists a few signatures; more than this is not a rotation. */
+export const maxMlflowSignatures = 5;
+
+/** Bytes of an HMAC-SHA256; its canonical base64 is 43 characters and one `=`. */
+const hmacSha256Bytes = 32;
+
+/**
+ * The header read strictly, as Standard Webhooks defines it: one or more `v1,<base64>` separated by
+ * single spaces, each the canonical (padded, standard alphabet, no stray bits) base64 of 32 bytes.
+ * Anything else is refused rather than repaired, so exactly one spelling of a signature verifies.
+ *
+ * @example
+ *   parseMlflowSignatures('v1,Jy6J95MxyWw1oYdjDaGg39sTn8ZwRKj4RJtuBKO4Slg=');  // { digests: [<32 bytes>] }
+ *   parseMlflowSignatures('v1,Jy6J…Slg=,garbage');  // { invalid: 'X-MLflow-Signature signature 1 has …' }
+ */
+export function parseMlflowSignatures(header: string): { digests: Buffer[] } | { invalid: string } {
+  const entries = header.split(' ');
+  if (entries.length > maxMlflowSignatures) {
+    return {
+      invalid: `X-MLflow-Signature lists ${entries.length} signatures; at most ${maxMlflowSignatures} are accepted`,
+    };
+  }
+  const digests: Buffer[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const digest = canonicalV1Digest(entry, `X-MLflow-Signature signature ${index + 1}`);
+    if (typeof digest === 'string') return { invalid: digest };
+    digests.push(digest);
+  }
+  return { digests };
+}
+
+/** One `v1,<base64>` entry as its 32 raw bytes, or the reason it is not one. */
+function canonicalV1Digest(entry: string, name: string): Buffer | string {
+  if (entry === '') return `${name} is empty (signatures are separated by single spaces)`;
+  if (!entry.startsWith('v1,')) return `${name} does not start with the scheme "v1,"`;
+  const encoded = entry.slice(3);
+  if (encoded.includes(',')) return `${name} has text after its signature (a second comma)`;
+  const bytes = Buffer.from(encoded, 'base64');
+  // Node's decoder skips foreign characters and ignores stray bits; re-encoding exposes both.
+  if (bytes.toString('base64') !== encoded) {
+    return `${name} is not canonical base64 (standard alphabet, "=" padding, no stray bits or whitespace)`;
+  }
+  if (bytes.length !== hmacSha256Bytes) {
+    return `${name} is ${bytes.length} bytes; an HMAC-SHA256 is ${hmacSha256Bytes}`;
+  }
+  return bytes;
 }
 
 /** Databricks workspace registry: `X-Databricks-Signature` = lowercase hex HMAC-SHA256 of the body. */

@@ -1,0 +1,46 @@
+/**
+ * The policy schema bound to the catalog: rollout.endpoint.kind must be one of the catalog's
+ * serving kinds (lib/wiring/catalog.ts), so a new kind is accepted in policies by its catalog
+ * entry alone. Every reader of policies takes it from here: the functions' compiled policies
+ * (below), the YAML loaders (policyFiles.ts: CLI, compile script, local stack) and the tests.
+ *
+ * @example
+ *   policySchema.safeParse({ model: 'fraud', rollout: { endpoint: { kind: 'k8s' }, steps: [100] } }).success; // false
+ *   const policies = await loadFunctionPolicies();
+ */
+
+import {
+  loadFunctionPolicies as loadFunctionPoliciesWith,
+  readCompiledPolicies as readCompiledPoliciesWith,
+} from '../adapters/policy/compiledPolicies';
+import { checkPolicy as checkPolicyWith } from '../adapters/policy/policyCheck';
+import { policySchemaFor } from '../domain/policy';
+import { servingKinds } from './catalog';
+
+export const policySchema = policySchemaFor(servingKinds);
+
+/**
+ * One policy document checked against the catalog-bound schema (policyCheck.ts).
+ *
+ * @example
+ *   checkPolicy({ model: 'a', rollout: { endpoint: { kind: 'k8s' }, steps: [100] } }).found?.[0]?.message;
+ *   // 'expected one of sagemaker, databricks, none, got "k8s"'
+ */
+export const checkPolicy = (data: unknown) => checkPolicyWith(data, policySchema);
+
+/**
+ * A compiled policies file, every policy checked again against the catalog-bound schema.
+ *
+ * @example
+ *   readCompiledPolicies('/var/task/.baton/build/policies.json').policies.length; // 2
+ */
+export const readCompiledPolicies = (path: string) => readCompiledPoliciesWith(path, policySchema);
+
+/**
+ * The functions' policy set, read once per cold start (compiledPolicies.ts).
+ *
+ * @example
+ *   const policy = policyFor((await loadFunctionPolicies()).policies, event.model);
+ */
+export const loadFunctionPolicies = (env: Record<string, string | undefined> = process.env) =>
+  loadFunctionPoliciesWith(policySchema, env);

@@ -1,0 +1,39 @@
+/**
+ * The dashboard's composition: the table read-only (lib/adapters/store/dashboardReader.ts), the
+ * promotion queue its decisions and controls go to, the compiled policies and people directory,
+ * and — in the local stage only (`UI_SIGN_IN_KEY_PARAM` set) — the key sign-in links are signed with.
+ *
+ * @example
+ *   const deps = await uiDeps(); // reads TABLE_NAME, PROMOTION_QUEUE_URL, UI_SIGN_IN_KEY_PARAM
+ */
+import * as z from 'zod/mini';
+import { policyFor } from '../adapters/policy/policyLookup';
+import { DynamoDashboardReader } from '../adapters/store/dashboardReader';
+import type { UiDeps } from '../app/ui/uiDeps';
+import { readConfig } from './config';
+import { dynamoDocumentClient } from './dynamoClient';
+import { promotionQueue, secretStore } from './ingressAdapters';
+import { loadFunctionPolicies } from './policySchema';
+
+const configSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
+  /** Empty in AWS: people sign in through the HTTP API's JWT authorizer there. */
+  UI_SIGN_IN_KEY_PARAM: z.optional(z.string()),
+});
+
+export async function uiDeps(): Promise<UiDeps> {
+  const config = readConfig(configSchema);
+  const policies = await loadFunctionPolicies();
+  const keyName = config.UI_SIGN_IN_KEY_PARAM;
+  const secrets = keyName ? secretStore() : undefined;
+  return {
+    reader: new DynamoDashboardReader(dynamoDocumentClient(), config.TABLE_NAME),
+    queue: promotionQueue(config.PROMOTION_QUEUE_URL),
+    policyFor: (model) => policyFor(policies.policies, model),
+    policyModels: policies.policies.map((p) => p.policy.model).filter((m) => !/[*?[]/.test(m)),
+    people: policies.people,
+    ...(secrets && keyName && { signInKeys: () => secrets.values(keyName) }),
+    now: () => new Date(),
+  };
+}
