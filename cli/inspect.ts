@@ -10,13 +10,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { judgeAlarmMessage } from '../lib/app/ingress/alarmIngress';
-import { judgeAlertRequest } from '../lib/app/ingress/alertIngress';
+import { alertRoutes, judgeAlertRequest } from '../lib/app/ingress/alertIngress';
 import { judgeRegistryRequest, type RegistrySource } from '../lib/app/ingress/registryIngress';
 import { judgeSlackRequest } from '../lib/app/ingress/slackIngress';
 import { act, command, runCommand } from './program';
 
-const sources = ['mlflow', 'databricks', 'slack', 'cloudwatch', 'sns', 'alertmanager', 'grafana'] as const;
+const sources = ['mlflow', 'databricks', 'slack', 'cloudwatch', 'sns', ...alertRoutes] as const;
 type Source = (typeof sources)[number];
+const isAlertRoute = (source: Source): source is (typeof alertRoutes)[number] =>
+  (alertRoutes as readonly string[]).includes(source);
 
 interface Judged {
   signature: string;
@@ -39,7 +41,7 @@ function judge(source: Source, request: Request, options: Options): Judged {
     const error = verdict.dropped && `${verdict.dropped.code}: ${verdict.dropped.detail}`;
     return { signature: verdict.signature, events: verdict.event ? [verdict.event] : [], error };
   }
-  if (source === 'alertmanager' || source === 'grafana') {
+  if (isAlertRoute(source)) {
     const { tokens, now } = options;
     const verdict = judgeAlertRequest(source, request, { tokens, grafanaSecrets: options.secrets, now });
     return { signature: verdict.signature, events: verdict.events, error: httpError(verdict.error) };

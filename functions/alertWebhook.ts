@@ -8,14 +8,16 @@ import middy from '@middy/core';
 import { type AlertWebhookDeps, acceptAlerts } from '../lib/app/acceptAlerts';
 import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '../lib/app/http/apiGateway';
 import { httpErrorResponses } from '../lib/app/http/httpErrorResponses';
-import type { AlertRoute } from '../lib/app/ingress/alertIngress';
+import { alertRouteOf } from '../lib/app/ingress/alertIngress';
+import { NotFoundError } from '../lib/domain/httpErrors';
 import { alertWebhookDeps } from '../lib/wiring/alertWebhook';
 import { coldStart } from '../lib/wiring/coldStart';
 
 export type { AlertWebhookDeps };
 
 export async function alertWebhook(event: HttpEvent, deps: AlertWebhookDeps): Promise<HttpResult> {
-  const route: AlertRoute = event.rawPath.endsWith('/grafana') ? 'grafana' : 'alertmanager';
+  const route = alertRouteOf(event.rawPath);
+  if (!route) throw new NotFoundError('unknown_alert_source', `no alert source at ${event.rawPath}`);
   const request = { headers: event.headers, body: rawBody(event) };
   return jsonResponse(202, await acceptAlerts(route, request, deps));
 }

@@ -34,6 +34,14 @@ export class UnauthorizedError extends HttpError {
 }
 
 /** 413: the body is larger than the route accepts. */
+/** 404: the path names nothing this route serves (an alert source that does not exist). */
+export class NotFoundError extends HttpError {
+  constructor(code: string, detail: string) {
+    super(404, code, detail);
+    this.name = 'NotFoundError';
+  }
+}
+
 export class PayloadTooLargeError extends HttpError {
   constructor(limitBytes: number, actualBytes: number) {
     super(413, 'payload_too_large', `body is ${actualBytes} bytes; the limit is ${limitBytes}`);

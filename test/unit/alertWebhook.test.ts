@@ -6,6 +6,7 @@ import type { PromotionEvent } from '../../events/promotionEvent';
 import { type AlertWebhookDeps, alertWebhook } from '../../functions/alertWebhook';
 import { EnqueueError } from '../../lib/adapters/queue/errors';
 import { errorResponse } from '../../lib/app/http/httpErrorResponses';
+import { alertRouteOf } from '../../lib/app/ingress/alertIngress';
 
 const token = 'alert-token-new';
 const oldToken = 'alert-token-old';
@@ -307,6 +308,31 @@ describe('POST /alerts/grafana', () => {
     const response = await post('/alerts/alertmanager', alertmanagerBody, grafanaSigned(alertmanagerBody));
 
     expect(response.statusCode).toBe(401);
+    expect(queued).toEqual([]);
+  });
+});
+
+describe('the alert sources', () => {
+  it.each([
+    ['/alerts/alertmanager', 'alertmanager'],
+    ['/alerts/grafana', 'grafana'],
+    ['/alerts/grafana/', 'grafana'],
+    ['/alerts/datadog', undefined],
+    ['/alerts/constructor', undefined],
+  ])('takes the source of %s from the table: %s', (path, route) => {
+    expect(alertRouteOf(path)).toBe(route);
+  });
+
+  it('answers 404 naming the path for a source the table does not have, and queues nothing', async () => {
+    const { queued, post } = setup();
+
+    const response = await post('/alerts/datadog', alertmanagerBody, bearer(token));
+
+    expect(response.statusCode).toBe(404);
+    expect(json(response)).toMatchObject({
+      error: 'unknown_alert_source',
+      detail: 'no alert source at /alerts/datadog',
+    });
     expect(queued).toEqual([]);
   });
 });

@@ -24,7 +24,31 @@ import { assertBodySize, assertJsonContentType, header } from '../http/apiGatewa
 import { queueable } from './registryIngress';
 import { type SignatureVerdict, signatureToleranceSeconds } from './signatures';
 
-export type AlertRoute = 'alertmanager' | 'grafana';
+/**
+ * The alert webhook sources, one entry each, keyed by their route (`POST /alerts/<name>`): how the
+ * payload becomes alerts, and whether a request may be signed instead of carrying the bearer token
+ * (Grafana's HMAC, when secrets are configured). Adding a source is its normaliser in
+ * events/alerts/ plus one entry here (and its route in serverless.yml); the handler, `baton
+ * inspect` and the policy's alert matching take the names from this table.
+ */
+export const alertSources = {
+  alertmanager: { normalise: normaliseAlertmanagerWebhook, signed: false },
+  grafana: { normalise: normaliseGrafanaWebhook, signed: true },
+} satisfies Record<string, { normalise: (body: unknown) => NormalisedAlerts; signed: boolean }>;
+
+export type AlertRoute = keyof typeof alertSources;
+export const alertRoutes = Object.keys(alertSources) as AlertRoute[];
+
+/**
+ * The source a request path names (`/alerts/grafana` → `grafana`), or undefined.
+ *
+ * @example
+ *   alertRouteOf('/alerts/grafana'); // 'grafana'
+ */
+export function alertRouteOf(path: string): AlertRoute | undefined {
+  const last = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  return Object.hasOwn(alertSources, last) ? (last as AlertRoute) : undefined;
+}
 
 /** As for registry webhooks: SQS takes 256 KB, and no sane alert group is larger. */
 export const maxAlertBodyBytes = 256 * 1024;
@@ -111,8 +135,12 @@ export function verifyGrafanaSignature(input: {
       };
 }
 
+/** Signed when the source is (and secrets are configured); the bearer token otherwise. */
+const usesSignature = (route: AlertRoute, credentials: AlertCredentials) =>
+  alertSources[route].signed && credentials.grafanaSecrets.length > 0;
+
 function authenticate(route: AlertRoute, request: AlertRequest, credentials: AlertCredentials) {
-  if (route === 'grafana' && credentials.grafanaSecrets.length > 0) {
+  if (usesSignature(route, credentials)) {
     return verifyGrafanaSignature({
       secrets: credentials.grafanaSecrets,
       body: request.body,
@@ -143,12 +171,11 @@ export function judgeAlertRequest(
     const verdict = authenticate(route, request, credentials);
     signature = verdict.status;
     if (verdict.status !== 'valid') {
-      const what = route === 'grafana' && credentials.grafanaSecrets.length > 0 ? 'signature' : 'token';
+      const what = usesSignature(route, credentials) ? 'signature' : 'token';
       throw new UnauthorizedError(`${verdict.status}_${what}`, verdict.reason);
     }
     const body = jsonBody(request.body);
-    const normalised: NormalisedAlerts =
-      route === 'grafana' ? normaliseGrafanaWebhook(body) : normaliseAlertmanagerWebhook(body);
+    const normalised = alertSources[route].normalise(body);
     if ('invalid' in normalised) throw new BadRequestError('invalid_payload', normalised.invalid);
     const receivedAt = credentials.now.toISOString();
     const events = normalised.alerts.map((alert) => queueable(unroutedAlertEvent(alert, receivedAt)));
