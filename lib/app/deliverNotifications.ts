@@ -7,6 +7,7 @@
  * @example
  *   await deliverNotifications([{ messageId: 'm-1', message: '{"kind":"approval.requested",…}' }], deps);
  */
+import { looksLikeCloudWatchAlarm } from '../../events/alerts/cloudwatchAlarm';
 import { describeIssues } from '../../events/issues';
 import { parseJson } from '../../events/json';
 import { notificationSchema } from '../../events/notification';
@@ -58,6 +59,17 @@ export async function deliverNotifications(
   for (const { messageId, message } of messages) {
     const json = parseJson(message);
     const parsed = notificationSchema.safeParse(json.ok ? json.value : undefined);
+    if (!parsed.success && json.ok && looksLikeCloudWatchAlarm(json.value)) {
+      // Baton's own alarms (a dead-letter queue not empty) are announced on this topic for its
+      // e-mail and pager subscribers; the Slack notifier posts Baton's notifications only.
+      const { AlarmName, NewStateValue } = json.value as { AlarmName: unknown; NewStateValue: unknown };
+      logger.warn('alarm on the notifications topic: for its e-mail and pager subscribers', {
+        messageId,
+        alarm: AlarmName,
+        state: NewStateValue,
+      });
+      continue;
+    }
     if (!parsed.success) {
       logger.error('notification dropped: not a notification', {
         messageId,

@@ -1,5 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Notification } from '../../events/notification';
 import { type NotifierDeps, notify } from '../../functions/notifier';
 import {
@@ -9,6 +9,7 @@ import {
   SlackUnavailableError,
 } from '../../lib/adapters/notify/errors';
 import type { Claim, DeliveryLedger } from '../../lib/adapters/notify/idempotency';
+import { logger } from '../../lib/log';
 import { slackNotifier } from '../../lib/wiring/slackNotifier';
 
 /** The table's claims, in memory, with the same rules as DynamoDeliveryLedger. */
@@ -250,5 +251,36 @@ describe('the notifier', () => {
     expect(
       JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack }),
     ).not.toContain('SECRETPATH');
+  });
+});
+
+describe('an alarm on the notifications topic', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('is logged with its name and state for the e-mail and pager subscribers, and posts nothing', async () => {
+    // Prepare: a dead-letter queue's alarm, as CloudWatch publishes it on the topic.
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const { posted, deliver } = setup();
+    const alarm = JSON.stringify({
+      AlarmName: 'baton-prod-promotion-dlq-not-empty',
+      NewStateValue: 'ALARM',
+      OldStateValue: 'OK',
+      NewStateReason: 'Threshold Crossed: 1 datapoint [2.0] was >= the threshold (1.0).',
+      StateChangeTime: '2026-11-22T12:00:00.000+0000',
+    });
+
+    // Act
+    await deliver(alarm);
+
+    // Assess
+    expect(posted).toHaveLength(0);
+    expect(warn).toHaveBeenCalledWith(
+      'alarm on the notifications topic: for its e-mail and pager subscribers',
+      {
+        messageId: 'm-1',
+        alarm: 'baton-prod-promotion-dlq-not-empty',
+        state: 'ALARM',
+      },
+    );
   });
 });
