@@ -3,7 +3,7 @@
  * defaults that finish in about a minute; without it the defaults give stable medians.
  *
  *   --quick              BENCH_QUICK=1
- *   --only=a,b           BENCH_ONLY        phases: bundles, ingress, registry, burst, alerts, ui, analysis
+ *   --only=a,b           BENCH_ONLY        phases: bundles, ingress, registry, burst, alerts, ui, analysis, poll
  *   --reps=N             BENCH_REPS        ingress iterations          (quick 300, full 2000)
  *   --versions=N         BENCH_VERSIONS    register→challenger samples (quick 20, full 50)
  *   --floor-reps=N       BENCH_FLOOR_REPS  bare-client floor samples   (quick 10, full = versions)
@@ -17,7 +17,16 @@
  *   options.reps; // 300 with --quick
  */
 
-export const phases = ['bundles', 'ingress', 'registry', 'burst', 'alerts', 'analysis', 'ui'] as const;
+export const phases = [
+  'bundles',
+  'ingress',
+  'registry',
+  'burst',
+  'alerts',
+  'analysis',
+  'ui',
+  'poll',
+] as const;
 export type Phase = (typeof phases)[number];
 
 export interface BenchOptions {

@@ -20,6 +20,7 @@ import { benchBurst } from './burst';
 import { benchDashboard, dashboardEntries, dashboardVersions } from './dashboard';
 import { benchIngress } from './ingress';
 import { benchOptions } from './options';
+import { benchPollIntake } from './pollIntake';
 import { benchPromotionCost } from './promotionCost';
 import { benchRegisterToChallenger } from './registerToChallenger';
 import { missedTargets, since, table } from './stats';
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
   if (options.only.has('bundles')) {
     await phase('bundles and cold imports', async () => benchBundles({ runs: options.importRuns, log }));
   }
-  const needsStack = ['ingress', 'registry', 'burst', 'alerts', 'analysis', 'ui'].some((p) =>
+  const needsStack = ['ingress', 'registry', 'burst', 'alerts', 'analysis', 'ui', 'poll'].some((p) =>
     options.only.has(p as never),
   );
   let bench: BenchStack | undefined;
@@ -117,6 +118,12 @@ async function main(): Promise<number> {
       await phase(
         `dashboard: a model page of ${dashboardVersions} versions and ${dashboardEntries} entries, ${options.uiSamples} renders`,
         () => benchDashboard({ side, samples: options.uiSamples, log }),
+      );
+    }
+    if (options.only.has('poll')) {
+      await phase(
+        'intake without webhooks: the poll schedule over a day of 10,000 models, then poll → verdict',
+        () => benchPollIntake({ mlflowUrl: stack.mlflowUrl, side, samples: options.quick ? 5 : 15, log }),
       );
     }
   } finally {

@@ -49,6 +49,8 @@ export function targetOf(name: string): Target | undefined {
   if (name === 'burst_lost') return { text: '= 0', met: (v) => v === 0 };
   if (name === 'ui_model_page_p95_ms') return { text: '< 300 ms', met: (v) => v < 300 };
   if (name === 'analysis_check_p50_ms') return { text: '< 300 ms', met: (v) => v < 300 };
+  // The default budget: 10 requests/s over a 1-minute tick (README, "Intake without webhooks").
+  if (name === 'poll_requests_per_tick_max') return { text: '≤ 600', met: (v) => v <= 600 };
   if (name.startsWith('bundle_bytes_')) {
     return { text: '≤ 250 KB', met: (v) => v <= bundleLimitBytes };
   }

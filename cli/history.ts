@@ -74,6 +74,7 @@ export function championCli(context: AuditContext = cliContext): Command {
       process.stdout.write(
         `${model} v${found.version} was champion at ${at.toISOString()} (since ${found.since}, ${found.kind} by ${found.by})\n`,
       );
+      if (found.binary) process.stdout.write(`${found.binary}\n`);
     }
     return found ? 0 : 2;
   });

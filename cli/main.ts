@@ -26,6 +26,7 @@ import { inspectCli } from './inspect';
 import { defaultWaitSeconds } from './outcome';
 import { policyCli } from './policy';
 import { runProgram } from './program';
+import { promoteCli } from './promote';
 import { statusCli } from './status';
 
 export const exitCodes = `Exit codes:
@@ -64,6 +65,7 @@ export function program(): Command {
     .addCommand(decisionCli('reject'))
     .addCommand(rolloutCli())
     .addCommand(rollbackCli())
+    .addCommand(promoteCli())
     .addCommand(dlqCli())
     .addCommand(policyCli())
     .addCommand(inspectCli());

@@ -109,6 +109,14 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     action: z.string(),
   }),
   z.object({
+    /** A copy to another environment stopped: the digests differ (lib/app/copyVersion.ts). */
+    kind: z.literal('copy.failed'),
+    ...base,
+    /** `<registry>/<model>` the copy was going to. */
+    destination: z.string(),
+    reason: z.string(),
+  }),
+  z.object({
     kind: z.literal('retrain.requested'),
     ...base,
     reason: z.string(),

@@ -33,6 +33,8 @@ export const EventSource = {
   Databricks: 'databricks',
   /** The scheduled sweep that finds what webhooks missed. */
   Reconciler: 'reconciler',
+  /** The tick's poll of a registry that cannot push (Unity Catalog): lib/app/pollIntake.ts. */
+  Poll: 'poll',
 } as const;
 
 const nameSchema = z.string().check(z.minLength(1), z.maxLength(1000));
@@ -40,7 +42,7 @@ const nameSchema = z.string().check(z.minLength(1), z.maxLength(1000));
 export const registryEventSchema = z.object({
   type: z.literal('registry'),
   kind: z.enum(Object.values(RegistryEventKind) as [RegistryEventKind, ...RegistryEventKind[]]),
-  source: z.enum(Object.values(EventSource) as ['mlflow', 'databricks', 'reconciler']),
+  source: z.enum(Object.values(EventSource) as ['mlflow', 'databricks', 'reconciler', 'poll']),
   model: nameSchema,
   version: z.optional(versionNumberSchema),
   alias: z.optional(nameSchema),
@@ -93,6 +95,8 @@ export const ControlAction = {
   Promote: 'promote',
   /** The champion goes back to the archive version (or `to`). */
   Rollback: 'rollback',
+  /** Copy a version that passed here to the policy's other environment (`environment`), by hand. */
+  Copy: 'copy',
 } as const;
 export type ControlAction = (typeof ControlAction)[keyof typeof ControlAction];
 
@@ -104,6 +108,8 @@ export const controlEventSchema = z.object({
   action: z.enum(Object.values(ControlAction) as [ControlAction, ...ControlAction[]]),
   /** A rollback's target version, when not the archive alias's. */
   to: z.optional(versionNumberSchema),
+  /** A copy's destination environment: the registry the policy's `promote.copyTo` names. */
+  environment: z.optional(nameSchema),
   actor: z.string().check(z.minLength(1), z.maxLength(320)),
   via: z.enum(['slack', 'cli', 'ui']),
   reason: z.optional(z.string().check(z.maxLength(2000))),

@@ -28,6 +28,7 @@ export async function ui(event: AuthorizedEvent, deps: UiDeps): Promise<HttpResu
     cookie: event.cookies?.join('; ') ?? header(event.headers, 'cookie'),
     origin: header(event.headers, 'origin'),
     host: header(event.headers, 'host'),
+    fetchSite: header(event.headers, 'sec-fetch-site'),
   };
   return answerDashboard(request, deps);
 }

@@ -11,7 +11,7 @@
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Invoker } from './functionProcess';
-import { type AwsTarget, awsClientConfig, type StackResources } from './resources';
+import { type AwsTarget, awsClientConfig, partitionOf, type StackResources } from './resources';
 import { type Poller, queuePoller } from './sqsPoller';
 import { type CfnTemplate, functionIdOf } from './template';
 
@@ -101,7 +101,7 @@ async function snsToLambda(
     });
   }
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  const queueArn = `arn:aws:sqs:${aws.region}:${aws.accountId}:${name}`;
+  const queueArn = `arn:${partitionOf(aws.region)}:sqs:${aws.region}:${aws.accountId}:${name}`;
   const sns = new SNSClient(awsClientConfig(aws));
   const { SubscriptionArn } = await sns.send(
     new SubscribeCommand({

@@ -44,11 +44,14 @@ export function awsClientConfig(aws: AwsTarget) {
 
 type Refs = StackResources['refs'];
 
+/** The ARN partition of a region as the emulator writes it (`aws-us-gov` for GovCloud test regions). */
+export const partitionOf = (region: string) => (region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+
 function pseudo(name: string, aws: AwsTarget): string | undefined {
   const values: Record<string, string> = {
     'AWS::Region': aws.region,
     'AWS::AccountId': aws.accountId,
-    'AWS::Partition': 'aws',
+    'AWS::Partition': partitionOf(aws.region),
     'AWS::StackName': 'baton-local',
     'AWS::URLSuffix': 'amazonaws.com',
   };
@@ -137,7 +140,8 @@ export async function createStackResources(template: CfnTemplate, aws: AwsTarget
   const sqs = new SQSClient(awsClientConfig(aws));
   const sns = new SNSClient(awsClientConfig(aws));
   const dynamodb = new DynamoDBClient(awsClientConfig(aws));
-  const arn = (service: string, name: string) => `arn:aws:${service}:${aws.region}:${aws.accountId}:${name}`;
+  const arn = (service: string, name: string) =>
+    `arn:${partitionOf(aws.region)}:${service}:${aws.region}:${aws.accountId}:${name}`;
 
   const create = async (id: string, resource: CfnResource): Promise<void> => {
     // Lambda subscriptions are served by the local runtime; SQS ones are real in the emulator.

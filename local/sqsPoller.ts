@@ -84,7 +84,11 @@ export function queuePoller(options: PollerOptions): Poller {
   let loop: Promise<void> | undefined;
   const abort = new AbortController();
 
-  const settle = async (messages: Message[], failed: Set<string>) => {
+  const settle = async (
+    messages: Message[],
+    failed: Set<string>,
+    delaySeconds = options.retryDelaySeconds,
+  ) => {
     const succeeded = messages.filter((m) => !failed.has(m.MessageId!));
     const retried = messages.filter((m) => failed.has(m.MessageId!));
     if (succeeded.length) {
@@ -102,25 +106,15 @@ export function queuePoller(options: PollerOptions): Poller {
           Entries: retried.map((m, i) => ({
             Id: String(i),
             ReceiptHandle: m.ReceiptHandle!,
-            VisibilityTimeout: options.retryDelaySeconds,
+            VisibilityTimeout: delaySeconds,
           })),
         }),
       );
     }
   };
 
-  const pollOnce = async () => {
-    const { Messages: messages = [] } = await options.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: Math.min(options.batchSize, 10),
-        WaitTimeSeconds: 1,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-      { abortSignal: abort.signal },
-    );
-    if (!messages.length) return;
+  /** One invocation with these records; settles them and answers which failed. */
+  const invokeWith = async (messages: Message[]): Promise<Set<string>> => {
     const event = { Records: messages.map((m) => sqsRecord(m, options.queueArn, options.region)) };
     let failed: Set<string>;
     try {
@@ -133,6 +127,45 @@ export function queuePoller(options: PollerOptions): Poller {
     }
     await settle(messages, failed);
     watchDeadLetters(messages.filter((m) => failed.has(m.MessageId!)));
+    return failed;
+  };
+
+  /**
+   * Batch size 1: Lambda runs one invocation per record, different FIFO groups side by side, a
+   * group's next record only after the one before it. Here one receive of up to 10 is run one
+   * record per invocation, in order, and a failed record's later group-mates go back unrun (as
+   * skipGroupOnError would), so batch size 1 costs no extra receive per record. They go back
+   * visible at once: the emulator then holds them behind the failed record, still in flight, and
+   * hands them out after it (a delay of their own would let them overtake it).
+   */
+  const invokeEach = async (messages: Message[]) => {
+    const failedGroups = new Set<string>();
+    for (const m of messages) {
+      const group = m.Attributes?.MessageGroupId;
+      if (group !== undefined && failedGroups.has(group)) {
+        await settle([m], new Set([m.MessageId!]), 0);
+        watchDeadLetters([m]);
+        continue;
+      }
+      const failed = await invokeWith([m]);
+      if (failed.size > 0 && group !== undefined) failedGroups.add(group);
+    }
+  };
+
+  const pollOnce = async () => {
+    const { Messages: messages = [] } = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: options.batchSize === 1 ? 10 : Math.min(options.batchSize, 10),
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: abort.signal },
+    );
+    if (!messages.length) return;
+    if (options.batchSize === 1) await invokeEach(messages);
+    else await invokeWith(messages);
   };
 
   // The local DLQ watcher: SQS moves a message that failed its last receive to the DLQ, silently.

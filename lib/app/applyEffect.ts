@@ -9,6 +9,7 @@
  */
 import type { Effect } from '../domain/effects';
 import type { Policy } from '../domain/policy';
+import { copyVersion } from './copyVersion';
 import { PromotionError, VersionNotReadyError } from './errors';
 import type { PromotionDeps } from './promotionDeps';
 import { finaliseEndpoint, shiftTraffic } from './traffic';
@@ -109,6 +110,9 @@ export async function applyEffect(
       if (n.kind === 'approval.requested') await deps.approvalDelivery.deliver(n);
       return;
     }
+    case 'copyVersion':
+      await copyVersion(effect, event.model, deps);
+      return;
     case 'retryLater':
       throw new VersionNotReadyError(event.model, event.version ?? '?', effect.reason);
   }

@@ -1,6 +1,9 @@
 /**
  * Deadlines come due without any event: the tick asks the store's DueIndex (no table scan) for
- * versions whose deadline has passed and enqueues one `due` event each; the worker decides.
+ * versions whose deadline has passed and enqueues one `due` event each; the worker decides. A
+ * record with stored work that failed (effects still to apply, events still to decide: see
+ * lib/app/storedIntent.ts) carries its next retry as `dueAt`, so the same sweep brings the worker
+ * back to finish it; each retry has a new `dueAt`, hence a new deduplication id.
  *
  * @example
  *   const events = await enqueueDueWork({ store, queue, now: new Date() });

@@ -1,6 +1,8 @@
 /**
  * One promotion-queue record through the worker: parse it into the internal event, decide and
- * apply (processEvent). A failure is logged and recorded with its cause on the version's record
+ * apply (processEvent). Work that processEvent stored but could not finish (an outage) is not a
+ * failure: it is on the version's record, the tick retries it, and the record is acknowledged. A
+ * failure is logged and recorded with its cause on the version's record
  * (so a message that ends in the DLQ has its error on file), then rethrown so the record is
  * retried, and the rest of its model's group with it.
  *
@@ -38,7 +40,9 @@ export async function handlePromotionRecord(record: QueueRecord, deps: Promotion
   const context = { event: businessKey(event), type: event.type };
   try {
     const outcome = await processEvent(event, deps);
-    logger.info('promotion event processed', { ...context, ...outcome });
+    if (outcome.deferred)
+      logger.warn('promotion event stored; the rest waits for the tick', { ...context, ...outcome });
+    else logger.info('promotion event processed', { ...context, ...outcome });
   } catch (error) {
     // Recorded with its cause, then rethrown so the record is retried (and dead-lettered in the end).
     const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? 1);

@@ -15,15 +15,25 @@
  *   const outcome = await processEvent(event, deps); // deps: PromotionDeps, every port present
  *   outcome.phase; // 'validated'
  */
-import type { PromotionEvent } from '../../events/promotionEvent';
+import { type PromotionEvent, RegistryEventKind } from '../../events/promotionEvent';
 import { type Decision, decide, type Facts } from '../domain/decide';
+import { Phase } from '../domain/phases';
 import type { Policy } from '../domain/policy';
 import type { VersionState } from '../domain/state';
 import { applyEffect } from './applyEffect';
 import { gatherFacts } from './gatherFacts';
 import type { Outcome, PromotionDeps } from './promotionDeps';
 import { routeUnroutedAlert } from './routeUnroutedAlert';
-import { applyStoredEffects, decidedView, recordAttempt, storeWork, withWork, workOf } from './storedIntent';
+import {
+  applyStoredEffects,
+  decidedView,
+  FactsUnavailableError,
+  recordAttempt,
+  rootOf,
+  storeWork,
+  withWork,
+  workOf,
+} from './storedIntent';
 
 export type { Outcome, PromotionDeps } from './promotionDeps';
 
@@ -86,7 +96,9 @@ async function decideOne(
   kept?: PromotionEvent[],
 ): Promise<Step> {
   const view = state && decidedView(state);
-  const facts = await gatherFacts(event, view, policy, deps);
+  const facts = await gatherFacts(event, view, policy, deps).catch((error: unknown) => {
+    throw new FactsUnavailableError(event, error);
+  });
   const now = deps.now();
   const decision = decideFully(view, event, policy, facts, now);
   const phase = decision.next?.phase ?? null;
@@ -135,7 +147,7 @@ async function settle(state: VersionState, policy: Policy | undefined, deps: Pro
       step = { ...decided, phase: decided.phase ?? step.phase, effects: step.effects + decided.effects };
     } catch (error) {
       // Its facts cannot be read yet (an outage): it stays kept, and the tick comes back for it.
-      return { ...step, state: await recordAttempt(current, work, error, deps), blocked: error };
+      return { ...step, state: await recordAttempt(current, work, error, deps), blocked: rootOf(error) };
     }
   }
   return step;
@@ -176,17 +188,26 @@ export async function processEvent(event: PromotionEvent, deps: PromotionDeps): 
     event = { ...event, version };
   }
   const state = version === undefined ? null : await deps.store.getVersion(event.model, version);
-  // No record to keep anything on: decided as it comes, and retried by the queue.
-  if (!state) return outcomeOf(await decideOne(event, null, policy, deps));
+  if (!state) {
+    try {
+      return outcomeOf(await decideOne(event, null, policy, deps));
+    } catch (error) {
+      // A new version whose facts cannot be read now (an outage): a record of it keeps the event for the tick.
+      const created = event.type === 'registry' && event.kind === RegistryEventKind.ModelVersionCreated;
+      if (!(error instanceof FactsUnavailableError) || !created || version === undefined) throw error;
+      const record = { model: event.model, version, phase: Phase.Registered, revision: 0, updatedAt: '' };
+      const kept = await keep(record, event, deps);
+      return outcomeOf({ state: kept, phase: kept.phase, effects: 0, blocked: rootOf(error) });
+    }
+  }
   // A person's decision is stored before any read that can fail: an outage delays it, never drops it.
   const held = fromPerson(event) ? await keep(state, event, deps) : state;
   // What the record holds is finished first (a person's decision among it, in the order received).
   const settled = await settle(held, policy, deps);
   if (fromPerson(event)) return outcomeOf(settled);
+  // Still blocked: the event waits on the record behind the stored work (a deadline comes back with the tick).
   if (settled.blocked !== undefined) {
-    // A deadline comes back with the tick; an alert is kept; a registry event waits in the queue.
-    if (event.type === 'alert') await keep(settled.state!, event, deps);
-    else if (event.type !== 'due') throw settled.blocked;
+    if (event.type !== 'due') await keep(settled.state!, event, deps);
     return outcomeOf(settled);
   }
   try {
@@ -197,9 +218,9 @@ export async function processEvent(event: PromotionEvent, deps: PromotionDeps): 
       effects: settled.effects + step.effects,
     });
   } catch (error) {
-    // An alert whose facts cannot be read now is kept like a person's decision: its sender may not repeat it.
-    if (event.type !== 'alert') throw error;
+    // Its facts cannot be read now (an outage): it is kept on the record and decided when they can be.
+    if (!(error instanceof FactsUnavailableError)) throw error;
     const kept = await keep(settled.state!, event, deps);
-    return outcomeOf({ state: kept, phase: null, effects: settled.effects, blocked: error });
+    return outcomeOf({ state: kept, phase: null, effects: settled.effects, blocked: rootOf(error) });
   }
 }

@@ -9,6 +9,7 @@
  */
 
 import type { CanaryMetricsReader } from '../domain/analysisPorts';
+import type { CopyProgressStore, Environments } from '../domain/copyPorts';
 import type { EndpointKind } from '../domain/effects';
 import type { AlarmReader } from '../domain/monitoringPorts';
 import type { PeopleDirectory } from '../domain/people';
@@ -18,6 +19,7 @@ import type { EventQueue } from '../domain/queuePorts';
 import type { RetrainTrigger } from '../domain/retrainPorts';
 import type { ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
 import type { ApprovalDelivery } from './approvalLinks';
+import { UnknownEnvironmentError } from './copyErrors';
 import { QueueNotConfiguredError } from './errors';
 
 export interface PromotionDeps {
@@ -47,6 +49,10 @@ export interface PromotionDeps {
   queue: EventQueue;
   /** Models alerts may concern: Baton's champions and the policies' exact model names. */
   knownModels(): Promise<string[]>;
+  /** The stage's registries by name, for verified copies (`noEnvironments` when none are configured). */
+  environments: Environments;
+  /** How far copies between environments got, so one that runs out of time resumes. */
+  copyProgress: CopyProgressStore;
 }
 
 /** What processing one event did. */
@@ -57,6 +63,14 @@ export interface Outcome {
   /** Stored work that could not be finished yet (an outage): why; the tick retries it. */
   deferred?: string;
 }
+
+/** No registries configured for copies: a copy effect fails (and is retried) with the reason. */
+export const noEnvironments: Environments = {
+  budgetMs: 0,
+  get: (name) => {
+    throw new UnknownEnvironmentError(name ?? 'default', []);
+  },
+};
 
 /** The queue wired when none is configured: handing an event on fails (and is retried) instead of vanishing. */
 export const queueNotConfigured: EventQueue = {

@@ -17,7 +17,25 @@ import type { Policy } from '../domain/policy';
 import type { VersionState } from '../domain/state';
 import { logger } from '../log';
 import { applyEffect } from './applyEffect';
+import { PromotionError } from './errors';
 import type { PromotionDeps } from './promotionDeps';
+
+/** The facts a decision needs could not be read (the registry or monitoring is down): nothing was decided. */
+export class FactsUnavailableError extends PromotionError {
+  constructor(
+    readonly event: PromotionEvent,
+    cause: unknown,
+  ) {
+    super(`the facts for ${event.type} on ${event.model} v${event.version ?? '?'} cannot be read now`, {
+      cause,
+    });
+    this.name = 'FactsUnavailableError';
+  }
+}
+
+/** What went wrong underneath: a fact read's own error, else the error itself. */
+export const rootOf = (error: unknown): unknown =>
+  error instanceof FactsUnavailableError ? error.cause : error;
 
 /** The first retry comes this soon; each failure doubles the wait, up to the tick's period in AWS. */
 const firstRetryMs = 10_000;
@@ -119,7 +137,8 @@ export async function recordAttempt(
   error: unknown,
   deps: PromotionDeps,
 ): Promise<VersionState> {
-  const lastError = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
+  const root = rootOf(error) as Error;
+  const lastError = `${root.name}: ${root.message}`.slice(0, 500);
   const next = await storeWork(state, { ...work, attempts: work.attempts + 1, lastError }, deps);
   logger.warn('stored work deferred; the tick retries it', {
     model: state.model,
@@ -127,7 +146,7 @@ export async function recordAttempt(
     attempts: work.attempts + 1,
     retryAt: new Date(next.dueAt ?? 0).toISOString(),
     next: work.effects[0]?.type ?? work.received[0]?.type,
-    error,
+    error: root,
   });
   return next;
 }

@@ -9,20 +9,28 @@
 import type { Policy } from '../domain/policy';
 import { logger } from '../log';
 import { enqueueDueWork } from './dueWork';
+import { noPollIntake, type PollIntake } from './pollIntake';
 import { type ReconcileOptions, reconcile } from './reconcile';
 import { reconcileChampions } from './reconcileChampions';
 
-export type TickDeps = Omit<ReconcileOptions, 'now'> & { policyFor(model: string): Policy | undefined };
+export type TickDeps = Omit<ReconcileOptions, 'now'> & {
+  policyFor(model: string): Policy | undefined;
+  /** The intake of a registry that cannot push (pollIntake.ts); none for registries that push. */
+  pollIntake?: PollIntake;
+};
 
 export interface TickResult {
   swept: number;
   enqueued: number;
   due: number;
   aliases: number;
+  /** Versions the poll intake queued (registries that cannot push). */
+  polled?: number;
 }
 
 export async function runTickSweeps(deps: TickDeps, now: Date): Promise<TickResult> {
   const due = await enqueueDueWork({ store: deps.store, queue: deps.queue, now });
+  const polled = await (deps.pollIntake ?? noPollIntake)(now);
   const result = await reconcile({ ...deps, now });
   const aliases = await reconcileChampions({ ...deps, now });
   if (result.enqueued.length > 0) {
@@ -33,5 +41,11 @@ export async function runTickSweeps(deps: TickDeps, now: Date): Promise<TickResu
   if (aliases.length > 0) {
     logger.info('champion aliases differ from Baton’s champions', { models: aliases.map((e) => e.model) });
   }
-  return { swept: result.swept, enqueued: result.enqueued.length, due: due.length, aliases: aliases.length };
+  return {
+    swept: result.swept,
+    enqueued: result.enqueued.length,
+    due: due.length,
+    aliases: aliases.length,
+    polled: polled.queued.length,
+  };
 }

@@ -12,6 +12,7 @@
 import { businessKey, type PromotionEvent } from '../../events/promotionEvent';
 import { decideAlert } from './alertActions';
 import { decideApproval } from './approval';
+import { decideCopyByHand, withCopyRequest } from './copyDecision';
 import { decideDue } from './deadlines';
 import type { Decision, Facts } from './decision';
 import { Phase } from './phases';
@@ -37,6 +38,17 @@ export function decide(
   facts: Facts,
   now: Date,
 ): Decision {
+  // A version that passes here is also copied to the policy's next environment (copyDecision.ts).
+  return withCopyRequest(state, decideEvent(state, event, policy, facts, now), policy, now);
+}
+
+function decideEvent(
+  state: VersionState | null,
+  event: PromotionEvent,
+  policy: Policy | undefined,
+  facts: Facts,
+  now: Date,
+): Decision {
   // A recorded promotion is finished first, whatever event brought Baton back to the version.
   if (state?.phase === Phase.Promoting && policy)
     return finishPromotion(state, policy, businessKey(event), now);
@@ -44,6 +56,7 @@ export function decide(
   if (event.type === 'due') return decideDue(state, event, policy, facts, now);
   if (event.type === 'alert') return decideAlert(state, event, policy, facts, now);
   if (event.type === 'control') {
+    if (event.action === 'copy') return decideCopyByHand(state, event, policy, facts, now);
     return event.action === 'rollback'
       ? decideRollback(state, event, policy, facts, now)
       : decideRolloutControl(state, event, policy, facts, now);

@@ -74,5 +74,17 @@ export type Effect =
   | { type: 'audit'; entry: AuditEntry }
   /** Put an event on the promotion queue (e.g. an alert routed to the model it concerns). */
   | { type: 'enqueue'; event: PromotionEvent }
+  /**
+   * Copy `version`'s exact artefacts into `model` of `registry` (undefined: the registry Baton
+   * listens to), prove the copy by digest and tag both sides (lib/app/copyVersion.ts).
+   */
+  | {
+      type: 'copyVersion';
+      version: string;
+      registry?: string | undefined;
+      model: string;
+      /** Who let it pass here: the approvers, or the policy. */
+      approvedBy: string[];
+    }
   /** The version is not ready yet: leave the event to be delivered again later. */
   | { type: 'retryLater'; reason: string };

@@ -20,6 +20,8 @@ interface ChampionAt {
   since: string;
   by: string;
   kind: string;
+  /** The verified copy that brought this binary here or took it on (environments), when there was one. */
+  binary?: string;
 }
 
 /**
@@ -30,13 +32,17 @@ interface ChampionAt {
  */
 export function championAt(audit: readonly AuditEntry[], at: Date): ChampionAt | null {
   let current: ChampionAt | null = null;
+  const copies = new Map<string, string>();
   for (const entry of [...audit].sort((a, b) => a.at.localeCompare(b.at))) {
     if (Date.parse(entry.at) > at.getTime()) break;
+    if (entry.kind === 'copy.completed' && entry.version && typeof entry.evidence.binary === 'string')
+      copies.set(entry.version, entry.evidence.binary);
     const move = championMoves[entry.kind];
     const version = move?.(entry);
     if (version) current = { version, since: entry.at, by: entry.actor, kind: entry.kind };
   }
-  return current;
+  const binary = current && copies.get(current.version);
+  return current && binary ? { ...current, binary } : current;
 }
 
 /**
@@ -67,6 +73,8 @@ function summary(entry: AuditEntry): string {
     const asked = e.action ?? e.decision;
     return typeof asked === 'string' ? `${asked}: ${e.message}` : e.message;
   }
+  // A verified copy between environments (lib/app/copyVersion.ts): "binary of … promoted to …, digest …".
+  if (typeof e.binary === 'string') return e.binary;
   if (typeof e.reason === 'string') return e.reason;
   if (Array.isArray(e.approvers))
     return `approvers: ${(e.approvers as string[]).join(', ')}; expires ${e.expiresAt}`;

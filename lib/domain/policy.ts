@@ -152,6 +152,24 @@ const retrainSchema = z.strictObject({
   ),
 });
 
+/**
+ * Environments: the version's exact binary is copied into another model, in this registry or
+ * another one named in the stage's settings (REGISTRIES), once it passes here (copyDecision.ts).
+ */
+const promoteSchema = z.strictObject({
+  copyTo: z.strictObject({
+    /** A registry named in the stage's REGISTRIES setting; omitted: the registry Baton listens to. */
+    registry: z.optional(name),
+    /** The destination registered model (created when missing). */
+    model: name,
+  }),
+  /** `validated`: as soon as the checks pass; `approved`: once it is champion here (approved, or no approval needed). */
+  when: z._default(z.enum(['validated', 'approved']), 'approved'),
+  /** Set on the source version when it passes here: "latest passed in this environment". */
+  alias: z._default(name, 'staging'),
+});
+export type PromotePolicy = z.infer<typeof promoteSchema>;
+
 const policySchema = z.strictObject({
   /** An exact registered-model name, or a glob (`fraud-*`). */
   model: name,
@@ -166,6 +184,8 @@ const policySchema = z.strictObject({
   rollout: z.optional(rolloutSchema),
   onAlert: z._default(z.array(alertRuleSchema), []),
   retrain: z.optional(retrainSchema),
+  /** Copy the version's exact binary to another environment when it passes here (copyDecision.ts). */
+  promote: z.optional(promoteSchema),
   /**
    * A change of the champion alias that Baton did not make is always recorded and announced;
    * `revert` also puts Baton's champion back.

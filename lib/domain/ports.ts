@@ -157,6 +157,7 @@ export interface TokenLedger {
 export type * from './analysisPorts';
 export type * from './deadLetterPorts';
 export type * from './monitoringPorts';
+export type * from './pollPorts';
 export type * from './queuePorts';
 export * from './retrainPorts';
 export type * from './servingPorts';

@@ -107,9 +107,16 @@ export interface ServingEndpoint {
    * again later (a real SageMaker update takes minutes; a Lambda must not wait that long).
    */
   prepare(endpoint: string, versions: ServedModel[]): Promise<EndpointTraffic>;
-  /** Sets the weights (only versions named; others get 0) and returns what the endpoint reports afterwards. */
+  /**
+   * Sets the weights (only versions named; others get 0) and returns what the endpoint reports
+   * afterwards. Like prepare it waits a bounded time: `ready: false` means not live yet (or busy,
+   * nothing changed); asked again later, weights already live are left as they are.
+   */
   setWeights(endpoint: string, weights: Weights): Promise<EndpointTraffic>;
-  /** Leaves only `keep`'s variant on the endpoint (at 100 %): the end of a rollout's termination wait. */
+  /**
+   * Leaves only `keep`'s variant on the endpoint (at 100 %): the end of a rollout's termination
+   * wait. Bounded like prepare: `ready: false` means the caller checks again later.
+   */
   finalise(endpoint: string, keep: ServedModel): Promise<EndpointTraffic>;
 }
 

@@ -225,3 +225,18 @@ export const registryCatalog = {
 
 export type RegistryFlavor = keyof typeof registryCatalog;
 export const registryFlavors = Object.keys(registryCatalog) as [RegistryFlavor, ...RegistryFlavor[]];
+
+/**
+ * How Baton hears of each flavour's new versions: `pushes` (webhooks, with the reconciler behind
+ * them) or not, when the tick's poll intake is the intake (lib/app/pollIntake.ts), searching with
+ * the `dialect`'s version search (lib/adapters/registry/versionFeed.ts). Typed over the catalog's
+ * keys: a flavour without an entry does not compile.
+ */
+export const registryIntake: {
+  [K in RegistryFlavor]: { pushes: boolean; dialect: 'mlflow' | 'unity-catalog' };
+} = {
+  mlflow: { pushes: true, dialect: 'mlflow' },
+  databricks: { pushes: true, dialect: 'mlflow' },
+  // Unity Catalog has no webhooks at all.
+  'databricks-uc': { pushes: false, dialect: 'unity-catalog' },
+};

@@ -30,6 +30,7 @@ import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
 import { HttpClient } from '../adapters/registry/httpClient';
 import type { TokenSource } from '../adapters/registry/mlflowRegistry';
 import { type SecretStore, secretSource } from '../adapters/secrets/secretStore';
+import { DynamoCopyProgress } from '../adapters/store/dynamoCopyProgress';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import type { DynamoDocuments } from '../adapters/store/dynamoTable';
@@ -47,6 +48,7 @@ import { artefactRowsOf, artefactSpecFor, registryFlavors, servingAdapters } fro
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
+import { environmentsFromEnv } from './environments';
 import { dynamoDocumentClient } from './dynamoClient';
 import { secretStore } from './ingressAdapters';
 import { loadFunctionPolicies } from './policySchema';
@@ -74,6 +76,10 @@ const configSchema = z.object({
   SAGEMAKER_EXECUTION_ROLE_ARN: z.optional(z.string()),
   /** Signs the bodies Baton posts to HTTP retraining targets. */
   RETRAIN_SIGNING_KEY_PARAM: z.optional(z.string()),
+  /** Verified copies (environments.ts): this registry's name, the others by name, the transfer budget. */
+  REGISTRY_NAME: z.optional(z.string()),
+  REGISTRIES: z.optional(z.string()),
+  COPY_BUDGET_SECONDS: z.optional(z.string()),
 });
 
 export async function registryFromEnv(
@@ -196,5 +202,7 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
     knownModels: async () => [
       ...new Set([...exactModels, ...(await store.listChampions()).map((c) => c.model)]),
     ],
+    environments: environmentsFromEnv(config, secrets),
+    copyProgress: new DynamoCopyProgress(db, config.TABLE_NAME),
   };
 }

@@ -14,6 +14,7 @@ import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';
 import { loadFunctionPolicies } from './policySchema';
+import { pollIntakeFromEnv } from './pollIntake';
 import { registryFromEnv } from './promotion';
 
 const configSchema = z.object({
@@ -29,10 +30,14 @@ const configSchema = z.object({
 export async function tickDeps(): Promise<TickDeps> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
+  const store = new DynamoPromotionStore(dynamoDocumentClient(), config.TABLE_NAME);
+  const queue = promotionQueue(config.PROMOTION_QUEUE_URL);
   return {
     registry: await registryFromEnv(config, secretStore()),
-    store: new DynamoPromotionStore(dynamoDocumentClient(), config.TABLE_NAME),
-    queue: promotionQueue(config.PROMOTION_QUEUE_URL),
+    store,
+    queue,
+    // Registries that cannot push (Unity Catalog): the tick's poll is their intake (pollIntake.ts).
+    pollIntake: await pollIntakeFromEnv({ policies: policies.policies, store, queue }),
     policyFor: (model) => policyFor(policies.policies, model),
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
   };

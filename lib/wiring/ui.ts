@@ -1,6 +1,7 @@
 /**
  * The dashboard's composition: the table read-only (lib/adapters/store/dashboardReader.ts), the
- * promotion queue its decisions and controls go to, the compiled policies and people directory,
+ * champion moves kept across requests (lib/app/ui/championMoves.ts), the promotion queue its
+ * decisions and controls go to, the compiled policies and people directory,
  * and — in the local stage only (`UI_SIGN_IN_KEY_PARAM` set) — the key sign-in links are signed with.
  *
  * @example
@@ -9,6 +10,7 @@
 import * as z from 'zod/mini';
 import { policyFor } from '../adapters/policy/policyLookup';
 import { DynamoDashboardReader } from '../adapters/store/dashboardReader';
+import { championMovesCache } from '../app/ui/championMoves';
 import type { UiDeps } from '../app/ui/uiDeps';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
@@ -27,13 +29,16 @@ export async function uiDeps(): Promise<UiDeps> {
   const policies = await loadFunctionPolicies();
   const keyName = config.UI_SIGN_IN_KEY_PARAM;
   const secrets = keyName ? secretStore() : undefined;
+  const reader = new DynamoDashboardReader(dynamoDocumentClient(), config.TABLE_NAME);
+  const now = () => new Date();
   return {
-    reader: new DynamoDashboardReader(dynamoDocumentClient(), config.TABLE_NAME),
+    reader,
+    championMoves: championMovesCache(reader, now),
     queue: promotionQueue(config.PROMOTION_QUEUE_URL),
     policyFor: (model) => policyFor(policies.policies, model),
     policyModels: policies.policies.map((p) => p.policy.model).filter((m) => !/[*?[]/.test(m)),
     people: policies.people,
     ...(secrets && keyName && { signInKeys: () => secrets.values(keyName) }),
-    now: () => new Date(),
+    now,
   };
 }

@@ -7,7 +7,9 @@
  * promoted exactly once, with nothing in any dead-letter queue. Baton reaches MLflow through a
  * fault proxy that resets every connection during the outage; MLflow itself stays up.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
@@ -33,16 +35,34 @@ let sqs: SQSClient;
 let slack: Awaited<ReturnType<typeof startReceiver>>;
 let probe: Awaited<ReturnType<typeof notificationProbe>>;
 const api = () => mlflowApi(inject('mlflowUrl'));
-const model = uniqueName('appr-outage');
+const model = uniqueName('outage-appr');
+/**
+ * A policy of this file's own: the stack's webhook hears every model on the shared MLflow, and
+ * another file's models must not be validated (or retried through the outage) by this stack.
+ */
+const policy = `model: outage-appr-*
+checks:
+  runStatus: [FINISHED]
+  metrics:
+    - { name: val_auc, min: 0.8 }
+approval:
+  required: true
+  approvers: [U0APPROVER]
+  minApprovals: 1
+  expiresAfter: 1h
+`;
+let policies: string;
 
 beforeAll(async () => {
+  policies = mkdtempSync(join(tmpdir(), 'baton-outage-approval-'));
+  writeFileSync(join(policies, 'outage.yaml'), policy);
   slack = await startReceiver();
   proxy = await startFaultProxy(inject('mlflowUrl'));
   stack = await testStack('mx-central-1', {
     services: { mlflowUrl: proxy.url, motoUrl: inject('motoUrl') },
     scheduleSeconds: 2,
     retryDelaySeconds: 1,
-    env: { POLICIES_DIR: resolve('test/fixtures/approval-policies'), SLACK_RESPONSE_HOSTS: '127.0.0.1' },
+    env: { POLICIES_DIR: policies, SLACK_RESPONSE_HOSTS: '127.0.0.1' },
     log: (line) => logs.push(`${new Date().toISOString()} ${line}`),
   });
   store = testStore(stack);
@@ -57,6 +77,7 @@ afterAll(async () => {
   await stack?.stop();
   await proxy?.close();
   await slack?.close();
+  if (policies) rmSync(policies, { recursive: true, force: true });
 });
 beforeEach(({ onTestFailed }) => onTestFailed(() => console.log(`--- Baton logs ---\n${logs.join('\n')}`)));
 

@@ -26,6 +26,8 @@ let cloudwatch: TestCloudWatch;
 let queue: SqsEventQueue;
 const errModel = uniqueName('ana-err-fraud');
 const qualModel = uniqueName('ana-qual-fraud');
+/** Each case judges several canary steps of a few seconds: more than the default minute on a busy machine. */
+const caseTimeout = 120_000;
 
 beforeAll(async () => {
   stack = await testStack('us-east-1', {
@@ -156,117 +158,133 @@ async function firstChampion(model: string, endpoint: string, traffic: Traffic):
 describe('canary analysis of the challenger against the champion', () => {
   let champion: string;
 
-  it('advances a challenger equal to the champion to promotion, each step judged and recorded', async () => {
-    champion = await firstChampion(errModel, 'ana-err-prod', { calls: 200, errors: 2 });
-    const v2 = await registerAwaitingApproval(errModel);
-    const source = serve('ana-err-prod', {
-      [champion]: { calls: 200, errors: 2 },
-      [v2]: { calls: 200, errors: 2 },
-    });
+  it(
+    'advances a challenger equal to the champion to promotion, each step judged and recorded',
+    async () => {
+      champion = await firstChampion(errModel, 'ana-err-prod', { calls: 200, errors: 2 });
+      const v2 = await registerAwaitingApproval(errModel);
+      const source = serve('ana-err-prod', {
+        [champion]: { calls: 200, errors: 2 },
+        [v2]: { calls: 200, errors: 2 },
+      });
 
-    await approve(errModel, v2);
-    await phaseIs(errModel, v2, 'promoted');
-    await source.stop();
+      await approve(errModel, v2);
+      await phaseIs(errModel, v2, 'promoted');
+      await source.stop();
 
-    const judged = await verdicts(errModel, v2);
-    expect(judged.map((v) => [v.step, v.outcome])).toEqual([
-      [1, 'pass'],
-      [2, 'pass'],
-      [3, 'pass'],
-    ]);
-    expect(judged[0]!.rules[0]).toMatchObject({
-      metric: 'error_rate',
-      outcome: 'pass',
-      challenger: 0.01,
-      champion: 0.01,
-    });
-    expect((await api.getModelVersion(errModel, v2)).aliases).toContain('champion');
-    champion = v2;
-  });
+      const judged = await verdicts(errModel, v2);
+      expect(judged.map((v) => [v.step, v.outcome])).toEqual([
+        [1, 'pass'],
+        [2, 'pass'],
+        [3, 'pass'],
+      ]);
+      expect(judged[0]!.rules[0]).toMatchObject({
+        metric: 'error_rate',
+        outcome: 'pass',
+        challenger: 0.01,
+        champion: 0.01,
+      });
+      expect((await api.getModelVersion(errModel, v2)).aliases).toContain('champion');
+      champion = v2;
+    },
+    caseTimeout,
+  );
 
-  it('aborts a challenger with a clearly higher error rate at the first step, with the numbers in the audit', async () => {
-    const v3 = await registerAwaitingApproval(errModel);
-    const source = serve('ana-err-prod', {
-      [champion]: { calls: 200, errors: 2 },
-      [v3]: { calls: 200, errors: 20 },
-    });
+  it(
+    'aborts a challenger with a clearly higher error rate at the first step, with the numbers in the audit',
+    async () => {
+      const v3 = await registerAwaitingApproval(errModel);
+      const source = serve('ana-err-prod', {
+        [champion]: { calls: 200, errors: 2 },
+        [v3]: { calls: 200, errors: 20 },
+      });
 
-    await approve(errModel, v3);
-    const aborted = await probe.find(
-      (n) => n.kind === 'rollout.aborted' && n.model === errModel && n.version === v3,
-    );
-    await source.stop();
+      await approve(errModel, v3);
+      const aborted = await probe.find(
+        (n) => n.kind === 'rollout.aborted' && n.model === errModel && n.version === v3,
+      );
+      await source.stop();
 
-    expect((aborted as { reason: string }).reason).toMatch(
-      /^canary analysis failed at step 1: error_rate 0\.1 \(\d+\/\d+\) vs champion 0\.01 \(\d+\/\d+\) exceeds \+0\.005; two-proportion z-test p = .+ < 0\.05$/,
-    );
-    const [verdict] = await verdicts(errModel, v3);
-    expect(verdict).toMatchObject({ step: 1, outcome: 'fail', source: 'cloudwatch' });
-    expect(verdict!.rules[0]).toMatchObject({
-      metric: 'error_rate',
-      outcome: 'fail',
-      test: 'two_proportion',
-      threshold: '+0.005',
-      challenger: 0.1,
-      champion: 0.01,
-    });
-    expect(verdict!.rules[0]!.samples.challenger).toBeGreaterThanOrEqual(500);
-    expect(verdict!.rules[0]!.pValue).toBeLessThan(0.05);
-    // Only the first step was entered: the abort came at its check.
-    expect((await kinds(errModel, v3)).filter((k) => k === 'rollout.step')).toHaveLength(1);
-    expect((await store.getVersion(errModel, v3))?.phase).toBe('aborted');
-  });
+      expect((aborted as { reason: string }).reason).toMatch(
+        /^canary analysis failed at step 1: error_rate 0\.1 \(\d+\/\d+\) vs champion 0\.01 \(\d+\/\d+\) exceeds \+0\.005; two-proportion z-test p = .+ < 0\.05$/,
+      );
+      const [verdict] = await verdicts(errModel, v3);
+      expect(verdict).toMatchObject({ step: 1, outcome: 'fail', source: 'cloudwatch' });
+      expect(verdict!.rules[0]).toMatchObject({
+        metric: 'error_rate',
+        outcome: 'fail',
+        test: 'two_proportion',
+        threshold: '+0.005',
+        challenger: 0.1,
+        champion: 0.01,
+      });
+      expect(verdict!.rules[0]!.samples.challenger).toBeGreaterThanOrEqual(500);
+      expect(verdict!.rules[0]!.pValue).toBeLessThan(0.05);
+      // Only the first step was entered: the abort came at its check.
+      expect((await kinds(errModel, v3)).filter((k) => k === 'rollout.step')).toHaveLength(1);
+      expect((await store.getVersion(errModel, v3))?.phase).toBe('aborted');
+    },
+    caseTimeout,
+  );
 
-  it('extends the bake while the challenger has too few invocations, then pauses and asks (never passes)', async () => {
-    const v4 = await registerAwaitingApproval(errModel);
-    const source = serve('ana-err-prod', {
-      [champion]: { calls: 200, errors: 2 },
-      [v4]: { calls: 1, errors: 0 },
-    });
+  it(
+    'extends the bake while the challenger has too few invocations, then pauses and asks (never passes)',
+    async () => {
+      const v4 = await registerAwaitingApproval(errModel);
+      const source = serve('ana-err-prod', {
+        [champion]: { calls: 200, errors: 2 },
+        [v4]: { calls: 1, errors: 0 },
+      });
 
-    await approve(errModel, v4);
-    const paused = await probe.find(
-      (n) => n.kind === 'rollout.paused' && n.model === errModel && n.version === v4,
-    );
-    await source.stop();
+      await approve(errModel, v4);
+      const paused = await probe.find(
+        (n) => n.kind === 'rollout.paused' && n.model === errModel && n.version === v4,
+      );
+      await source.stop();
 
-    expect((paused as { reason: string }).reason).toMatch(
-      /^canary analysis inconclusive at step 1 after 1 extended bakes: too few samples: \d+ invocations of the challenger, 500 needed$/,
-    );
-    const judged = await verdicts(errModel, v4);
-    expect(judged.map((v) => [v.outcome, v.extended])).toEqual([
-      ['inconclusive', '1 of 1'],
-      ['inconclusive', undefined],
-    ]);
-    const state = await store.getVersion(errModel, v4);
-    expect(state).toMatchObject({ phase: 'rolling_out', rollout: { step: 0, paused: { by: 'baton' } } });
-    expect((await kinds(errModel, v4)).filter((k) => k === 'rollout.step')).toHaveLength(1);
-  });
+      expect((paused as { reason: string }).reason).toMatch(
+        /^canary analysis inconclusive at step 1 after 1 extended bakes: too few samples: \d+ invocations of the challenger, 500 needed$/,
+      );
+      const judged = await verdicts(errModel, v4);
+      expect(judged.map((v) => [v.outcome, v.extended])).toEqual([
+        ['inconclusive', '1 of 1'],
+        ['inconclusive', undefined],
+      ]);
+      const state = await store.getVersion(errModel, v4);
+      expect(state).toMatchObject({ phase: 'rolling_out', rollout: { step: 0, paused: { by: 'baton' } } });
+      expect((await kinds(errModel, v4)).filter((k) => k === 'rollout.step')).toHaveLength(1);
+    },
+    caseTimeout,
+  );
 });
 
 describe('a quality floor in the canary analysis', () => {
-  it('aborts a challenger whose published accuracy is below the floor', async () => {
-    const v1 = await firstChampion(qualModel, 'ana-qual-prod', { calls: 200, errors: 2, accuracy: 0.95 });
-    const v2 = await registerAwaitingApproval(qualModel);
-    const source = serve('ana-qual-prod', {
-      [v1]: { calls: 200, errors: 2, accuracy: 0.95 },
-      [v2]: { calls: 200, errors: 2, accuracy: 0.8 },
-    });
+  it(
+    'aborts a challenger whose published accuracy is below the floor',
+    async () => {
+      const v1 = await firstChampion(qualModel, 'ana-qual-prod', { calls: 200, errors: 2, accuracy: 0.95 });
+      const v2 = await registerAwaitingApproval(qualModel);
+      const source = serve('ana-qual-prod', {
+        [v1]: { calls: 200, errors: 2, accuracy: 0.95 },
+        [v2]: { calls: 200, errors: 2, accuracy: 0.8 },
+      });
 
-    await approve(qualModel, v2);
-    const aborted = await probe.find(
-      (n) => n.kind === 'rollout.aborted' && n.model === qualModel && n.version === v2,
-    );
-    await source.stop();
+      await approve(qualModel, v2);
+      const aborted = await probe.find(
+        (n) => n.kind === 'rollout.aborted' && n.model === qualModel && n.version === v2,
+      );
+      await source.stop();
 
-    expect((aborted as { reason: string }).reason).toBe(
-      'canary analysis failed at step 1: quality/accuracy mean 0.8 < min 0.9',
-    );
-    const [verdict] = await verdicts(qualModel, v2);
-    expect(verdict!.rules.map((r) => [r.metric, r.outcome])).toEqual([
-      ['error_rate', 'pass'],
-      ['quality/accuracy', 'fail'],
-    ]);
-    expect((await api.getModelVersion(qualModel, v1)).aliases).toContain('champion');
-  });
+      expect((aborted as { reason: string }).reason).toBe(
+        'canary analysis failed at step 1: quality/accuracy mean 0.8 < min 0.9',
+      );
+      const [verdict] = await verdicts(qualModel, v2);
+      expect(verdict!.rules.map((r) => [r.metric, r.outcome])).toEqual([
+        ['error_rate', 'pass'],
+        ['quality/accuracy', 'fail'],
+      ]);
+      expect((await api.getModelVersion(qualModel, v1)).aliases).toContain('champion');
+    },
+    caseTimeout,
+  );
 });

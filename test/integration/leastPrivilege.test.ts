@@ -69,15 +69,18 @@ const refusedCalls = () =>
 /** What the runtime logged about a refused call (a function may log and retry rather than fail). */
 const refusals = () => enforced.log.filter((l) => refusal.test(l));
 
-const phaseOf = async (version: string, phases: string[], timeoutMs = 60_000) =>
+/** Waits for the version's phase; on a timeout, says which calls the emulator refused meanwhile. */
+const phaseOf = async (version: string, phases: string[], timeoutMs = 180_000) =>
   eventually(
     async () => {
       const phase = (await store.getVersion(model, version))?.phase;
       return phase && phases.includes(phase) ? phase : undefined;
     },
     timeoutMs,
-    `v${version} in ${phases.join('/')} (refused: ${JSON.stringify([...new Set(refusedCalls())])})`,
-  );
+    `v${version} in ${phases.join('/')}`,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; refused: ${JSON.stringify([...new Set(refusedCalls())])}`);
+  });
 
 function slackClick(version: string) {
   const payload = {
@@ -137,7 +140,7 @@ async function visitDashboard() {
       const response = await fetch(url, { redirect: 'manual' });
       return response.status < 500 ? response : undefined;
     },
-    60_000,
+    180_000,
     'the dashboard to sign in',
   );
   const cookie = signIn.headers
@@ -203,7 +206,7 @@ beforeAll(async () => {
   // v1: registered → validated → approved by its e-mailed link (approvals) → rolled out → champion.
   const v1 = (await api.createModelVersion(model, await api.createRun('baton-lp', { val_auc: 0.93 })))
     .version;
-  const mail = await sesOutbox(aws.endpoint).find((m) => m.subject.endsWith(`${model} v${v1}`), 60_000);
+  const mail = await sesOutbox(aws.endpoint).find((m) => m.subject.endsWith(`${model} v${v1}`), 180_000);
   const link = approvalLinkIn(mail.body)!;
   expect((await fetch(link)).status).toBe(200);
   const decided = await fetch(link, {
@@ -250,10 +253,10 @@ beforeAll(async () => {
       const ran = new Set(enforced.calls().map((c) => c.function.replace(/^baton-local-/, '')));
       return [...enforced.roleOf.keys()].every((fn) => ran.has(fn)) ? true : undefined;
     },
-    60_000,
+    180_000,
     'a call from every function',
   );
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   if (webhookId) await deleteMlflowWebhook(enforced.stack.mlflowUrl, webhookId).catch(() => undefined);

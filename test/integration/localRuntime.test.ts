@@ -151,6 +151,53 @@ describe('the SQS poller, as Lambda’s event source mapping', () => {
     });
   });
 
+  it('runs a batch-size-1 mapping one record per invocation, holding back a failed record’s group-mates', async () => {
+    const name = `${uniqueName('poller-one')}.fifo`;
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: name,
+        Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' },
+      }),
+    );
+    for (const [body, group] of [
+      ['a1', 'a'],
+      ['b1', 'b'],
+      ['a2', 'a'],
+      ['b2', 'b'],
+    ]) {
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: group }));
+    }
+    const invocations: string[][] = [];
+    const poller = queuePoller({
+      sqs,
+      queueUrl: QueueUrl!,
+      queueArn: `arn:aws:sqs:${stack.aws.region}:${stack.aws.accountId}:${name}`,
+      region: stack.aws.region,
+      batchSize: 1,
+      reportsBatchItemFailures: true,
+      retryDelaySeconds: 1,
+      log: () => undefined,
+      invoke: async (event) => {
+        const records = (event as { Records: Array<{ body: string }> }).Records;
+        invocations.push(records.map((r) => r.body));
+        // a1 fails on its first attempt: a2 must not run before it.
+        if (records[0]!.body === 'a1' && invocations.flat().filter((b) => b === 'a1').length === 1) {
+          throw new Error('crash');
+        }
+        return { batchItemFailures: [] };
+      },
+    });
+
+    poller.start();
+    await waitFor(async () => (invocations.flat().includes('a2') ? true : undefined));
+    await poller.stop();
+    const order = invocations.flat();
+
+    expect(invocations.every((records) => records.length === 1)).toBe(true);
+    expect(order.filter((b) => b.startsWith('a'))).toEqual(['a1', 'a1', 'a2']);
+    expect(order.filter((b) => b.startsWith('b'))).toEqual(['b1', 'b2']);
+  });
+
   it('redelivers the whole batch when the function throws', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('poller-throw') }));
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));

@@ -1,6 +1,9 @@
 /**
  * The headless Chromium page tests run in, from npm: @sparticuz/chromium ships the browser binary
- * (unpacked to /tmp on first use), so `npm ci && npm test` needs no system package.
+ * (unpacked to /tmp on first use), so `npm ci && npm test` needs no Chromium package. The binary
+ * links only glibc, expat and libgcc and loads NSS (libnss3) at start: this project's machines
+ * have it (Debian's Java runtime pulls it in); a bare one needs `apt-get install libnss3`, which
+ * the error then says.
  * BATON_CHROMIUM=/path/to/chromium uses another build instead.
  */
 import { existsSync } from 'node:fs';
@@ -22,5 +25,12 @@ export async function launchChromium(): Promise<Browser> {
       );
     }
   }
-  return chromium.launch({ executablePath, headless: true, args });
+  try {
+    return await chromium.launch({ executablePath, headless: true, args });
+  } catch (error) {
+    const first = (error as Error).message.split('\n')[0];
+    throw new Error(
+      `Chromium (${executablePath}) did not start: install its one system library with \`apt-get install libnss3\`, or set BATON_CHROMIUM to a Chromium binary (${first})`,
+    );
+  }
 }

@@ -189,6 +189,10 @@ export function iamRequests(call: RecordedCall, where: Where): IamRequest[] {
   if (service.startsWith('dynamodb'))
     return dynamoRequests(dynamoOperations[operation] ?? operation, input, arnIn('dynamodb'));
   if (service === 'sagemaker') return sageMakerRequests(operation, input, arnIn('sagemaker'), where);
+  // GetMetricData supports no resource-level permissions: AWS authorises it on "*".
+  if (service === 'cloudwatch' && operation === 'GetMetricData') {
+    return [{ action: 'cloudwatch:GetMetricData', resource: '*', context: {} }];
+  }
   if (service === 'cloudwatch' && operation === 'DescribeAlarms') {
     const names: string[] = input.AlarmNames?.length ? input.AlarmNames : ['*'];
     return names.map((n) => ({

@@ -54,6 +54,9 @@ const regions = [
   'ap-southeast-6',
   // canaryAnalysis's (per-variant metrics in CloudWatch); `npm start` uses it on its own emulator.
   'us-east-1',
+  // pollIntake's (intake without webhooks): every commercial region with SES v2 is taken, and the
+  // emulator serves SES v2 in this one too.
+  'us-gov-west-1',
 ];
 
 export function uniqueName(prefix: string): string {

@@ -4,11 +4,14 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { historyCommand } from '../../cli/history';
+import { renderStatus } from '../../cli/status';
 import type { AnalysisVerdict } from '../../events/analysisVerdict';
 import { notificationSchema } from '../../events/notification';
 import { renderSlackMessage, renderText } from '../../lib/adapters/notify/slackBlocks';
 import type { AuditEntry } from '../../lib/domain/state';
+import { aVersion } from '../support/builders';
 import { captureOutput } from '../support/captureOutput';
+import { MemoryRegistry, MemoryStore } from '../support/fakes';
 
 const verdict: AnalysisVerdict = {
   outcome: 'fail',
@@ -86,5 +89,45 @@ describe('a canary analysis people can read', () => {
       ...table.map((row) => `    ${row}`),
       '',
     ]);
+  });
+
+  it('shows the latest verdict of a running rollout in `baton status`', async () => {
+    const registry = new MemoryRegistry();
+    const store = new MemoryStore();
+    registry.add(aVersion({ name: 'fraud-detector', version: '7', tags: {} }));
+    await store.saveVersion(
+      {
+        model: 'fraud-detector',
+        version: '7',
+        phase: 'rolling_out',
+        revision: 3,
+        updatedAt: 'x',
+        dueAt: Date.parse('2026-11-22T12:30:00.000Z'),
+        rollout: {
+          endpoint: 'fraud-prod',
+          kind: 'sagemaker',
+          champion: '6',
+          approvedBy: ['U024BE7LH'],
+          startedAt: '2026-11-22T12:00:00.000Z',
+          step: 0,
+          weights: { '6': 90, '7': 10 },
+          deadline: Date.parse('2026-11-22T16:30:00.000Z'),
+          alarms: [],
+          lastAnalysis: verdict,
+        },
+      },
+      0,
+      [],
+    );
+
+    const output = await renderStatus('fraud-detector', { store, registry, policiesDir: 'policies' });
+
+    expect(output).toContain(
+      [
+        '  watching alarms: (none)',
+        '  Canary analysis, step 1: FAIL (1000 challenger, 9000 champion invocations)',
+        ...table.map((row) => `  ${row}`),
+      ].join('\n'),
+    );
   });
 });

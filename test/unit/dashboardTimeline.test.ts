@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { championMovesCache } from '../../lib/app/ui/championMoves';
 import { championAtFrom, championPeriods } from '../../lib/app/ui/championPeriods';
+import type { AuditFilter } from '../../lib/domain/dashboardPorts';
 import type { AuditEntry } from '../../lib/domain/state';
+import { MemoryDashboardReader } from '../support/dashboardFakes';
 
 const entry = (at: string, version: string, kind: string, actor: string, evidence = {}): AuditEntry => ({
   at: `2026-11-${at}:00.000Z`,
@@ -75,5 +78,29 @@ describe('who was champion at a time, as the timeline shows it', () => {
     ['after the last promotion', '29T00:00', '4'],
   ])('answers %s', (_, at, version) => {
     expect(championAtFrom(periods, new Date(`2026-11-${at}:00.000Z`))?.version).toBe(version);
+  });
+});
+
+describe('the champion moves kept across page views', () => {
+  it('reads every move first, then only those from a quarter hour before the previous read', async () => {
+    const reader = new MemoryDashboardReader([], audit);
+    const asked: Array<string | undefined> = [];
+    const spy = {
+      auditWhere: (model: string, filter: AuditFilter) => {
+        asked.push(filter.since);
+        return reader.auditWhere(model, filter);
+      },
+    };
+    let clock = new Date('2026-11-29T12:00:00.000Z');
+    const moves = championMovesCache(spy, () => clock);
+
+    const first = await moves('fraud');
+    reader.audit.push(entry('29T12:10', '5', 'promotion.completed', 'alice'));
+    clock = new Date('2026-11-29T13:00:00.000Z');
+    const second = await moves('fraud');
+
+    expect(asked).toEqual([undefined, '2026-11-29T11:45:00.000Z']);
+    expect(first.map((e) => e.version)).toEqual(['1', '2', '2', '1', '3', '3', '4']);
+    expect(second.map((e) => e.version)).toEqual(['1', '2', '2', '1', '3', '3', '4', '5']);
   });
 });

@@ -274,6 +274,26 @@ describe('intent before effects', () => {
     expect(notifier.published).toHaveLength(1);
   });
 
+  it('keeps a new version seen while the registry is down on a record of its own, validated by the tick later', async () => {
+    const { base, outage, store, notifier, deps, setClock } = await awaitingApproval();
+    base.add(aVersion({ version: '3', runId: 'run-3' }), aRun({ val_auc: 0.95 }, { runId: 'run-3' }));
+    outage.down = true;
+
+    const first = await processEvent(aCreatedEvent({ version: '3' }), deps);
+    const kept = await store.getVersion('fraud', '3');
+    outage.down = false;
+    setClock('2026-11-22T12:00:20.000Z');
+    for (const event of await tick(store, '2026-11-22T12:00:20.000Z')) await processEvent(event, deps);
+
+    expect(first).toMatchObject({ phase: 'registered', deferred: 'Error: connect ECONNREFUSED' });
+    expect(kept?.intent?.received.map((e) => e.type)).toEqual(['registry']);
+    // Validated once (its verdict is the checks' business, not this test's), and announced once.
+    const verdicts = store.audit.filter((a) => a.version === '3' && a.kind.startsWith('validation.'));
+    expect(verdicts).toHaveLength(1);
+    expect((await store.getVersion('fraud', '3'))?.intent).toBeUndefined();
+    expect(notifier.published.filter((n) => n.idempotencyKey === 'validation:fraud:3')).toHaveLength(1);
+  });
+
   it('restores the deadline a decision set once its effects are applied', async () => {
     const { store, deps } = await awaitingApproval();
 

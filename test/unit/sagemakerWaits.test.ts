@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { SageMakerEndpoint } from '../../lib/adapters/serving/sagemakerEndpoint';
 import { EndpointNotReadyError } from '../../lib/app/errors';
-import { applyStoredEffects, withWork } from '../../lib/app/storedIntent';
+import { applyStoredEffects, retryAt, withWork } from '../../lib/app/storedIntent';
 import { finaliseEndpoint, shiftTraffic } from '../../lib/app/traffic';
 import type { Effect } from '../../lib/domain/effects';
 import { Phase } from '../../lib/domain/phases';
@@ -52,7 +52,12 @@ class SlowSageMaker {
 
   readonly send = async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
     const operation = command.constructor.name.replace(/Command$/, '');
-    const input = command.input as Record<string, never>;
+    const input = command.input as {
+      EndpointConfigName: string;
+      ModelName: string;
+      ProductionVariants: Variant[];
+      DesiredWeightsAndCapacities: Array<{ VariantName: string; DesiredWeight: number }>;
+    };
     this.sent.push(operation);
     const busy = () => {
       if (this.status !== 'InService') throw refused('Cannot update in-progress endpoint');
@@ -88,9 +93,7 @@ class SlowSageMaker {
       case 'UpdateEndpointWeightsAndCapacities':
         busy();
         this.desired = Object.fromEntries(
-          (input.DesiredWeightsAndCapacities as Array<{ VariantName: string; DesiredWeight: number }>).map(
-            (d) => [d.VariantName, d.DesiredWeight],
-          ),
+          input.DesiredWeightsAndCapacities.map((d) => [d.VariantName, d.DesiredWeight]),
         );
         return {};
       default:
@@ -300,7 +303,7 @@ describe('a stored traffic step on an endpoint that stays Updating', () => {
     const third = await applyStoredEffects((await store.getVersion('fraud', '7'))!, policy, deps, true);
 
     expect(first.failed).toBeInstanceOf(EndpointNotReadyError);
-    expect([deferred?.intent?.effects.length, deferred?.dueAt]).toEqual([2, now.getTime() + 10_000]);
+    expect([deferred?.intent?.effects.length, deferred?.dueAt]).toEqual([2, retryAt(now, 1)]);
     expect(second.failed).toBeInstanceOf(EndpointNotReadyError);
     expect([third.failed, third.applied, third.state.intent]).toEqual([undefined, 2, undefined]);
     expect([sagemaker.current, tags]).toEqual([{ v6: 90, v7: 10 }, ['7:baton.rollout_step=1']]);

@@ -88,6 +88,12 @@ const notifications: Record<Notification['kind'], Notification> = {
     by: 'baton',
     alert: { name: 'FraudHighErrorRate', source: 'alertmanager', reason: '5xx rate 7% for 10m' },
   },
+  'copy.failed': {
+    kind: 'copy.failed',
+    ...base,
+    destination: 'prod/prod.models.fraud',
+    reason: 'digest mismatch (differing files: model.pkl)',
+  },
   'rollback.impossible': {
     kind: 'rollback.impossible',
     ...base,

@@ -11,6 +11,7 @@ import { alertRendering } from './slackAlerts';
 import { approvalRendering } from './slackApproval';
 import type { Block } from './slackBlockKit';
 import { championRendering } from './slackChampion';
+import { copyRendering } from './slackCopy';
 import { rolloutRendering } from './slackRollout';
 import { validationRendering } from './slackValidation';
 
@@ -21,6 +22,7 @@ export const summaries: Renderers<string> = {
   ...championRendering.summary,
   ...rolloutRendering.summary,
   ...alertRendering.summary,
+  ...copyRendering.summary,
 };
 
 /** The Block Kit body of each notification. */
@@ -30,6 +32,7 @@ export const blockRenderers: Renderers<Block[]> = {
   ...championRendering.blocks,
   ...rolloutRendering.blocks,
   ...alertRendering.blocks,
+  ...copyRendering.blocks,
 };
 
 /** The lines under the summary in the plain text (logs, SNS subscribers). */
@@ -39,4 +42,5 @@ export const detailRenderers: Renderers<string[]> = {
   ...championRendering.details,
   ...rolloutRendering.details,
   ...alertRendering.details,
+  ...copyRendering.details,
 };

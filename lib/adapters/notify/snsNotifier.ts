@@ -36,6 +36,7 @@ const what: Record<Notification['kind'], string> = {
   'rollback.impossible': 'cannot be rolled back: no safe version',
   'alert.received': 'alert received',
   'retrain.requested': 'retrain requested',
+  'copy.failed': 'copy to the next environment stopped: digest mismatch',
 };
 
 /** A page leads with the call to act, so a long model name cannot cut it off. */

@@ -69,6 +69,7 @@ const controlAcknowledgements: Record<ControlAction, (subject: string) => string
   abort: (subject) => `Aborting the rollout of ${subject}…`,
   promote: (subject) => `Promoting ${subject} now…`,
   rollback: (subject) => `Rolling back ${subject}…`,
+  copy: (subject) => `Copying ${subject} to its next environment…`,
 };
 
 /**

@@ -29,8 +29,13 @@ function mayDecide(deps: UiDeps, model: string, viewer: Signed): boolean {
   return approverFor(deps.people, approvers, viewer.identity) !== undefined;
 }
 
-/** A form posted from another site (a forged cross-site request) is refused whoever is signed in. */
+/**
+ * A form posted from another site (a forged cross-site request) is refused whoever is signed in.
+ * Browsers say where a request comes from in Sec-Fetch-Site; older ones only in Origin, which is
+ * `null` for an opaque origin (a sandboxed frame, a data: page): not this site either.
+ */
 function crossSite(request: UiRequest): boolean {
+  if (request.fetchSite) return request.fetchSite !== 'same-origin';
   if (!request.origin) return false;
   try {
     return new URL(request.origin).host !== request.host;

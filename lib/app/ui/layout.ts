@@ -40,7 +40,8 @@ export function htmlPage(statusCode: number, html: string, extra: Record<string,
       'x-frame-options': 'DENY',
       'content-security-policy':
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-      'referrer-policy': 'no-referrer',
+      // Not no-referrer: with it browsers send `Origin: null` on the page's own form posts.
+      'referrer-policy': 'same-origin',
       ...extra,
     },
     body: html,

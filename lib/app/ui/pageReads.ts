@@ -72,7 +72,7 @@ export async function modelPage(
   const [versions, history, moves] = await Promise.all([
     deps.reader.versionsPage(model, versionsPageSize, cursors.versions),
     deps.reader.auditPage(model, historyPageSize, cursors.history),
-    deps.reader.auditWhere(model, { kinds: championMoveKinds }),
+    deps.championMoves?.(model) ?? deps.reader.auditWhere(model, { kinds: championMoveKinds }),
   ]);
   return { title: model, body: modelBody({ model, versions, history, moves, now: deps.now(), at, cursors }) };
 }

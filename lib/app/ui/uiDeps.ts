@@ -6,6 +6,7 @@ import type { DashboardReader } from '../../domain/dashboardPorts';
 import type { PeopleDirectory } from '../../domain/people';
 import type { Policy } from '../../domain/policy';
 import type { EventQueue } from '../../domain/queuePorts';
+import type { AuditEntry } from '../../domain/state';
 
 export interface UiDeps {
   reader: DashboardReader;
@@ -14,6 +15,8 @@ export interface UiDeps {
   /** Models named exactly by a policy: listed even before Baton has records of them. */
   policyModels: string[];
   people: PeopleDirectory;
+  /** The entries that moved `champion`, kept across requests (championMoves.ts); unset: read each time. */
+  championMoves?: (model: string) => Promise<AuditEntry[]>;
   /** Local sign-in only (`npm start`): the keys sign-in links and sessions are signed with. */
   signInKeys?: () => Promise<string[]>;
   now(): Date;
@@ -31,4 +34,6 @@ export interface UiRequest {
   cookie?: string;
   origin?: string;
   host?: string;
+  /** The browser's Sec-Fetch-Site: `same-origin` for the dashboard's own forms. */
+  fetchSite?: string;
 }

@@ -1,0 +1,65 @@
+/**
+ * The poll intake's cursors in Baton's table (lib/domain/pollPorts.ts `PollCursors`): one item per
+ * managed model under one partition, pk `POLL`, sk the model, so the tick reads them all with one
+ * Query (10,000 models are about 1.5 MB: two pages) and its role's writes are limited to that
+ * partition (dynamodb:LeadingKeys). A write never moves a cursor back: an overlapping tick that read
+ * an older cursor loses the conditional write, and its save is dropped (the newer one stands).
+ * Speaks DynamoDB through the official DocumentClient (injected: lib/wiring/dynamoClient.ts).
+ *
+ * @example
+ *   const cursors = new DynamoPollCursors(dynamoDocumentClient(), 'baton-prod');
+ *   await cursors.save({ model: 'main.fraud.detector', version: 7, lastActivityMs: 1, lastPolledMs: 2 });
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PollCursor, PollCursors } from '../../domain/pollPorts';
+import { type DynamoDocuments, isConditionFailure, queryAll } from './dynamoTable';
+
+/** The partition key of every cursor (the tick role's only writable partition besides RECONCILER). */
+export const pollCursorPartition = 'POLL';
+
+const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : null);
+
+export class DynamoPollCursors implements PollCursors {
+  constructor(
+    private readonly db: DynamoDocuments,
+    private readonly table: string,
+  ) {}
+
+  async all(): Promise<PollCursor[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pollCursorPartition },
+    });
+    return items.map((item) => ({
+      model: String(item.sk),
+      version: Number(item.version ?? 0),
+      lastActivityMs: numberOrNull(item.lastActivityMs),
+      lastPolledMs: numberOrNull(item.lastPolledMs),
+    }));
+  }
+
+  async save(cursor: PollCursor): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: pollCursorPartition,
+            sk: cursor.model,
+            version: cursor.version,
+            ...(cursor.lastActivityMs !== null && { lastActivityMs: cursor.lastActivityMs }),
+            ...(cursor.lastPolledMs !== null && { lastPolledMs: cursor.lastPolledMs }),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #version <= :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': cursor.version },
+        }),
+      );
+    } catch (error) {
+      // Another tick already moved this cursor further: its write stands.
+      if (isConditionFailure(error)) return;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The intake of registries that cannot push (Unity Catalog has no webhooks): every tick, the
+ * managed models the schedule picks (lib/domain/pollSchedule.ts, inside the registry's request
+ * budget) are searched from their cursor, and each new version is queued on the promotion queue as
+ * a `model_version.created` event, as a webhook delivery would be, with the stable delivery id
+ * `poll:<model>:<version>` (the queue's dedup id is `poll:poll:<model>:<version>`). The cursor moves
+ * only past what was queued (lib/domain/pollCursor.ts): a burst is queued whole, over as many pages
+ * and ticks as it needs, and a re-poll queues nothing twice.
+ *
+ * Cost: one request per polled model and search page. A newest-first feed (MLflow) stops at the
+ * page that reaches the cursor; Unity Catalog's search has no order_by, so a model's every page is
+ * read (one request below the page size, 1,000 versions by default). A model whose pages outrun
+ * what is left of the budget is left whole for the next tick, where it is the most overdue.
+ *
+ * @example
+ *   const { queued, requests } = await runPollIntake(deps, new Date()); // queued: RegistryEvent[]
+ */
+import { EventSource, type RegistryEvent, RegistryEventKind } from '../../events/promotionEvent';
+import { reachesCursor, selectNewVersions } from '../domain/pollCursor';
+import type { PollCursor, PollCursors, PolledVersion, VersionFeed } from '../domain/pollPorts';
+import { pollSchedule } from '../domain/pollSchedule';
+import type { EventQueue } from '../domain/queuePorts';
+import { logger } from '../log';
+
+export interface PollIntakeDeps {
+  feed: VersionFeed;
+  cursors: PollCursors;
+  queue: EventQueue;
+  /** The models policies name (exact names, and glob-governed models Baton already knows). */
+  managedModels(): Promise<string[]>;
+  /** Registry requests per tick: requests per second × the tick's period. */
+  budgetPerTick: number;
+  tickMs: number;
+  /** Versions queued per tick at most, across models (default 500); the rest on the next tick. */
+  maxQueuedPerTick?: number;
+  /** Models polled at once (default 8). */
+  concurrency?: number;
+  initialLookbackMs?: number;
+}
+
+export interface PollIntakeResult {
+  polled: number;
+  /** Registry requests made (search pages). */
+  requests: number;
+  queued: RegistryEvent[];
+  /** Due models left for a later tick: over the budget, or their pages outran it. */
+  deferred: number;
+}
+
+/** The tick's poll intake, composed with its deps (lib/wiring/tick.ts). */
+export type PollIntake = (now: Date) => Promise<PollIntakeResult>;
+
+/** The null intake, for registries that push: nothing polled. */
+export const noPollIntake: PollIntake = async () => ({ polled: 0, requests: 0, queued: [], deferred: 0 });
+
+/** A registry error that says trying again cannot help (adapters' errors carry `retryable`). */
+const isRefusal = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
+
+/** Models that may fail in one tick before the rest are left for the next. */
+const maxFailuresPerTick = 3;
+
+/** A tenth of the budget is kept for the extra pages of bursts; the schedule plans the rest. */
+const planShare = 0.9;
+
+/**
+ * Polls the models due this tick and queues their new versions.
+ *
+ * @example
+ *   await runPollIntake({ feed, cursors, queue, managedModels, budgetPerTick: 600, tickMs: 60_000 }, now);
+ */
+export async function runPollIntake(deps: PollIntakeDeps, now: Date): Promise<PollIntakeResult> {
+  const managed = new Set(await deps.managedModels());
+  const stored = new Map((await deps.cursors.all()).map((c) => [c.model, c]));
+  const plan = pollSchedule({
+    models: [...managed].map((model) => ({
+      model,
+      lastActivityMs: stored.get(model)?.lastActivityMs ?? null,
+      lastPolledMs: stored.get(model)?.lastPolledMs ?? null,
+    })),
+    now: now.getTime(),
+    tickMs: deps.tickMs,
+    budgetPerTick: Math.floor(deps.budgetPerTick * planShare),
+    requestsPerPoll: 1,
+  });
+  const tally = { requests: 0, queuedLeft: deps.maxQueuedPerTick ?? 500, deferred: plan.deferred, polled: 0 };
+  const queued: RegistryEvent[] = [];
+  const pending = [...plan.poll];
+  let failures = 0;
+  const worker = async () => {
+    for (let model = pending.shift(); model !== undefined; model = pending.shift()) {
+      try {
+        const cursor = stored.get(model) ?? null;
+        const read = await readNewPages(deps, model, cursor, now, tally);
+        if (!read) {
+          tally.deferred += 1;
+          continue;
+        }
+        tally.polled += 1;
+        queued.push(...(await queueNew(deps, model, cursor, read, now, tally)));
+      } catch (error) {
+        logger.warn('poll intake could not poll a model', { model, error });
+        tally.deferred += 1;
+        // A search the registry refuses (a name it cannot take) will not get better: the model waits
+        // its turn again, and is no sign of an outage.
+        if (isRefusal(error)) {
+          const cursor = stored.get(model);
+          if (cursor)
+            await deps.cursors.save({ ...cursor, lastPolledMs: now.getTime() }).catch(() => undefined);
+          continue;
+        }
+        // An unreachable registry or table: the model stays due, first in line next tick. After a
+        // few failures the rest wait too, so an outage never holds the tick until its timeout.
+        if (++failures >= maxFailuresPerTick) tally.deferred += pending.splice(0).length;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 8) }, worker));
+  if (queued.length > 0) {
+    logger.info('poll intake queued new versions', {
+      versions: queued.map((e) => `${e.model} v${e.version}`),
+    });
+  }
+  return { polled: tally.polled, requests: tally.requests, queued, deferred: tally.deferred };
+}
+
+/** Every page that may hold a version above the cursor, or null when the budget ran out first. */
+async function readNewPages(
+  deps: PollIntakeDeps,
+  model: string,
+  cursor: PollCursor | null,
+  now: Date,
+  tally: { requests: number },
+): Promise<PolledVersion[] | null> {
+  const cutoff = now.getTime() - (deps.initialLookbackMs ?? 3_600_000);
+  const read: PolledVersion[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  do {
+    if (tally.requests >= deps.budgetPerTick) return null;
+    tally.requests += 1;
+    const page = await deps.feed.page(model, token);
+    read.push(...page.versions);
+    // Newest first: the page that reaches the cursor is the last one with anything new.
+    if (deps.feed.newestFirst && reachesCursor(page.versions, cursor, cutoff)) break;
+    // A token seen before would loop forever: the registry has nothing further.
+    token = page.nextPageToken && !seen.has(page.nextPageToken) ? page.nextPageToken : undefined;
+    if (token) seen.add(token);
+  } while (token);
+  return read;
+}
+
+/** Queues the versions above the cursor, lowest first, then stores how far it got. */
+async function queueNew(
+  deps: PollIntakeDeps,
+  model: string,
+  cursor: PollCursor | null,
+  read: PolledVersion[],
+  now: Date,
+  tally: { queuedLeft: number },
+): Promise<RegistryEvent[]> {
+  const selection = selectNewVersions({
+    model,
+    cursor,
+    read,
+    now: now.getTime(),
+    limit: tally.queuedLeft,
+    initialLookbackMs: deps.initialLookbackMs,
+  });
+  tally.queuedLeft -= selection.toQueue.length;
+  const queued: RegistryEvent[] = [];
+  try {
+    for (const v of selection.toQueue) {
+      const event = createdEvent(model, v, now);
+      await deps.queue.enqueue(event);
+      queued.push(event);
+    }
+  } catch (error) {
+    // The cursor moves past what was queued only; the rest is queued on a later tick.
+    logger.warn('poll intake could not queue every new version', { model, queued: queued.length, error });
+    const last = queued.at(-1);
+    if (last) await deps.cursors.save({ ...selection.next, version: Number(last.version) });
+    return queued;
+  }
+  await deps.cursors.save(selection.next);
+  return queued;
+}
+
+function createdEvent(model: string, v: PolledVersion, now: Date): RegistryEvent {
+  return {
+    type: 'registry',
+    kind: RegistryEventKind.ModelVersionCreated,
+    source: EventSource.Poll,
+    model,
+    version: v.version,
+    deliveryId: `poll:${model}:${v.version}`,
+    occurredAt: new Date(v.creationTimestamp).toISOString(),
+    receivedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The stage's registries for verified copies, from its settings: `REGISTRIES` is a JSON map of
+ * name → `{ "trackingUri": "https://…", "tokenParam": "/baton/prod/registry-token" }` (the token
+ * read through the secret cache per request, as the main registry's). The registry Baton listens
+ * to is always there, under `REGISTRY_NAME` (default `default`); a policy's `copyTo.registry`
+ * names one of these. `COPY_BUDGET_SECONDS` (default 600) bounds the transfer per invocation: the
+ * worker's Lambda timeout must leave room above it.
+ *
+ * @example
+ *   const environments = environmentsFromEnv({ MLFLOW_TRACKING_URI: 'http://…', REGISTRIES: '{"prod":{"trackingUri":"http://…"}}' }, secrets);
+ *   environments.get('prod').name; // 'prod'
+ */
+import * as z from 'zod/mini';
+import { describeIssues } from '../../events/issues';
+import { HttpClient } from '../adapters/registry/httpClient';
+import { MlflowArtifacts } from '../adapters/registry/mlflowArtifacts';
+import { MlflowCopyRegistry } from '../adapters/registry/mlflowCopyRegistry';
+import { MlflowRegistry } from '../adapters/registry/mlflowRegistry';
+import type { SecretStore } from '../adapters/secrets/secretStore';
+import { UnknownEnvironmentError } from '../app/copyErrors';
+import type { Environment, Environments } from '../domain/copyPorts';
+import type { ModelRegistry } from '../domain/ports';
+
+const registriesSchema = z.record(
+  z.string().check(z.minLength(1)),
+  z.strictObject({ trackingUri: z.url(), tokenParam: z.optional(z.string().check(z.minLength(1))) }),
+);
+
+export interface EnvironmentSettings {
+  MLFLOW_TRACKING_URI: string;
+  REGISTRY_NAME?: string | undefined;
+  REGISTRIES?: string | undefined;
+  COPY_BUDGET_SECONDS?: string | undefined;
+}
+
+/** An OSS tracking server as a copy environment: its registry, copy calls and artifact API. */
+function mlflowEnvironment(
+  name: string,
+  trackingUri: string,
+  token: (() => Promise<string | undefined>) | undefined,
+  registry?: ModelRegistry,
+): Environment {
+  const auth =
+    token &&
+    (async () => {
+      const value = await token();
+      return value ? { token: value } : undefined;
+    });
+  return {
+    name,
+    registry: registry ?? new MlflowRegistry({ baseUrl: trackingUri, ...(token && { token }) }),
+    copies: new MlflowCopyRegistry(new HttpClient({ baseUrl: trackingUri, ...(auth && { auth }) })),
+    artifacts: new MlflowArtifacts({ baseUrl: trackingUri, ...(token && { token }) }),
+  };
+}
+
+/**
+ * The stage's environments; throws with the offending field when REGISTRIES is malformed.
+ *
+ * @example
+ *   environmentsFromEnv(process.env as EnvironmentSettings, secrets, registry).get(undefined).name; // 'default'
+ */
+export function environmentsFromEnv(
+  settings: EnvironmentSettings,
+  secrets: SecretStore,
+  listened?: ModelRegistry,
+): Environments {
+  const parsed = registriesSchema.safeParse(settings.REGISTRIES ? JSON.parse(settings.REGISTRIES) : {});
+  if (!parsed.success) throw new Error(`REGISTRIES: ${describeIssues(parsed.error.issues)}`);
+  const tokenOf = (param: string | undefined) => param && (async () => (await secrets.values(param))[0]);
+  const own = settings.REGISTRY_NAME || 'default';
+  const built = new Map<string, Environment>();
+  const configs = { ...parsed.data };
+  const make = (name: string): Environment => {
+    if (name === own) return mlflowEnvironment(own, settings.MLFLOW_TRACKING_URI, undefined, listened);
+    const config = configs[name];
+    if (!config) throw new UnknownEnvironmentError(name, [own, ...Object.keys(configs)]);
+    return mlflowEnvironment(name, config.trackingUri, tokenOf(config.tokenParam) || undefined);
+  };
+  return {
+    budgetMs: Number(settings.COPY_BUDGET_SECONDS ?? 600) * 1000,
+    get: (name) => {
+      const key = name ?? own;
+      if (!built.has(key)) built.set(key, make(key));
+      return built.get(key)!;
+    },
+  };
+}
