@@ -111,8 +111,35 @@ export async function awaitAnswer(
   }
 }
 
+/**
+ * Waits, within what is left of the wait, until the answered version has no stored effects left to
+ * apply: the worker stores a decision before its effects (lib/app/storedIntent.ts), so "applied"
+ * is printed once the registry and the endpoint show it too. False when the time ran out first.
+ *
+ * @example
+ *   await awaitApplied(store, 'fraud', '7', deadline); // true once state.intent is gone
+ */
+export async function awaitApplied(
+  store: Pick<PromotionStore, 'getVersion'>,
+  model: string,
+  version: string | undefined,
+  deadline: number,
+  clock: Clock = realClock,
+): Promise<boolean> {
+  if (version === undefined) return true;
+  let delay = 100;
+  for (;;) {
+    const state = await store.getVersion(model, version);
+    if (!state?.intent?.effects.length) return true;
+    const left = deadline - clock.now();
+    if (left <= 0) return false;
+    await clock.sleep(Math.min(delay, left));
+    delay = Math.min(delay * 2, 2_000);
+  }
+}
+
 export interface AnswerContext {
-  store: Pick<PromotionStore, 'listAudit'>;
+  store: Pick<PromotionStore, 'listAudit' | 'getVersion'>;
   queue: EventQueue;
   clock?: Clock;
 }
@@ -138,6 +165,7 @@ export async function queueAndAnswer(
     print({ outcome: 'queued' }, `${options.queued} See \`baton history ${event.model}\` for the outcome.`);
     return ExitCode.Applied;
   }
+  const deadline = (context.clock ?? realClock).now() + options.waitSeconds * 1000;
   const answer = await awaitAnswer(
     context.store,
     event.model,
@@ -155,6 +183,18 @@ export async function queueAndAnswer(
   if (answer.outcome === 'refused') {
     print({ outcome: 'refused', message: answer.message }, `refused: ${answer.message}`);
     return ExitCode.Refused;
+  }
+  const applied = await awaitApplied(
+    context.store,
+    event.model,
+    answer.entry.version,
+    deadline,
+    context.clock,
+  );
+  if (!applied) {
+    const still = `${answer.message} (decided; the registry and endpoint are still being updated: see \`baton status ${event.model}\`)`;
+    print({ outcome: 'applied', message: answer.message, pending: true }, still);
+    return ExitCode.Applied;
   }
   print({ outcome: 'applied', message: answer.message }, answer.message);
   return ExitCode.Applied;

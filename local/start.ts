@@ -17,6 +17,7 @@ import { resolvePoliciesDir } from '../lib/adapters/policy/policySet';
 import { signInUrl } from '../lib/app/ui/identity';
 import { loadPolicySet } from '../lib/wiring/policyFiles';
 import { runDemo } from './demo';
+import { environmentSettings, runEnvironmentsDemo, startProductionRegistry } from './environmentsDemo';
 import { watchPolicies } from './policyWatch';
 import { type LocalStack, startLocalStack } from './stack';
 
@@ -42,6 +43,11 @@ const tickSeconds = 2;
 async function main(): Promise<number> {
   const started = Date.now();
   const policiesDir = resolvePoliciesDir({ POLICIES_DIR: process.env.POLICIES_DIR });
+  // Production's tracking server, for the demo of verified copies (local/environmentsDemo.ts).
+  const production = await startProductionRegistry(
+    resolve(process.env.BATON_STATE_DIR ?? '.baton'),
+    port('BATON_PROD_MLFLOW_PORT', 5081),
+  );
   const stack: LocalStack = await startLocalStack({
     stateDir: resolve(process.env.BATON_STATE_DIR ?? '.baton'),
     stage: process.env.BATON_LOCAL_STAGE ?? 'local',
@@ -53,7 +59,7 @@ async function main(): Promise<number> {
     },
     scheduleSeconds: tickSeconds,
     // One directory for the functions, the watcher and `baton status`, so they agree on every policy.
-    env: { POLICIES_DIR: policiesDir },
+    env: { POLICIES_DIR: policiesDir, ...environmentSettings(production.url) },
   });
   const policyWatch = watchPolicies({
     dir: policiesDir,
@@ -80,6 +86,7 @@ async function main(): Promise<number> {
     console.log('\nStopping Baton…');
     policyWatch.close();
     await stack.stop();
+    await production.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -87,7 +94,7 @@ async function main(): Promise<number> {
 
   console.log(`
 Baton is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
-  MLflow UI        ${stack.mlflowUrl}
+  MLflow UI        ${stack.mlflowUrl}  (staging; production: ${production.url})
   Ingress          ${stack.ingressUrl}  (POST /webhooks/mlflow, /webhooks/databricks, …)
   Dashboard        ${stack.ingressUrl}/ui  (sign in as ${uiPerson}: ${signInUrl(stack.ingressUrl, stack.secrets.approvalLinkKey, uiPerson, new Date())}
                    valid 15 min; BATON_UI_PERSON=<name in people.yaml> signs in someone else)
@@ -98,7 +105,7 @@ Baton is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   Logs             ${resolve(process.env.BATON_STATE_DIR ?? '.baton', 'logs')}
 `);
   let ok = true;
-  if (demo) ok = await runDemo(stack);
+  if (demo) ok = (await runDemo(stack)) && (await runEnvironmentsDemo(stack, production.url));
   if (once) await stop(ok ? 0 : 1);
   else console.log('Press Ctrl-C to stop.');
   return 0;

@@ -68,8 +68,13 @@ function decideFully(
   policy: Policy | undefined,
   facts: Facts,
   now: Date,
-): Decision {
+): Decision & { read: number } {
   let decision = decide(state, event, policy, facts, now);
+  // The revision of the record the first decision read: `state`'s, or, when the decision is about
+  // another record than the event's version (a champion alias moved by hand: Baton's champion of
+  // record is restored), the one that came with the facts.
+  const other = decision.next && (!state || decision.next.version !== state.version);
+  const read = other ? decision.next!.revision - 1 : (state?.revision ?? 0);
   // At most twice more: an approval that starts a promotion, which is then finished.
   for (let round = 0; decision.again && decision.next && round < 2; round++) {
     const then = decide(decision.next, event, policy, facts, now);
@@ -80,7 +85,7 @@ function decideFully(
       ...(then.again && { again: true }),
     };
   }
-  return decision;
+  return { ...decision, read };
 }
 
 /**
@@ -110,7 +115,7 @@ async function decideOne(
     return { state, phase, effects: decision.effects.length };
   }
   // Every decision writes the revision after the one it read, with the effects it still has to apply.
-  const revision = (state?.revision ?? 0) + 1;
+  const revision = decision.read + 1;
   const decided = kept
     ? { decided: [...(plain.decided ?? []), deliveryOf(event)].slice(-rememberedDeliveries) }
     : {};

@@ -48,8 +48,8 @@ import { artefactRowsOf, artefactSpecFor, registryFlavors, servingAdapters } fro
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
-import { environmentsFromEnv } from './environments';
 import { dynamoDocumentClient } from './dynamoClient';
+import { environmentsFromEnv } from './environments';
 import { secretStore } from './ingressAdapters';
 import { loadFunctionPolicies } from './policySchema';
 

@@ -2,7 +2,7 @@
  * The dashboard's composition: the table read-only (lib/adapters/store/dashboardReader.ts), the
  * champion moves kept across requests (lib/app/ui/championMoves.ts), the promotion queue its
  * decisions and controls go to, the compiled policies and people directory,
- * and — in the local stage only (`UI_SIGN_IN_KEY_PARAM` set) — the key sign-in links are signed with.
+ * and — in the local stage only (`UI_SIGN_IN=on`) — the key sign-in links are signed with.
  *
  * @example
  *   const deps = await uiDeps(); // reads TABLE_NAME, PROMOTION_QUEUE_URL, UI_SIGN_IN_KEY_PARAM
@@ -20,14 +20,16 @@ import { loadFunctionPolicies } from './policySchema';
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),
-  /** Empty in AWS: people sign in through the HTTP API's JWT authorizer there. */
+  /** `off` in AWS: people sign in through the HTTP API's JWT authorizer there. */
+  UI_SIGN_IN: z._default(z.enum(['on', 'off']), 'off'),
+  /** The key local sign-in links are signed with (the approval-link key); read only when sign-in is on. */
   UI_SIGN_IN_KEY_PARAM: z.optional(z.string()),
 });
 
 export async function uiDeps(): Promise<UiDeps> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
-  const keyName = config.UI_SIGN_IN_KEY_PARAM;
+  const keyName = config.UI_SIGN_IN === 'on' ? config.UI_SIGN_IN_KEY_PARAM : undefined;
   const secrets = keyName ? secretStore() : undefined;
   const reader = new DynamoDashboardReader(dynamoDocumentClient(), config.TABLE_NAME);
   const now = () => new Date();

@@ -48,6 +48,9 @@ rollout:
   endpoint: { kind: sagemaker, name: ${endpoint}, image: 000000000000.dkr.ecr.x.amazonaws.com/a:1, executionRoleArn: arn:aws:iam::000000000000:role/a }
   steps: [100]
   bakeTime: 1s
+  # The default deadline (3 × steps × bakeTime = 3 s) is shorter than a first rollout takes on a
+  # busy machine; this file is about alerts, not deadlines.
+  deadline: 3m
 onAlert:
   - { match: { alarm: "${endpoint}-*" }, action: rollback }
   - { match: { labels: { alertname: HighErrorRate, endpoint: ${endpoint} } }, action: rollback }

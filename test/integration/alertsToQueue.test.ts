@@ -125,7 +125,7 @@ async function alarmQueueIsEmpty(): Promise<boolean> {
 }
 
 describe('CloudWatch alarm → alerts topic → alarm queue → alarm function → promotion queue', () => {
-  it('queues the alarm as an unrouted alert in the alerts group', async () => {
+  it('queues the alarm as an unrouted alert in a group of its own (source and fingerprint)', async () => {
     const name = uniqueName('fraud-prod-5xx');
     const arn = `arn:aws:cloudwatch:${stack.aws.region}:${stack.aws.accountId}:alarm:${name}`;
     const alarm = { ...alarmSample, AlarmName: name, AlarmArn: arn };
@@ -154,7 +154,8 @@ describe('CloudWatch alarm → alerts topic → alarm queue → alarm function �
         at: '2026-11-22T11:59:12.345Z',
       },
     });
-    expect(message!.Attributes?.MessageGroupId).toBe('baton.alerts');
+    // One group per alert (issue 13): a stuck alert never holds back another.
+    expect(message!.Attributes?.MessageGroupId).toBe(`baton.alerts:cloudwatch:${arn}`);
   });
 
   it('acknowledges and drops an envelope from another topic: nothing queued, nothing left to retry', async () => {
@@ -253,7 +254,10 @@ describe('Alertmanager → HTTP ingress → promotion queue', () => {
         model: 'baton.alerts',
         alert: { source: 'alertmanager', state: 'firing', model: 'fraud-detector', endpoint: 'fraud-prod' },
       });
-      expect(message.Attributes?.MessageGroupId).toBe('baton.alerts');
+      // One group per alert (issue 13): its source and Alertmanager's fingerprint.
+      expect(message.Attributes?.MessageGroupId).toBe(
+        `baton.alerts:alertmanager:${bodyOf(message).alert.fingerprint}`,
+      );
     }
   });
 });

@@ -51,6 +51,7 @@ rollout:
   endpoint: { kind: sagemaker, name: ${endpoint}, image: 123456789012.dkr.ecr.${region}.amazonaws.com/lp:1 }
   steps: [50, 100]
   bakeTime: 2s
+  deadline: 5m
   abortOnAlarms: [${alarm}]
 onAlert:
   - { match: { labels: { alertname: HighErrorRate } }, action: rollback }

@@ -23,6 +23,7 @@ async function npmStart(): Promise<{ code: number | null; output: string }> {
     BATON_MLFLOW_PORT: String(await freePort()),
     BATON_MOTO_PORT: String(await freePort()),
     BATON_INGRESS_PORT: String(await freePort()),
+    BATON_PROD_MLFLOW_PORT: String(await freePort()),
   };
   const child = spawn('npm', ['start', '--', '--once'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -101,6 +102,15 @@ describe('npm start', () => {
     expect(output).toMatch(/baton\.check\.metric\.val_auc\s+FAIL: val_auc 0\.72 < 0\.8/);
     firstRun = expectCanaryAndRollback(output);
     expect(firstRun).toEqual({ v1: '1', v2: '2' });
+    // Environments: staging's version copied to the production server, the same digest on both.
+    expect(output).toMatch(
+      /Demo: ✓ binary of baton-demo\.staging\.fraud v1 promoted to baton-demo\.prod\.fraud v1 /,
+    );
+    const digests = [...output.matchAll(/(?:staging|production)\s+digest (sha256:[0-9a-f]{64})/g)].map(
+      (m) => m[1],
+    );
+    expect(digests).toHaveLength(2);
+    expect(digests[0]).toBe(digests[1]);
     expect(output).not.toContain('Demo: ✗');
     expect(output).toMatch(/Demo: done in \d+\.\d s/);
     expect(code).toBe(0);

@@ -77,6 +77,13 @@ describe('the packaged CloudFormation template', () => {
         'POST /approvals/{token}',
         'POST /alerts/alertmanager',
         'POST /alerts/grafana',
+        'GET /ui',
+        'GET /ui/sign-in',
+        'GET /ui/approvals',
+        'POST /ui/approvals',
+        'GET /ui/models/{model}',
+        'GET /ui/models/{model}/rollout',
+        'POST /ui/models/{model}/rollout',
       ].sort(),
     );
   });

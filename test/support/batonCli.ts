@@ -2,6 +2,8 @@
  * Runs the real `baton` CLI (bin/baton.mjs) in a child process against a test stack, as an
  * operator would with TABLE_NAME, MLFLOW_TRACKING_URI and the AWS variables set, and collects
  * what it printed (stdout and stderr together) and its exit code (a killed process counts as 1).
+ * `stdout` and `stderr` apart are there too, as non-enumerable properties, so a test may compare
+ * the answer whole with `toEqual({ code, output })`.
  *
  * @example
  *   const { code, output } = await runBatonCli(stack, ['history', model]);
@@ -41,6 +43,17 @@ export function runBatonCli(
       output += d;
       stderr += d;
     });
-    child.on('close', (code) => done({ code: code ?? 1, output, stdout, stderr }));
+    child.on('close', (code) => {
+      const answer = { code: code ?? 1, output };
+      done(
+        Object.defineProperties(answer, {
+          stdout: { value: stdout },
+          stderr: { value: stderr },
+        }) as typeof answer & {
+          stdout: string;
+          stderr: string;
+        },
+      );
+    });
   });
 }

@@ -74,6 +74,7 @@ function stack(answerOnPoll = 3) {
         if (++polls === answerOnPoll) for (const event of queued.splice(0)) await processEvent(event, deps);
         return store.listAudit(model);
       },
+      getVersion: (model: string, version: string) => store.getVersion(model, version),
     },
   });
   return { context, queued, sleeps, store, polls: () => polls };
