@@ -23,35 +23,33 @@ export function versionDigest(files: readonly Pick<CopiedFile, 'path' | 'sha256'
 }
 
 /**
- * A pass-through stream that hashes what flows through it; `done()` gives the hex digest and the
- * byte count once the stream has ended.
+ * Hashes what is pulled through it (a generator: it reads the next chunk only when asked, so the
+ * writer's pace sets the reader's); `done()` gives the hex digest and the byte count at the end.
  *
  * @example
- *   const tap = hashingTap(); await store.write(path, body.pipeThrough(tap.stream), size); tap.done();
+ *   const tap = hashingTap(await store.read(path)); await other.write(path, tap.body, size); tap.done();
  */
-export function hashingTap(): {
-  stream: TransformStream<Uint8Array, Uint8Array>;
+export function hashingTap(source: AsyncIterable<Uint8Array>): {
+  body: AsyncIterable<Uint8Array>;
   done(): { sha256: string; size: number };
 } {
   const hash: Hash = createHash('sha256');
   let size = 0;
-  return {
-    stream: new TransformStream({
-      transform(chunk, controller) {
-        hash.update(chunk);
-        size += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    }),
-    done: () => ({ sha256: hash.digest('hex'), size }),
-  };
+  async function* body() {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+      yield chunk;
+    }
+  }
+  return { body: body(), done: () => ({ sha256: hash.digest('hex'), size }) };
 }
 
 /** SHA-256 (hex) and size of one file, read as a stream. */
 async function hashFile(store: ArtifactStore, path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of (await store.read(path)) as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of await store.read(path)) {
     hash.update(chunk);
     size += chunk.byteLength;
   }

@@ -72,9 +72,8 @@ async function transfer(
     if (done.has(file.path)) continue;
     if (deps.now().getTime() > deadline)
       throw new CopyIncompleteError(subject.model, subject.version, done.size, files.length);
-    const tap = hashingTap();
-    const body = (await from.artifacts.read(`${sourceRoot}/${file.path}`)).pipeThrough(tap.stream);
-    await to.artifacts.write(`${destinationRoot}/${file.path}`, body, file.size);
+    const tap = hashingTap(await from.artifacts.read(`${sourceRoot}/${file.path}`));
+    await to.artifacts.write(`${destinationRoot}/${file.path}`, tap.body, file.size);
     done.set(file.path, { path: file.path, ...tap.done() });
     await deps.copyProgress.put(key, { files: [...done.values()], updatedAt: deps.now().toISOString() });
   }
@@ -128,9 +127,13 @@ export async function copyVersion(
     return { status: 'mismatch', version: existing?.version ?? null, ...outcome };
   }
 
-  // Found by its lineage tag: the copy exists and still matches; nothing new.
+  // Found by its lineage tag: the copy exists and still matches; nothing new. When an earlier
+  // invocation stopped between creating it and tagging the source, the audit is finished too.
   if (existing) {
+    const finished = source.tags[Lineage.copiedTo] === `${to.name}/${effect.model}/${existing.version}`;
     await tagSource(about, existing.version);
+    if (!finished)
+      await auditBoth(about, existing.version, 'copy.completed', deps, describe(about, existing.version));
     return { status: 'found', version: existing.version, ...outcome };
   }
 

@@ -16,10 +16,10 @@ export interface ArtifactFile {
 export interface ArtifactStore {
   /** Every file under `root`, recursively, with paths relative to `root`. */
   listFiles(root: string): Promise<ArtifactFile[]>;
-  /** The file's bytes as a stream. */
-  read(path: string): Promise<ReadableStream<Uint8Array>>;
-  /** Writes (or overwrites) the file from a stream. */
-  write(path: string, body: ReadableStream<Uint8Array>, size: number): Promise<void>;
+  /** The file's bytes as a stream, read as it is consumed (backpressure: nothing runs ahead). */
+  read(path: string): Promise<AsyncIterable<Uint8Array>>;
+  /** Writes (or overwrites) the file from a stream, pulling each chunk only when the last was sent. */
+  write(path: string, body: AsyncIterable<Uint8Array>, size: number): Promise<void>;
 }
 
 /** What a copy asks of a registry beyond the ModelRegistry port. */

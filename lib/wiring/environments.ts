@@ -3,7 +3,7 @@
  * name → `{ "trackingUri": "https://…", "tokenParam": "/baton/prod/registry-token" }` (the token
  * read through the secret cache per request, as the main registry's). The registry Baton listens
  * to is always there, under `REGISTRY_NAME` (default `default`); a policy's `copyTo.registry`
- * names one of these. `COPY_BUDGET_SECONDS` (default 600) bounds the transfer per invocation: the
+ * names one of these. `COPY_BUDGET_SECONDS` (default 40, under the worker's 60 s timeout) bounds the transfer per invocation: the
  * worker's Lambda timeout must leave room above it.
  *
  * @example
@@ -78,7 +78,7 @@ export function environmentsFromEnv(
     return mlflowEnvironment(name, config.trackingUri, tokenOf(config.tokenParam) || undefined);
   };
   return {
-    budgetMs: Number(settings.COPY_BUDGET_SECONDS ?? 600) * 1000,
+    budgetMs: Number(settings.COPY_BUDGET_SECONDS || 40) * 1000,
     get: (name) => {
       const key = name ?? own;
       if (!built.has(key)) built.set(key, make(key));

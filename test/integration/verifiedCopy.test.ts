@@ -249,6 +249,63 @@ describe('a verified copy from staging to production', () => {
   });
 });
 
+describe('baton promote MODEL VERSION --to ENV --as WHO', () => {
+  it('copies a validated version by hand when an approver of the source policy asks, and refuses anyone else', async () => {
+    // Prepare: validated in staging, waiting for approval (the policy copies only once approved).
+    const source = uniqueName('staging.models.fraud');
+    const destination = uniqueName('prod.models.fraud');
+    const { version } = await stagingVersion(source, files);
+    const staging = policySchema.parse({
+      model: source,
+      checks: { metrics: [{ name: 'val_auc', min: 0.8 }] },
+      approval: { approvers: ['ana@example.com'] },
+      promote: { copyTo: { registry: 'prod', model: destination } },
+    });
+    const { deps: copying, audit } = copyDeps();
+    const store = new MemoryStore();
+    const base = withNullDeps({
+      registry: new MlflowRegistry({ baseUrl: stagingUrl() }),
+      store,
+      notifier: new MemoryNotifier(),
+      policyFor: () => staging,
+      now: () => new Date(),
+    });
+    const deps = withNullDeps({
+      ...base,
+      ledger: { ...base.ledger, appendAudit: copying.ledger.appendAudit },
+      environments: copying.environments,
+      copyProgress: copying.copyProgress,
+    });
+    await processEvent(aCreatedEvent({ model: source, version }), deps);
+    const ask = (actor: string) => ({
+      type: 'control' as const,
+      model: source,
+      version,
+      action: 'copy' as const,
+      environment: 'prod',
+      actor,
+      via: 'cli' as const,
+      deliveryId: uniqueName('cli'),
+      receivedAt: new Date().toISOString(),
+    });
+
+    // Act
+    await processEvent(ask('mallory@example.com'), deps);
+    await processEvent(ask('ana@example.com'), deps);
+
+    // Assess
+    const refused = [...store.audit, ...audit].find((e) => e.actor === 'mallory@example.com');
+    expect(refused?.evidence.message ?? refused?.evidence.reason).toBe(
+      `mallory@example.com is not an approver of ${source}`,
+    );
+    const copied = audit.filter((e) => e.kind === 'copy.completed' && e.model === destination);
+    expect(copied).toHaveLength(1);
+    expect(copied[0]!.evidence.binary).toMatch(
+      new RegExp(`promoted to ${destination} v1, digest sha256:[0-9a-f]{64}, approved by ana@example.com$`),
+    );
+  });
+});
+
 describe('a copy of a large model', () => {
   it('streams a 200 MB artefact without holding it in memory (RSS grows by far less than the file)', async () => {
     // Prepare: a 200 MB file uploaded to staging from disk, in chunks.
@@ -272,8 +329,11 @@ describe('a copy of a large model', () => {
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;
+    const peaks = { heapUsed: 0, external: 0, arrayBuffers: 0 };
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.rss);
+      for (const k of ['heapUsed', 'external', 'arrayBuffers'] as const) peaks[k] = Math.max(peaks[k], m[k]);
     }, 20);
 
     // Act

@@ -10,6 +10,10 @@
  *   const files = await store.listFiles('1/abc/artifacts/model'); // [{ path: 'MLmodel', size: 312 }, …]
  *   await store.write('baton/copies/x/MLmodel', await source.read('1/abc/artifacts/model/MLmodel'), 312);
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as z from 'zod/mini';
 import type { ArtifactFile, ArtifactStore } from '../../domain/copyPorts';
 import { RegistryRequestError, RegistryResponseError, RegistryUnavailableError } from './errors';
@@ -69,21 +73,51 @@ export class MlflowArtifacts implements ArtifactStore {
     return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  async read(path: string): Promise<ReadableStream<Uint8Array>> {
-    const response = await this.send(`${this.baseUrl}${ROUTE}/${encodePath(path)}`, {});
-    if (!response.body) throw new RegistryResponseError(`GET ${ROUTE}/${path}`, 'no body');
-    return response.body;
+  async read(path: string): Promise<AsyncIterable<Uint8Array>> {
+    return this.stream('GET', path);
   }
 
-  async write(path: string, body: ReadableStream<Uint8Array>, size: number): Promise<void> {
-    const response = await this.send(`${this.baseUrl}${ROUTE}/${encodePath(path)}`, {
-      method: 'PUT',
-      body,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      // Node's fetch streams a request body only in half-duplex mode.
-      duplex: 'half',
-    } as RequestInit);
-    await response.body?.cancel();
+  async write(path: string, body: AsyncIterable<Uint8Array>, size: number): Promise<void> {
+    const response = await this.stream('PUT', path, { body, size });
+    response.resume();
+  }
+
+  /**
+   * A transfer over node:http(s), not fetch: undici's fetch reads a response ahead of a slower
+   * consumer (a 200 MB copy grew RSS by 235 MB), while a Node stream pipeline holds at most a
+   * few chunks, pulling the next only when the last was sent.
+   */
+  private async stream(
+    method: 'GET' | 'PUT',
+    path: string,
+    upload?: { body: AsyncIterable<Uint8Array>; size: number },
+  ): Promise<IncomingMessage> {
+    const url = new URL(`${this.baseUrl}${ROUTE}/${encodePath(path)}`);
+    const token = await this.options.token?.();
+    const headers: Record<string, string> = {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(upload && { 'content-type': 'application/octet-stream', 'content-length': String(upload.size) }),
+    };
+    const operation = `${method} ${url.pathname}`;
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    let response: IncomingMessage;
+    try {
+      response = await new Promise<IncomingMessage>((done, fail) => {
+        const request = send(url, { method, headers }, done);
+        request.once('error', fail);
+        if (upload) pipeline(Readable.from(upload.body), request).catch(fail);
+        else request.end();
+      });
+    } catch (error) {
+      throw new RegistryUnavailableError(`${operation}: ${(error as Error).message}`, { cause: error });
+    }
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return response;
+    let text = '';
+    for await (const chunk of response) if (text.length < 200) text += String(chunk);
+    if (status === 429 || status >= 500)
+      throw new RegistryUnavailableError(`${operation}: ${status} ${text.slice(0, 200)}`, { status });
+    throw new RegistryRequestError(status, `HTTP_${status}`, `${operation}: ${text.slice(0, 200)}`);
   }
 
   /** One request; failures become the registry's typed errors (a 5xx or a lost connection: retryable). */
