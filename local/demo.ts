@@ -171,9 +171,9 @@ async function rollOut(api: MlflowApi, aws: CanaryClients, label: string, valAuc
       console.log(`Demo:   after ${seconds(started).padStart(6)}  ${endpoint}: ${now}`);
       shown = now;
     }
-    // Baton stores its decision before it moves the aliases: done when MLflow shows the champion too.
-    if ((await aws.store.getVersion(canaryModel, version))?.phase !== 'promoted') return undefined;
-    return (await api.getModelVersion(canaryModel, version)).aliases?.includes('champion') ? true : undefined;
+    // Baton stores its decision before it moves the aliases: done when no stored effect is left.
+    const state = await aws.store.getVersion(canaryModel, version);
+    return state?.phase === 'promoted' && !state.intent?.effects.length ? true : undefined;
     // Generous: a busy machine slows every hop; a lost webhook is swept by the reconciler after a minute.
   }, 120_000);
   if (!promoted)
@@ -238,7 +238,8 @@ async function canaryDemo(stack: LocalStack, api: MlflowApi, aws: CanaryClients)
   console.log(`\nDemo: CloudWatch alarm ${alarm} → ALARM, published on the alerts topic`);
   // Complete when the rollback is on record and applied: traffic, the champion alias and the tags.
   const demoted = await until(async () => {
-    if ((await aws.store.getVersion(canaryModel, v2))?.phase !== 'rolled_back') return undefined;
+    const state = await aws.store.getVersion(canaryModel, v2);
+    if (state?.phase !== 'rolled_back' || state.intent?.effects.length) return undefined;
     const back = (await api.getModelVersion(canaryModel, v1)).aliases?.includes('champion');
     const tagged = tagsOf(await api.getModelVersion(canaryModel, v2))['baton.phase'] === 'rolled_back';
     return back && tagged && (await weightsNow(aws))[v1] === 100 ? true : undefined;
