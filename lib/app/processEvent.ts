@@ -114,6 +114,11 @@ async function decideOne(
     for (const effect of decision.effects) await applyEffect(effect, event, policy, deps);
     return { state, phase, effects: decision.effects.length };
   }
+  // The lease is the gate of "one rollout per model": taken before the decision that needs it is
+  // stored, so a version that loses the race stores nothing and is decided again (it then waits).
+  for (const gate of decision.effects.filter((e) => e.type === 'takeLease'))
+    await applyEffect(gate, event, policy, deps);
+  const effects = decision.effects.filter((e) => e.type !== 'takeLease');
   // Every decision writes the revision after the one it read, with the effects it still has to apply.
   const revision = decision.read + 1;
   const decided = kept
@@ -121,7 +126,7 @@ async function decideOne(
     : {};
   const next = withWork(
     { ...plain, ...decided, revision, updatedAt: now.toISOString() },
-    { effects: decision.effects, received: kept ?? [], attempts: 0 },
+    { effects, received: kept ?? [], attempts: 0 },
     now,
   );
   await deps.store.saveVersion(next, revision - 1, decision.audit);

@@ -213,10 +213,11 @@ describe('a crash between taking the rollout lease and storing the rollout’s s
     await run(await worker.dueNow(model, v2));
     const finished = await run(await worker.dueNow(model, v2));
 
-    // The rollout's start was stored first and the lease is v2's own; the endpoint has not moved yet.
+    // The lease is taken before the rollout's start is stored (the lease is the gate of one rollout
+    // per model): the lease is v2's own, though nothing else of the rollout happened.
     expect(midway).toEqual({
       lease: v2,
-      stored: { phase: 'rolling_out', step: 1, weights: { [v1]: 90, [v2]: 10 } },
+      stored: { phase: 'awaiting_approval', step: 0, weights: undefined },
       weights: { [v1]: 100 },
     });
     expect(redelivered.phase).toBe('rolling_out');
