@@ -10,10 +10,12 @@
  *   await registry.setAlias('fraud', 'challenger', '3');
  */
 import * as z from 'zod/mini';
-import { describeIssues } from '../../../events/issues';
 import type { ModelRegistry, ModelVersionInfo, RunInfo } from '../../domain/ports';
-import { RegistryError, RegistryRequestError, RegistryResponseError } from './errors';
-import { type AuthSource, type HttpAuth, HttpClient, type HttpClientOptions } from './httpClient';
+import { RegistryError } from './errors';
+import { HttpClient, type HttpClientOptions } from './httpClient';
+import { bearer, isAliasUnset, isMissing, parse, type TokenSource, unless } from './registryReplies';
+
+export type { TokenSource };
 
 const API = '/api/2.0/mlflow';
 /** The port promises newest first; MLflow's own default is last update first. */
@@ -130,41 +132,6 @@ function nameFilter(name: string): string {
   if (!name.includes("'")) return `name = '${name}'`;
   if (!name.includes('"')) return `name = "${name}"`;
   return `name LIKE '${name.replace(/['"\\]/g, '_')}'`;
-}
-
-function parse<T extends z.ZodMiniType>(schema: T, body: unknown, operation: string): z.output<T> {
-  const result = schema.safeParse(body);
-  if (!result.success) throw new RegistryResponseError(operation, describeIssues(result.error.issues));
-  return result.data;
-}
-
-const isMissing = (error: unknown) =>
-  error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST';
-// An unset alias is a 400 INVALID_PARAMETER_VALUE "Registered model alias X not found." in MLflow.
-const isAliasUnset = (error: unknown) =>
-  isMissing(error) ||
-  (error instanceof RegistryRequestError &&
-    error.errorCode === 'INVALID_PARAMETER_VALUE' &&
-    /alias .+ not found/i.test(error.detail));
-
-async function unless<T>(absent: (error: unknown) => boolean, call: () => Promise<T>): Promise<T | null> {
-  try {
-    return await call();
-  } catch (error) {
-    if (absent(error)) return null;
-    throw error;
-  }
-}
-
-/** The registry token as its secret store gives it: `fresh` asks past the cache. */
-export type TokenSource = (options: { fresh: boolean }) => Promise<string | undefined>;
-
-function bearer(token: string | TokenSource | undefined): AuthSource | HttpAuth | undefined {
-  if (typeof token !== 'function') return token ? { token } : undefined;
-  return async (options) => {
-    const value = await token(options);
-    return value ? { token: value } : undefined;
-  };
 }
 
 export interface MlflowRegistryOptions extends Omit<HttpClientOptions, 'auth'> {

@@ -22,12 +22,9 @@
  *     token: 'dapi…', runs: new MlflowRegistry({ baseUrl: 'https://dbc-1.cloud.databricks.com', token: 'dapi…' }) });
  *   await registry.setAlias('main.fraud.detector', 'challenger', '7');
  */
-import type * as z from 'zod/mini';
-import { describeIssues } from '../../../events/issues';
 import type { ModelRegistry, ModelVersionInfo, RunInfo } from '../../domain/ports';
-import { RegistryRequestError, RegistryResponseError } from './errors';
-import { type AuthSource, type HttpAuth, HttpClient, type HttpClientOptions } from './httpClient';
-import type { TokenSource } from './mlflowRegistry';
+import { HttpClient, type HttpClientOptions } from './httpClient';
+import { bearer, isAliasUnset, isMissing, parse, type TokenSource, unless } from './registryReplies';
 import {
   modelVersionResponse,
   NEWEST_FIRST,
@@ -44,38 +41,6 @@ const API = '/api/2.0/mlflow/unity-catalog';
 const SEARCH_PAGE_SIZE = 1000;
 /** A model with more pages than this is not read whole (a server that never stops paging). */
 const MAX_SEARCH_PAGES = 1000;
-
-function parse<T extends z.ZodMiniType>(schema: T, body: unknown, operation: string): z.output<T> {
-  const result = schema.safeParse(body);
-  if (!result.success) throw new RegistryResponseError(operation, describeIssues(result.error.issues));
-  return result.data;
-}
-
-const isMissing = (error: unknown) =>
-  error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST';
-// An unset alias is RESOURCE_DOES_NOT_EXIST, or (as MLflow's server words it) a 400 "alias … not found".
-const isAliasUnset = (error: unknown) =>
-  isMissing(error) ||
-  (error instanceof RegistryRequestError &&
-    error.errorCode === 'INVALID_PARAMETER_VALUE' &&
-    /alias .+ not found/i.test(error.detail));
-
-async function unless<T>(absent: (error: unknown) => boolean, call: () => Promise<T>): Promise<T | null> {
-  try {
-    return await call();
-  } catch (error) {
-    if (absent(error)) return null;
-    throw error;
-  }
-}
-
-function bearer(token: string | TokenSource): HttpAuth | AuthSource {
-  if (typeof token !== 'function') return { token };
-  return async (options) => {
-    const value = await token(options);
-    return value ? { token: value } : undefined;
-  };
-}
 
 export interface UnityCatalogRegistryOptions extends Omit<HttpClientOptions, 'auth'> {
   /** The workspace origin, e.g. `https://dbc-1234.cloud.databricks.com`. */
