@@ -14,6 +14,7 @@ import type { ModelRegistry, ModelVersionInfo, RunInfo } from '../../domain/port
 import { RegistryError } from './errors';
 import { HttpClient, type HttpClientOptions } from './httpClient';
 import { bearer, isAliasUnset, isMissing, parse, type TokenSource, unless } from './registryReplies';
+import { int64, optionalText, tagList, versionNumber } from './wireFields';
 
 export type { TokenSource };
 
@@ -23,18 +24,6 @@ const NEWEST_FIRST = ['creation_timestamp DESC', 'version_number DESC'];
 /** Registered models whose aliases are read at once when filling in a search page. */
 const ALIAS_LOOKUP_CONCURRENCY = 8;
 
-// MLflow OSS sends int64 as JSON numbers, other proto encoders as strings: accept both.
-const int64 = z.pipe(z.union([z.number(), z.string().check(z.regex(/^-?\d+$/))]), z.transform(Number));
-const versionNumber = z.pipe(z.union([z.string(), z.int()]), z.transform(String));
-// Proto strings are "" when unset; the port says undefined.
-const optionalText = z.pipe(
-  z.optional(z.string()),
-  z.transform((value) => value || undefined),
-);
-const tagList = z.pipe(
-  z.optional(z.array(z.looseObject({ key: z.string(), value: z.optional(z.string()) }))),
-  z.transform((tags = []) => Object.fromEntries(tags.map((tag) => [tag.key, tag.value ?? '']))),
-);
 /**
  * JSON has no NaN or infinities, so protobuf's JSON spells them as strings ("NaN", "Infinity").
  * MLflow's SQL stores cannot hold infinities either: they save ±Infinity as the largest double

@@ -16,18 +16,8 @@
 import * as z from 'zod/mini';
 import type { ModelVersionInfo } from '../../domain/ports';
 import { RegistryUnsupportedError } from './errors';
+import { int64, optionalText, tagList, versionNumber } from './wireFields';
 
-const int64 = z.pipe(z.union([z.number(), z.string().check(z.regex(/^-?\d+$/))]), z.transform(Number));
-const versionNumber = z.pipe(z.union([z.string(), z.int()]), z.transform(String));
-// Proto strings are "" or absent when unset; the port says undefined.
-const optionalText = z.pipe(
-  z.optional(z.string()),
-  z.transform((value) => value || undefined),
-);
-const tagList = z.pipe(
-  z.optional(z.array(z.looseObject({ key: z.string(), value: z.optional(z.string()) }))),
-  z.transform((tags = []) => Object.fromEntries(tags.map((tag) => [tag.key, tag.value ?? '']))),
-);
 const aliasList = z._default(z.array(z.looseObject({ alias: z.string(), version: versionNumber })), []);
 
 /**

@@ -21,8 +21,7 @@ import { describeIssues } from '../../../events/issues';
 import type { PolledVersion, VersionFeed, VersionPage } from '../../domain/pollPorts';
 import { RegistryRequestError, RegistryResponseError, RegistryUnsupportedError } from './errors';
 import type { HttpClient } from './httpClient';
-
-const int64 = z.pipe(z.union([z.number(), z.string().check(z.regex(/^-?\d+$/))]), z.transform(Number));
+import { int64 } from './wireFields';
 
 const searchPage = z.looseObject({
   model_versions: z._default(
