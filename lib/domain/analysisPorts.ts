@@ -50,3 +50,18 @@ export interface CanaryMetrics {
 export interface CanaryMetricsReader {
   read(request: CanaryMetricsRequest): Promise<CanaryMetrics>;
 }
+
+/**
+ * Records a serving endpoint's current per-variant numbers where the analysis reads them back:
+ * for platforms that export only the last minute (Databricks Model Serving), the tick keeps the
+ * history of each live canary step by recording every minute.
+ */
+export interface ServingMetricsRecorder {
+  /** Reads the endpoint's export once and records it; the number of datapoints recorded. */
+  record(endpoint: string): Promise<number>;
+}
+
+/** The versions holding a rollout lease: every canary now live. */
+export interface LiveRollouts {
+  liveRollouts(): Promise<Array<{ model: string; version: string }>>;
+}

@@ -41,7 +41,9 @@ const globalServices = new Set(['iam']);
  * Actions that support no resource-level permissions (AWS's Service Authorization Reference), for
  * which Resource "*" is the only value IAM accepts; it reaches this account only.
  */
-const noResourceLevel = new Set(['cloudwatch:GetMetricData']);
+const noResourceLevel = new Set(['cloudwatch:GetMetricData', 'cloudwatch:PutMetricData']);
+/** Writes with no resource-level permissions, allowed on "*" only under the condition key that scopes them. */
+const scopedWrites: Record<string, string> = { 'cloudwatch:PutMetricData': 'cloudwatch:namespace' };
 const functionNames = [
   'registryWebhook',
   'worker',
@@ -202,7 +204,7 @@ describe('the packaged CloudFormation template', () => {
     for (const role of roles) expect(template.Resources[role]!.Type).toBe('AWS::IAM::Role');
   });
 
-  it('never grants a write action on Resource "*"', () => {
+  it('never grants a write action on Resource "*" unless the condition that scopes it is set', () => {
     const readOnly = /^[a-z0-9-]+:(Describe|Get|List|Query|Scan|BatchGet)/;
     const offending: string[] = [];
     for (const [id, role] of ofType('AWS::IAM::Role')) {
@@ -211,11 +213,25 @@ describe('the packaged CloudFormation template', () => {
           const resources = [statement.Resource].flat();
           const actions = [statement.Action].flat() as string[];
           if (!resources.includes('*')) continue;
-          for (const action of actions) if (!readOnly.test(action)) offending.push(`${id}: ${action}`);
+          const conditions = Object.values(statement.Condition ?? {}).flatMap((c) =>
+            Object.keys(c as object),
+          );
+          for (const action of actions) {
+            const scopedBy = scopedWrites[action];
+            if (readOnly.test(action) || (scopedBy && conditions.includes(scopedBy))) continue;
+            offending.push(`${id}: ${action}`);
+          }
         }
       }
     }
     expect(offending).toEqual([]);
+  });
+
+  it('lets only the tick record metrics, and only into the Databricks serving namespace', () => {
+    const puts = allowStatements().filter(([, s]) => [s.Action].flat().includes('cloudwatch:PutMetricData'));
+    expect(puts.map(([id, s]) => [id, s.Condition])).toEqual([
+      ['TickRole', { StringEquals: { 'cloudwatch:namespace': 'Baton/DatabricksServing' } }],
+    ]);
   });
 
   it('names no other account or region in any Allow statement of any role', () => {

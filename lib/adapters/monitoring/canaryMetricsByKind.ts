@@ -1,13 +1,13 @@
 /**
- * The canary metrics reader per serving kind: SageMaker's variants are read from CloudWatch; a
- * kind with no reader wired answers "no metrics source" with the reason, which the analysis
- * counts as inconclusive (the bake is extended, then the approvers are asked): no data never
- * passes. Databricks Model Serving has none yet: its metrics export is a scrape of the serving
- * endpoint's current counters, not a history of the step, so it is not read here.
+ * The canary metrics reader per serving kind: SageMaker's variants are read from CloudWatch, and
+ * Databricks's served entities from the minutes the tick recorded of its metrics export
+ * (databricksServingMetrics.ts); a kind with no reader wired answers "no metrics source" with the
+ * reason, which the analysis counts as inconclusive (the bake is extended, then the approvers are
+ * asked): no data never passes.
  *
  * @example
  *   const reader = new CanaryMetricsByKind({ sagemaker: new CloudWatchCanaryMetrics(client) });
- *   (await reader.read({ ...request, kind: 'databricks' })).source; // null
+ *   (await reader.read({ ...request, kind: 'none' })).source; // null
  */
 import type { ServingKind } from '../../../events/artefact';
 import type { CanaryMetrics, CanaryMetricsReader, CanaryMetricsRequest } from '../../domain/analysisPorts';

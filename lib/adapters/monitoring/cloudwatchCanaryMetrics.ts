@@ -4,7 +4,8 @@
  * OverheadLatency per EndpointName and VariantName in AWS/SageMaker, and a team publishes its
  * quality metrics wherever the policy's `analysis.quality` says. One request carries every series
  * of both variants (up to 500 queries per request, as CloudWatch allows; NextToken followed).
- * A version's variant is `v<version>`, as the SageMaker serving adapter names it.
+ * A version's variant is `v<version>`, as the SageMaker serving adapter names it. Another serving
+ * kind whose numbers are recorded into CloudWatch passes its own layout (databricksServingMetrics.ts).
  *
  * @example
  *   const reader = new CloudWatchCanaryMetrics(cloudWatchClient());
@@ -20,6 +21,7 @@ import type {
   CanaryMetrics,
   CanaryMetricsReader,
   CanaryMetricsRequest,
+  MetricSeries,
   VariantSeries,
 } from '../../domain/analysisPorts';
 import { awsFailure } from '../aws/awsErrors';
@@ -36,6 +38,23 @@ export class MetricReadError extends Error {
   }
 }
 
+/** Where a serving kind's variants are found in CloudWatch. */
+export interface CanaryMetricsLayout {
+  /** Named in the evidence as the numbers' source. */
+  source: string;
+  /** A version's variant (or served entity) name, as the kind's serving adapter names it. */
+  variant(model: string, version: string): string;
+  /** Where one of the analysis's series is published for this kind. */
+  locate(series: MetricSeries): MetricSeries;
+}
+
+/** SageMaker's own variants: AWS/SageMaker per EndpointName and VariantName `v<version>`. */
+export const sagemakerLayout: CanaryMetricsLayout = {
+  source: 'cloudwatch',
+  variant: (_model, version) => variantName(version),
+  locate: (series) => series,
+};
+
 const output = z.looseObject({
   MetricDataResults: z.optional(
     z.array(z.looseObject({ Id: z.string(), Values: z.optional(z.array(z.nullable(z.number()))) })),
@@ -48,10 +67,15 @@ const queriesPerRequest = 500;
 const sides = { challenger: 'c', champion: 'b' } as const;
 
 /** `{endpoint}`, `{variant}`, `{model}`, `{version}` in a dimension value, filled for one variant. */
-function fill(template: string, request: CanaryMetricsRequest, version: string): string {
+function fill(
+  template: string,
+  request: CanaryMetricsRequest,
+  version: string,
+  layout: CanaryMetricsLayout,
+): string {
   const values: Record<string, string> = {
     endpoint: request.endpoint,
-    variant: variantName(version),
+    variant: layout.variant(request.model, version),
     model: request.model,
     version,
   };
@@ -59,12 +83,12 @@ function fill(template: string, request: CanaryMetricsRequest, version: string):
 }
 
 /** One query per series and variant, with ids `<series>_c` (challenger) and `<series>_b` (champion). */
-function queriesOf(request: CanaryMetricsRequest): MetricDataQuery[] {
+function queriesOf(request: CanaryMetricsRequest, layout: CanaryMetricsLayout): MetricDataQuery[] {
   const variants = [
     ['challenger', request.challenger],
     ...(request.champion === null ? [] : [['champion', request.champion]]),
   ] as Array<[keyof typeof sides, string]>;
-  return request.series.flatMap((series) =>
+  return request.series.map(layout.locate).flatMap((series) =>
     variants.map(([side, version]) => ({
       Id: `${series.id}_${sides[side]}`,
       MetricStat: {
@@ -73,7 +97,7 @@ function queriesOf(request: CanaryMetricsRequest): MetricDataQuery[] {
           MetricName: series.metric,
           Dimensions: Object.entries(series.dimensions).map(([Name, value]) => ({
             Name,
-            Value: fill(value, request, version),
+            Value: fill(value, request, version, layout),
           })),
         },
         Period: request.periodSeconds,
@@ -86,7 +110,10 @@ function queriesOf(request: CanaryMetricsRequest): MetricDataQuery[] {
 
 export class CloudWatchCanaryMetrics implements CanaryMetricsReader {
   /** The official CloudWatch client (lib/wiring/awsClients.ts `cloudWatchClient`). */
-  constructor(private readonly client: Pick<CloudWatchClient, 'send'>) {}
+  constructor(
+    private readonly client: Pick<CloudWatchClient, 'send'>,
+    private readonly layout: CanaryMetricsLayout = sagemakerLayout,
+  ) {}
 
   async read(request: CanaryMetricsRequest): Promise<CanaryMetrics> {
     const series: Record<string, VariantSeries> = Object.fromEntries(
@@ -95,8 +122,9 @@ export class CloudWatchCanaryMetrics implements CanaryMetricsReader {
     const start = new Date(request.from);
     const end = new Date(request.to);
     // An empty window holds no datapoints (CloudWatch refuses StartTime = EndTime).
-    if (end.getTime() - start.getTime() < 1000) return { source: 'cloudwatch', series };
-    const queries = queriesOf(request);
+    const { source } = this.layout;
+    if (end.getTime() - start.getTime() < 1000) return { source, series };
+    const queries = queriesOf(request, this.layout);
     for (let i = 0; i < queries.length; i += queriesPerRequest) {
       for (const [id, values] of await this.fetch(queries.slice(i, i + queriesPerRequest), start, end)) {
         const at = id.lastIndexOf('_');
@@ -104,7 +132,7 @@ export class CloudWatchCanaryMetrics implements CanaryMetricsReader {
         series[id.slice(0, at)]?.[side].push(...values);
       }
     }
-    return { source: 'cloudwatch', series };
+    return { source, series };
   }
 
   /** One batch of queries, following NextToken; datapoints without a value are dropped. */

@@ -89,15 +89,20 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
   }
 
-  /** Sends one logical request (with retries) and returns the parsed 2xx body. */
+  /**
+   * Sends one logical request (with retries) and returns the parsed 2xx body; with `text`, the
+   * 2xx body as it came (an exposition format such as Prometheus text, not JSON).
+   */
   async request(
     method: HttpMethod,
     path: string,
-    init: { query?: Query; body?: unknown } = {},
+    init: { query?: Query; body?: unknown; text?: boolean } = {},
   ): Promise<unknown> {
     const { timeoutMs = 5000, retries = 3, baseDelayMs = 100, maxDelayMs = 2000 } = this.options;
     const url = this.baseUrl + path + queryString(init.query);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = {
+      accept: init.text ? 'text/plain, application/json;q=0.5' : 'application/json',
+    };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     const setAuth = (value: string | undefined) => {
       if (value) headers.authorization = value;
@@ -130,6 +135,7 @@ export class HttpClient {
         continue;
       }
       this.report(method, path, response.status, started, attempt);
+      if (response.ok && init.text) return text;
       const body = responseJson(text);
       if (response.ok) {
         if (body === undefined) throw new RegistryResponseError(operation, `not JSON: ${text.slice(0, 100)}`);

@@ -13,6 +13,7 @@
  *   await ledger.takeLease('fraud-detector', '7', new Date().toISOString());
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { LiveRollouts } from '../../domain/analysisPorts';
 import type { ModelLedger } from '../../domain/ports';
 import type { AuditEntry } from '../../domain/state';
 import { type DynamoDocuments, getItem, isConditionFailure, queryAll } from './dynamoTable';
@@ -20,7 +21,7 @@ import { LeaseBusyError } from './errors';
 
 const alertRetentionSeconds = 30 * 24 * 3600;
 
-export class DynamoModelLedger implements ModelLedger {
+export class DynamoModelLedger implements ModelLedger, LiveRollouts {
   private auditSeq = 0;
 
   constructor(
@@ -35,6 +36,16 @@ export class DynamoModelLedger implements ModelLedger {
       ConsistentRead: true,
     });
     return item ? String(item.version) : null;
+  }
+
+  /** Every lease: the canaries live now, one Query of the LEASE partition. */
+  async liveRollouts(): Promise<Array<{ model: string; version: string }>> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'LEASE' },
+    });
+    return items.map((item) => ({ model: String(item.sk), version: String(item.version) }));
   }
 
   async takeLease(model: string, version: string, at: string): Promise<void> {
