@@ -171,6 +171,17 @@ describe('the rollout lease', () => {
     await ledger.takeLease(model, '8', at);
     expect(await ledger.leaseHolder(model)).toBe('8');
   });
+
+  it('lists every held lease as the canaries live now, and a released one no more', async () => {
+    const [fraud, churn] = [uniqueName('live-fraud'), uniqueName('live-churn')];
+    const at = new Date().toISOString();
+    await ledger.takeLease(fraud, '4', at);
+    await ledger.takeLease(churn, '9', at);
+    await ledger.releaseLease(churn, '9');
+
+    const live = (await ledger.liveRollouts()).filter((r) => [fraud, churn].includes(r.model));
+    expect(live).toEqual([{ model: fraud, version: '4' }]);
+  });
 });
 
 describe('publishing a notification', () => {
