@@ -18,6 +18,8 @@
  *   module.exports = [compiledPolicies, require('./sdkSchemaKeys.cjs')];
  */
 const { readFile } = require('node:fs/promises');
+// And the error registrations of the clients whose errors Baton reads by name (sdkErrorRegistry.cjs).
+const { withoutErrorRegistrations } = require('./sdkErrorRegistry.cjs');
 
 const schemaFile = /[\\/]@aws-sdk[\\/].*[\\/]dist-es[\\/](?:.*[\\/])?schemas[\\/]schemas_\d+\.js$/;
 /** `const _h = "http";` — the file's string constants, one per line. */
@@ -38,7 +40,7 @@ module.exports = {
   name: 'baton-sdk-schema-keys',
   setup(build) {
     build.onLoad({ filter: schemaFile }, async (args) => ({
-      contents: literalKeys(await readFile(args.path, 'utf8')),
+      contents: withoutErrorRegistrations(args.path, literalKeys(await readFile(args.path, 'utf8'))),
       loader: 'js',
     }));
   },

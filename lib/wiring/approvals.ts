@@ -9,10 +9,10 @@ import * as z from 'zod/mini';
 import { DynamoVersionReader } from '../adapters/store/dynamoVersionReader';
 import { DynamoTokenLedger } from '../adapters/store/tokenLedger';
 import type { ApprovalsDeps } from '../app/answerApprovalLink';
-import { artefactRowsOf } from './catalog';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';
+import { artefactRowsOf } from './servingKinds';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),

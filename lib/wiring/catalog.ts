@@ -1,47 +1,58 @@
 /**
  * The catalog: one adapter factory per serving kind, retrain target kind and registry flavour,
- * each registered here once. Serving kinds and registry flavours are declared here, by their keys
- * (the policy's rollout.endpoint.kind is checked against `servingKinds`, lib/wiring/policySchema.ts);
- * retrain targets by the policy's `retrain.target` variants in lib/domain/policy.ts, and that table
- * is typed over them: a kind without a factory, or a factory for no kind, does not compile.
+ * each registered here once. Serving kinds are declared by their keys in servingKinds.ts (the
+ * policy's rollout.endpoint.kind is checked against `servingKinds`, lib/wiring/policySchema.ts),
+ * registry flavours in registryCatalog.ts, retrain targets by the policy's `retrain.target` variants
+ * in lib/domain/policy.ts; each table here is typed over them: a kind without a factory, or a
+ * factory for no kind, does not compile.
  *
  * A serving kind's entry is one object: its adapter factory and its pinned-artefact spec (the
  * artefact's fields, how a version resolves to it, how it is compared and shown), both owned by the
  * kind's adapter; an entry without both, or whose spec names another kind, does not compile. The
+ * kinds themselves and their specs are declared in servingKinds.ts (which imports no adapter, so
+ * the functions that only read policies or render artefacts do not bundle the serving adapters);
+ * `servingCatalog` is typed over them, so a kind without a factory does not compile either. The
  * pure core gets the spec through the facts (gatherFacts, `artefactSpecFor`) and the renderers
- * through `artefactRowsOf`, so neither imports an adapter.
+ * through `artefactRowsOf`, so neither imports an adapter. The registry flavours are in
+ * registryCatalog.ts, for the same reason (re-exported here).
  *
  * Adding a serving kind is: its adapter file(s) in lib/adapters/serving (the adapter and its
- * `ArtefactSpec`), one entry in `servingCatalog` below, and its IAM in serverless.yml (README,
- * "Adding a serving kind"). Nothing in lib/domain or events/ names a kind.
+ * `ArtefactSpec`), one entry in servingKinds.ts's `artefactSpecs`, one in `servingCatalog` below,
+ * and its IAM in serverless.yml (README, "Adding a serving kind"). Nothing in lib/domain or events/
+ * names a kind.
  *
  * @example
  *   const serving = servingAdapters({ executionRoleArn, databricks })('sagemaker');
  *   const trigger = retrainCatalog.sqs({ kind: 'sqs', queueUrl }, { sqsClient });
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Artefact } from '../../events/artefact';
-import { RegistryError } from '../adapters/registry/errors';
 import { HttpClient } from '../adapters/registry/httpClient';
-import { MlflowRegistry, type MlflowRegistryOptions } from '../adapters/registry/mlflowRegistry';
-import { UnityCatalogRegistry } from '../adapters/registry/unityCatalogRegistry';
 import { DatabricksJobRetrainTrigger } from '../adapters/retrain/databricksJobRetrain';
 import { RetrainConfigError } from '../adapters/retrain/errors';
 import { HttpRetrainTrigger } from '../adapters/retrain/httpRetrain';
 import { SqsRetrainTrigger } from '../adapters/retrain/sqsRetrain';
 import { databricksArtefact } from '../adapters/serving/databricksArtefact';
 import { DatabricksEndpoint } from '../adapters/serving/databricksEndpoint';
-import { ServingConfigurationError } from '../adapters/serving/errors';
 import { noneArtefact } from '../adapters/serving/noneArtefact';
 import { NoneEndpoint } from '../adapters/serving/noneEndpoint';
 import { sageMakerArtefact } from '../adapters/serving/sagemakerArtefact';
 import { SageMakerEndpoint } from '../adapters/serving/sagemakerEndpoint';
-import { artefactRows } from '../domain/artefact';
-import type { Policy, RetrainTarget, RetrainTargetKind } from '../domain/policy';
-import type { ModelRegistry, SecretSource } from '../domain/ports';
+import type { RetrainTarget, RetrainTargetKind } from '../domain/policy';
+import type { SecretSource } from '../domain/ports';
 import type { RetrainTrigger } from '../domain/retrainPorts';
-import type { ArtefactRowsOf, ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
+import type { ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
 import { sageMakerClient } from './awsClients';
+import { type artefactSpecs, type ServingKind, servingKindOf } from './servingKinds';
+
+export {
+  type RegistryFlavor,
+  type RegistrySettings,
+  type RegistryTuning,
+  registryCatalog,
+  registryFlavors,
+  registryIntake,
+} from './registryCatalog';
+export { artefactRowsOf, artefactSpecFor, type ServingKind, servingKinds } from './servingKinds';
 
 /** What a composition hands every serving factory (each takes what it needs, once per cold start). */
 export interface ServingContext {
@@ -57,12 +68,12 @@ export interface ServingEntry {
   build(context: ServingContext): ServingEndpoint;
 }
 
-/** Each entry's spec must be of its own key's kind (`sagemaker: { artefact: sageMakerArtefact, … }`). */
-const servingEntries = <T extends { [K in keyof T]: ServingEntry & { artefact: { kind: K } } }>(
-  entries: T,
-): T => entries;
+/** One entry per serving kind of servingKinds.ts, each with its own kind's spec. */
+type ServingEntries = { [K in ServingKind]: ServingEntry & { artefact: (typeof artefactSpecs)[K] } };
 
-export const servingCatalog = servingEntries({
+// The specs are imported, not read off `artefactSpecs`: an object of plain references is one esbuild
+// can drop from a bundle that never builds an adapter (a property read is not provably pure).
+export const servingCatalog: ServingEntries = {
   sagemaker: {
     artefact: sageMakerArtefact,
     build: (context) =>
@@ -73,21 +84,7 @@ export const servingCatalog = servingEntries({
     build: (context) => new DatabricksEndpoint({ http: context.databricks() }),
   },
   none: { artefact: noneArtefact, build: () => new NoneEndpoint() },
-});
-
-export type ServingKind = keyof typeof servingCatalog;
-/** The serving kinds a policy may name, in the catalog's order (the order its refusals list them in). */
-export const servingKinds = Object.keys(servingCatalog) as [ServingKind, ...ServingKind[]];
-
-/** The catalog's entry for a kind a policy or a stored record names (a typed error for any other). */
-function entryOf(kind: string): ServingEntry {
-  if (!Object.hasOwn(servingCatalog, kind)) {
-    throw new ServingConfigurationError(
-      `no serving kind "${kind}" (the catalog has ${servingKinds.join(', ')})`,
-    );
-  }
-  return servingCatalog[kind as ServingKind];
-}
+};
 
 /**
  * The serving adapters by kind for one composition, each built on first use.
@@ -99,34 +96,10 @@ function entryOf(kind: string): ServingEntry {
 export function servingAdapters(context: ServingContext): (kind: string) => ServingEndpoint {
   const built = new Map<string, ServingEndpoint>();
   return (kind) => {
-    if (!built.has(kind)) built.set(kind, entryOf(kind).build(context));
+    if (!built.has(kind)) built.set(kind, servingCatalog[servingKindOf(kind)].build(context));
     return built.get(kind)!;
   };
 }
-
-/**
- * The pinned-artefact rules of the policy's serving kind; a policy without a rollout deploys
- * nothing, like a `none` endpoint. gatherFacts hands it to the pure core (`facts.artefactSpec`).
- *
- * @example
- *   artefactSpecFor(policy).resolve(version, policy.rollout?.endpoint ?? {});
- */
-export function artefactSpecFor(policy: Policy): ArtefactSpec {
-  return entryOf(policy.rollout?.endpoint.kind ?? 'none').artefact;
-}
-
-/**
- * The rows people see for a pinned artefact, by its own kind's spec: what the notifier, the SNS
- * text and the approval link's review page render. A record of a kind the catalog no longer has
- * still shows what it is.
- *
- * @example
- *   artefactRowsOf(state.artefact); // [['Image', 'ecr/f:7 (tag sagemaker.image)'], …]
- */
-export const artefactRowsOf: ArtefactRowsOf = (artefact: Artefact) =>
-  Object.hasOwn(servingCatalog, artefact.kind)
-    ? artefactRows(entryOf(artefact.kind).artefact, artefact)
-    : [['Serving kind', `${artefact.kind} (not known to this version of Baton)`]];
 
 /**
  * Secrets and clients the retrain factories may need. The wiring passes each secret as a source
@@ -178,65 +151,4 @@ export const retrainCatalog: { [K in RetrainTargetKind]: RetrainFactory<K> } = {
     });
     return new DatabricksJobRetrainTrigger(http, target.jobId);
   },
-};
-
-/** Timeouts, retries, an injected fetch or basic auth, passed through to MlflowRegistry. */
-export type RegistryTuning = Omit<MlflowRegistryOptions, 'baseUrl' | 'token'>;
-
-/** A registry flavour's settings, already validated (createRegistry.ts). */
-export interface RegistrySettings {
-  trackingUri: string;
-  token?: MlflowRegistryOptions['token'];
-}
-
-/** The registry flavours, declared here by their keys (createRegistry.ts builds its z.enum from them). */
-export const registryCatalog = {
-  mlflow: ({ trackingUri, token }: RegistrySettings, tuning: RegistryTuning): ModelRegistry =>
-    new MlflowRegistry({ ...tuning, baseUrl: trackingUri, token }),
-  // Databricks serves the same MLflow REST paths under the workspace origin, with a bearer token.
-  databricks: ({ trackingUri, token }: RegistrySettings, tuning: RegistryTuning): ModelRegistry => {
-    if (!token) {
-      throw new RegistryError('invalid registry configuration: the databricks flavour needs a token (PAT)');
-    }
-    if (tuning.basicAuth) {
-      throw new RegistryError(
-        'invalid registry configuration: databricks takes a bearer token, not basic auth',
-      );
-    }
-    return new MlflowRegistry({ ...tuning, baseUrl: new URL(trackingUri).origin, token });
-  },
-  // Unity Catalog: its own paths on the workspace origin; runs stay in the workspace's tracking server.
-  'databricks-uc': ({ trackingUri, token }: RegistrySettings, tuning: RegistryTuning): ModelRegistry => {
-    if (!token) {
-      throw new RegistryError(
-        'invalid registry configuration: the databricks-uc flavour needs a token (PAT)',
-      );
-    }
-    if (tuning.basicAuth) {
-      throw new RegistryError(
-        'invalid registry configuration: databricks-uc takes a bearer token, not basic auth',
-      );
-    }
-    const baseUrl = new URL(trackingUri).origin;
-    const runs = new MlflowRegistry({ ...tuning, baseUrl, token });
-    return new UnityCatalogRegistry({ ...tuning, baseUrl, token, runs });
-  },
-};
-
-export type RegistryFlavor = keyof typeof registryCatalog;
-export const registryFlavors = Object.keys(registryCatalog) as [RegistryFlavor, ...RegistryFlavor[]];
-
-/**
- * How Baton hears of each flavour's new versions: `pushes` (webhooks, with the reconciler behind
- * them) or not, when the tick's poll intake is the intake (lib/app/pollIntake.ts), searching with
- * the `dialect`'s version search (lib/adapters/registry/versionFeed.ts). Typed over the catalog's
- * keys: a flavour without an entry does not compile.
- */
-export const registryIntake: {
-  [K in RegistryFlavor]: { pushes: boolean; dialect: 'mlflow' | 'unity-catalog' };
-} = {
-  mlflow: { pushes: true, dialect: 'mlflow' },
-  databricks: { pushes: true, dialect: 'mlflow' },
-  // Unity Catalog has no webhooks at all.
-  'databricks-uc': { pushes: false, dialect: 'unity-catalog' },
 };

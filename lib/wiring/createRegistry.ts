@@ -24,12 +24,12 @@ import { describeIssues } from '../../events/issues';
 import { RegistryError } from '../adapters/registry/errors';
 import type { TokenSource } from '../adapters/registry/mlflowRegistry';
 import type { ModelRegistry } from '../domain/ports';
-import { type RegistryTuning, registryCatalog, registryFlavors } from './catalog';
+import { type RegistryTuning, registryCatalog, registryFlavors } from './registryCatalog';
 
 export type { RegistryTuning };
 
 export const registryConfigSchema = z.object({
-  /** A flavour of the catalog (catalog.ts `registryCatalog`). */
+  /** A flavour of the catalog (registryCatalog.ts `registryCatalog`). */
   flavor: z.enum(registryFlavors),
   trackingUri: z.url({ protocol: /^https?$/ }),
   /** A fixed token, or a source read per request through the secret cache (re-read after a 401/403). */

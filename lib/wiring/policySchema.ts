@@ -1,7 +1,7 @@
 /**
  * The policy schema bound to the catalog: rollout.endpoint.kind must be one of the catalog's
- * serving kinds (lib/wiring/catalog.ts), so a new kind is accepted in policies by its catalog
- * entry alone. Every reader of policies takes it from here: the functions' compiled policies
+ * serving kinds (lib/wiring/servingKinds.ts), so a new kind is accepted in policies by its entry
+ * there alone. Every reader of policies takes it from here: the functions' compiled policies
  * (below), the YAML loaders (policyFiles.ts: CLI, compile script, local stack) and the tests.
  *
  * @example
@@ -15,7 +15,7 @@ import {
 } from '../adapters/policy/compiledPolicies';
 import { checkPolicy as checkPolicyWith } from '../adapters/policy/policyCheck';
 import { policySchemaFor } from '../domain/policy';
-import { servingKinds } from './catalog';
+import { servingKinds } from './servingKinds';
 
 export const policySchema = policySchemaFor(servingKinds);
 

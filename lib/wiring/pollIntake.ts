@@ -1,6 +1,6 @@
 /**
  * The tick's poll intake, composed from the environment (lib/app/pollIntake.ts): on for registry
- * flavours that cannot push (catalog.ts `registryIntake`, Unity Catalog), off for the others unless
+ * flavours that cannot push (registryCatalog.ts `registryIntake`, Unity Catalog), off for the others unless
  * REGISTRY_POLL_INTAKE=on (the tests run the real MLflow server as a registry without webhooks).
  * Settings:
  * - REGISTRY_POLL_INTAKE: `auto` (default: the flavour decides), `on` or `off`;
@@ -24,10 +24,10 @@ import { DynamoPollCursors } from '../adapters/store/dynamoPollCursors';
 import { noPollIntake, type PollIntake, runPollIntake } from '../app/pollIntake';
 import type { PromotionStore } from '../domain/ports';
 import type { EventQueue } from '../domain/queuePorts';
-import { registryFlavors, registryIntake } from './catalog';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { secretStore } from './ingressAdapters';
+import { registryFlavors, registryIntake } from './registryCatalog';
 
 const count = z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number));
 const positive = z.pipe(z.string().check(z.regex(/^\d+(\.\d+)?$/)), z.transform(Number));

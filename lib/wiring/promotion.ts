@@ -15,6 +15,7 @@ import * as z from 'zod/mini';
 import { CanaryMetricsByKind } from '../adapters/monitoring/canaryMetricsByKind';
 import { CloudWatchAlarmReader } from '../adapters/monitoring/cloudwatchAlarms';
 import { CloudWatchCanaryMetrics } from '../adapters/monitoring/cloudwatchCanaryMetrics';
+import { databricksLayout } from '../adapters/monitoring/databricksServingMetrics';
 import {
   type LinkChannel,
   NoEmailChannel,
@@ -27,8 +28,6 @@ import { SlackResponder } from '../adapters/notify/slackResponder';
 import { SnsNotifier } from '../adapters/notify/snsNotifier';
 import { policyFor } from '../adapters/policy/policyLookup';
 import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
-import { HttpClient } from '../adapters/registry/httpClient';
-import type { TokenSource } from '../adapters/registry/mlflowRegistry';
 import { type SecretStore, secretSource } from '../adapters/secrets/secretStore';
 import { DynamoCopyProgress } from '../adapters/store/dynamoCopyProgress';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
@@ -52,6 +51,7 @@ import { dynamoDocumentClient } from './dynamoClient';
 import { environmentsFromEnv } from './environments';
 import { secretStore } from './ingressAdapters';
 import { loadFunctionPolicies } from './policySchema';
+import { databricksWorkspace, registryTokenFrom } from './registryAccess';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -79,32 +79,9 @@ const configSchema = z.object({
   /** Verified copies (environments.ts): this registry's name, the others by name, the transfer budget. */
   REGISTRY_NAME: z.optional(z.string()),
   REGISTRIES: z.optional(z.string()),
+  REGISTRY_TOKENS_PREFIX: z.optional(z.string()),
   COPY_BUDGET_SECONDS: z.optional(z.string()),
 });
-
-export async function registryFromEnv(
-  config: Pick<
-    z.infer<typeof configSchema>,
-    'REGISTRY_FLAVOR' | 'MLFLOW_TRACKING_URI' | 'REGISTRY_TOKEN_PARAM'
-  >,
-  secrets: SecretStore,
-) {
-  const token = await registryTokenFrom(config.REGISTRY_TOKEN_PARAM, secrets);
-  return createRegistry({ flavor: config.REGISTRY_FLAVOR, trackingUri: config.MLFLOW_TRACKING_URI, token });
-}
-
-/**
- * The registry token as a source read through the secret cache on every request (a rotation takes
- * effect within the cache's TTL, and a 401/403 re-reads it at once), or undefined when none is
- * configured. Read once here so a missing token still fails at cold start.
- */
-async function registryTokenFrom(param: string | undefined, secrets: SecretStore) {
-  if (!param) return undefined;
-  const [token] = await secrets.values(param);
-  if (!token) return undefined;
-  const source: TokenSource = async ({ fresh }) => (await secrets.values(param, { fresh }))[0];
-  return source;
-}
 
 /** Links signed with the key read per link through the secret cache (a rotation signs within its TTL). */
 function approvalLinksFromEnv(config: z.infer<typeof configSchema>, secrets: SecretStore): ApprovalLinks {
@@ -154,16 +131,7 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
   const optional = (param: string | undefined) => (param ? secretSource(secrets, param) : undefined);
   const retrainKey = optional(config.RETRAIN_SIGNING_KEY_PARAM);
   const jobToken = optional(config.REGISTRY_TOKEN_PARAM);
-  const databricks = () =>
-    new HttpClient({
-      baseUrl: config.MLFLOW_TRACKING_URI,
-      ...(registryToken && {
-        auth: async (options: { fresh: boolean }) => {
-          const token = await registryToken(options);
-          return token ? { token } : undefined;
-        },
-      }),
-    });
+  const databricks = databricksWorkspace(config.MLFLOW_TRACKING_URI, registryToken);
   const exactModels = policies.policies.map((p) => p.policy.model).filter((m) => !m.includes('*'));
   const sqs = sqsClient();
   return {
@@ -186,8 +154,12 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
     serving: servingAdapters({ executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN, databricks }),
     artefactSpec: artefactSpecFor,
     alarms: new CloudWatchAlarmReader(cloudWatchClient()),
-    // Canary analysis: SageMaker variants from CloudWatch; other kinds answer "no metrics source".
-    canaryMetrics: new CanaryMetricsByKind({ sagemaker: new CloudWatchCanaryMetrics(cloudWatchClient()) }),
+    // Canary analysis: SageMaker's variants from CloudWatch, Databricks's served entities from the
+    // minutes the tick recorded of its metrics export; other kinds answer "no metrics source".
+    canaryMetrics: new CanaryMetricsByKind({
+      sagemaker: new CloudWatchCanaryMetrics(cloudWatchClient()),
+      databricks: new CloudWatchCanaryMetrics(cloudWatchClient(), databricksLayout),
+    }),
     retrain: (policy) =>
       createRetrain(policy.retrain!.target, {
         // Each secret read when a retrain is triggered, through the secret cache (rotation applies within its TTL).

@@ -19,7 +19,7 @@ import {
 } from '../adapters/notify/slackDelivery';
 import type { SecretStore } from '../adapters/secrets/secretStore';
 import type { Notifier } from '../domain/ports';
-import { artefactRowsOf } from './catalog';
+import { artefactRowsOf } from './servingKinds';
 
 export interface SlackSettings {
   /** SSM parameter names; empty or absent means "not configured". */

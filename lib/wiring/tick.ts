@@ -6,16 +6,19 @@
  *   const deps = await tickDeps(); // reads TABLE_NAME, PROMOTION_QUEUE_URL, MLFLOW_TRACKING_URI, …
  */
 import * as z from 'zod/mini';
+import { DatabricksMetricsRecorder } from '../adapters/monitoring/databricksServingMetrics';
 import { policyFor } from '../adapters/policy/policyLookup';
+import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import type { TickDeps } from '../app/tickSweeps';
-import { registryFlavors } from './catalog';
+import { cloudWatchClient } from './awsClients';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';
 import { loadFunctionPolicies } from './policySchema';
 import { pollIntakeFromEnv } from './pollIntake';
-import { registryFromEnv } from './promotion';
+import { databricksWorkspace, registryFromEnv, registryTokenFrom } from './registryAccess';
+import { registryFlavors } from './registryCatalog';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -30,15 +33,28 @@ const configSchema = z.object({
 export async function tickDeps(): Promise<TickDeps> {
   const config = readConfig(configSchema);
   const policies = await loadFunctionPolicies();
-  const store = new DynamoPromotionStore(dynamoDocumentClient(), config.TABLE_NAME);
+  const db = dynamoDocumentClient();
+  const store = new DynamoPromotionStore(db, config.TABLE_NAME);
   const queue = promotionQueue(config.PROMOTION_QUEUE_URL);
+  const secrets = secretStore();
+  const workspace = databricksWorkspace(
+    config.MLFLOW_TRACKING_URI,
+    await registryTokenFrom(config.REGISTRY_TOKEN_PARAM, secrets),
+  );
   return {
-    registry: await registryFromEnv(config, secretStore()),
+    registry: await registryFromEnv(config, secrets),
     store,
     queue,
     // Registries that cannot push (Unity Catalog): the tick's poll is their intake (pollIntake.ts).
     pollIntake: await pollIntakeFromEnv({ policies: policies.policies, store, queue }),
     policyFor: (model) => policyFor(policies.policies, model),
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
+    // Databricks serving exports only the last minute: the tick records live canaries' minutes.
+    servingMetrics: {
+      rollouts: new DynamoModelLedger(db, config.TABLE_NAME),
+      store,
+      policyFor: (model) => policyFor(policies.policies, model),
+      recorders: { databricks: new DatabricksMetricsRecorder(workspace(), cloudWatchClient()) },
+    },
   };
 }

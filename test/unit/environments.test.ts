@@ -1,0 +1,26 @@
+/**
+ * The stage's copy environments from its settings: which registries' token parameters the worker
+ * may be told to read (only those under the prefix its role grants).
+ */
+import { describe, expect, it } from 'vitest';
+import { environmentsFromEnv } from '../../lib/wiring/environments';
+
+const secrets = { values: async () => ['token'] };
+const settings = (tokenParam: string) => ({
+  MLFLOW_TRACKING_URI: 'http://staging.example',
+  REGISTRIES: JSON.stringify({ prod: { trackingUri: 'https://mlflow.prod.example', tokenParam } }),
+  REGISTRY_TOKENS_PREFIX: '/baton/staging/registries/',
+});
+
+describe("other registries' token parameters", () => {
+  it('are accepted under the prefix the worker may read', () => {
+    const environments = environmentsFromEnv(settings('/baton/staging/registries/prod'), secrets);
+    expect(environments.get('prod').name).toBe('prod');
+  });
+
+  it('are refused elsewhere at load, naming the registry, the parameter and the prefix', () => {
+    expect(() => environmentsFromEnv(settings('/baton/prod/registry-token'), secrets)).toThrow(
+      'REGISTRIES: prod.tokenParam /baton/prod/registry-token is not under /baton/staging/registries/, the only parameters the worker may read',
+    );
+  });
+});
