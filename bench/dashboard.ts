@@ -7,7 +7,8 @@
  * Server time only: from the request to the HTML, the table reads included, no HTTP. Requests to
  * DynamoDB are counted per page, to show the page reads a bounded amount whatever the history.
  * The first render (every champion move read) is reported apart from the rest (the moves kept by
- * the warm function, as in Lambda), and so is the emulator's floor: one bare one-item Query.
+ * the warm function, as in Lambda, and new ones picked from the newest page of history: two
+ * Queries a page), and so is the emulator's floor: one bare one-item Query.
  *
  * @example
  *   const figures = await benchDashboard({ side, samples: 30, log });

@@ -57,6 +57,8 @@ const regions = [
   // pollIntake's (intake without webhooks): every commercial region with SES v2 is taken, and the
   // emulator serves SES v2 in this one too.
   'us-gov-west-1',
+  // dashboardReads' (the model page's table requests counted); the emulator serves SES v2 here too.
+  'us-gov-east-1',
 ];
 
 export function uniqueName(prefix: string): string {

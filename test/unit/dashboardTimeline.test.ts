@@ -83,7 +83,7 @@ describe('who was champion at a time, as the timeline shows it', () => {
 
 describe('the champion moves kept across page views', () => {
   it('reads every move first, then only those from a quarter hour before the previous read', async () => {
-    const reader = new MemoryDashboardReader([], audit);
+    const reader = new MemoryDashboardReader([], [...audit]);
     const asked: Array<string | undefined> = [];
     const spy = {
       auditWhere: (model: string, filter: AuditFilter) => {
@@ -103,4 +103,40 @@ describe('the champion moves kept across page views', () => {
     expect(first.map((e) => e.version)).toEqual(['1', '2', '2', '1', '3', '3', '4']);
     expect(second.map((e) => e.version)).toEqual(['1', '2', '2', '1', '3', '3', '4', '5']);
   });
+
+  it.each([
+    ['reaches back past the quarter hour before the previous read', 3, [undefined]],
+    ['is the whole trail', 20, [undefined]],
+    [
+      'ends inside the quarter hour (more entries than a page since)',
+      1,
+      [undefined, '2026-11-29T11:45:00.000Z'],
+    ],
+  ])(
+    'picks new moves from the newest page of history when it %s, else reads them',
+    async (_, size, expected) => {
+      // Prepare
+      const reader = new MemoryDashboardReader([], [...audit]);
+      const asked: Array<string | undefined> = [];
+      const spy = {
+        auditWhere: (model: string, filter: AuditFilter) => {
+          asked.push(filter.since);
+          return reader.auditWhere(model, filter);
+        },
+      };
+      let clock = new Date('2026-11-29T12:00:00.000Z');
+      const moves = championMovesCache(spy, () => clock);
+      await moves('fraud');
+      reader.audit.push(entry('29T12:10', '5', 'promotion.completed', 'alice'));
+      reader.audit.push(entry('29T12:20', '5', 'rollout.finalised', 'baton'));
+      clock = new Date('2026-11-29T13:00:00.000Z');
+
+      // Act
+      const second = await moves('fraud', reader.auditPage('fraud', size));
+
+      // Assess
+      expect(asked).toEqual(expected);
+      expect(second.map((e) => e.version)).toEqual(['1', '2', '2', '1', '3', '3', '4', '5']);
+    },
+  );
 });

@@ -1,9 +1,11 @@
 /**
  * What each dashboard page reads, and no more: the models page a few small queries per model
  * (the newest version, the versions in a live phase, the last audit entry), the model page a
- * page of versions, a page of history and the entries that moved `champion` (three queries at
- * once), the rollout page the rollout records and that rollout's own entries. Each answers the
- * page's title and body, or a 400 naming what is wrong in the query.
+ * page of versions and a page of history (two queries at once) with the entries that moved
+ * `champion`, kept by the warm function and picked from the newest page of history (a third query
+ * only on a cold start, an older page of history or a model with more entries in the last quarter
+ * hour than a page shows: championMoves.ts), the rollout page the rollout records and that
+ * rollout's own entries. Each answers the page's title and body, or a 400 naming what is wrong.
  *
  * @example
  *   const page = await modelPage('fraud', { history_before: cursor }, deps); // { title, body } | HttpResult
@@ -69,12 +71,18 @@ export async function modelPage(
     return badRequest('versions_before must be a version number, e.g. 950');
   if (cursors.history !== undefined && (cursors.history.length === 0 || cursors.history.length > 300))
     return badRequest('history_before must be the cursor of an “older →” link');
-  const [versions, history, moves] = await Promise.all([
+  const history = deps.reader.auditPage(model, historyPageSize, cursors.history);
+  // The newest page of history doubles as the read of new champion moves (championMoves.ts).
+  const newest = cursors.history === undefined ? history : undefined;
+  const [versions, historyPage, moves] = await Promise.all([
     deps.reader.versionsPage(model, versionsPageSize, cursors.versions),
-    deps.reader.auditPage(model, historyPageSize, cursors.history),
-    deps.championMoves?.(model) ?? deps.reader.auditWhere(model, { kinds: championMoveKinds }),
+    history,
+    deps.championMoves?.(model, newest) ?? deps.reader.auditWhere(model, { kinds: championMoveKinds }),
   ]);
-  return { title: model, body: modelBody({ model, versions, history, moves, now: deps.now(), at, cursors }) };
+  return {
+    title: model,
+    body: modelBody({ model, versions, history: historyPage, moves, now: deps.now(), at, cursors }),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
  * What the dashboard's use cases run with (composed in lib/wiring/ui.ts): the table read-only,
  * the promotion queue for decisions and controls, the policies and the people directory.
  */
-import type { DashboardReader } from '../../domain/dashboardPorts';
+import type { DashboardReader, NewestFirst } from '../../domain/dashboardPorts';
 import type { PeopleDirectory } from '../../domain/people';
 import type { Policy } from '../../domain/policy';
 import type { EventQueue } from '../../domain/queuePorts';
@@ -15,8 +15,11 @@ export interface UiDeps {
   /** Models named exactly by a policy: listed even before Baton has records of them. */
   policyModels: string[];
   people: PeopleDirectory;
-  /** The entries that moved `champion`, kept across requests (championMoves.ts); unset: read each time. */
-  championMoves?: (model: string) => Promise<AuditEntry[]>;
+  /**
+   * The entries that moved `champion`, kept across requests (championMoves.ts); unset: read each
+   * time. `newest`: the newest page of history the model page reads anyway, to pick new moves from.
+   */
+  championMoves?: (model: string, newest?: Promise<NewestFirst<AuditEntry>>) => Promise<AuditEntry[]>;
   /** Local sign-in only (`npm start`): the keys sign-in links and sessions are signed with. */
   signInKeys?: () => Promise<string[]>;
   now(): Date;
