@@ -1,6 +1,7 @@
 /**
  * `baton status MODEL`: every version of a model with Baton's phase, the registry's
- * validation_status and aliases, and the failed checks; then the last recorded event failures.
+ * validation_status and aliases, and the failed checks; then the work stored on a version and not
+ * applied yet, with its attempts and last error (cli/pending.ts); then the last recorded event failures.
  * With `--json`, the same facts as one JSON object (`statusReport`).
  *
  * Degraded, not dead: when the registry is unreachable (refused, timed out, 5xx after the retries),
@@ -18,6 +19,7 @@ import type { EventFailure, ModelRegistry, ModelVersionInfo, PromotionStore } fr
 import type { VersionState } from '../lib/domain/state';
 import { loadPolicySet } from '../lib/wiring/policyFiles';
 import { cliContext } from './context';
+import { type PendingWork, pendingLines, pendingWork } from './pending';
 import { act, command, runCommand } from './program';
 
 function table(rows: string[][]): string {
@@ -89,6 +91,8 @@ export interface StatusReport {
   /** Running rollouts, and promoted ones whose old variant is still to be removed. */
   rollouts: Array<{ version: string; phase: string; dueAt: string | null; rollout: VersionState['rollout'] }>;
   failures: EventFailure[];
+  /** Work stored on a version's record and not applied yet (cli/pending.ts), newest version first. */
+  pending: PendingWork[];
   /** What could not be read (e.g. the registry, during an outage); empty when everything was. */
   unavailable: string[];
 }
@@ -106,7 +110,7 @@ async function gather(model: string, deps: StatusDeps) {
   const byVersion = new Map(states.map((s) => [s.version, s]));
   const rollouts = states.filter((s) => s.rollout && (s.phase === 'rolling_out' || s.rollout.cleanupAt));
   versions.sort((a, b) => Number(b.version) - Number(a.version));
-  return { set, policy, versions, byVersion, rollouts, failures, unavailable };
+  return { set, policy, versions, byVersion, rollouts, failures, unavailable, pending: pendingWork(states) };
 }
 
 /**
@@ -116,7 +120,10 @@ async function gather(model: string, deps: StatusDeps) {
  *   (await statusReport('fraud', cliContext())).versions[0]; // { version: '7', phase: 'rolling_out', … }
  */
 export async function statusReport(model: string, deps: StatusDeps): Promise<StatusReport> {
-  const { set, policy, versions, byVersion, rollouts, failures, unavailable } = await gather(model, deps);
+  const { set, policy, versions, byVersion, rollouts, failures, unavailable, pending } = await gather(
+    model,
+    deps,
+  );
   const statusTag = policy?.tags.validationStatus ?? 'validation_status';
   return {
     model,
@@ -141,6 +148,7 @@ export async function statusReport(model: string, deps: StatusDeps): Promise<Sta
       rollout: s.rollout,
     })),
     failures,
+    pending,
     unavailable,
   };
 }
@@ -150,7 +158,10 @@ export async function renderStatus(
   deps: StatusDeps,
   warn: (line: string) => void = () => undefined,
 ): Promise<string> {
-  const { set, policy, versions, byVersion, rollouts, failures, unavailable } = await gather(model, deps);
+  const { set, policy, versions, byVersion, rollouts, failures, unavailable, pending } = await gather(
+    model,
+    deps,
+  );
   for (const line of unavailable) warn(line);
   const unknown = unavailable.length > 0 ? '?' : '-';
   const statusTag = policy?.tags.validationStatus ?? 'validation_status';
@@ -174,6 +185,8 @@ export async function renderStatus(
   for (const state of rollouts) {
     lines.push('', ...describeRollout(state, policy));
   }
+  // What is stored but not applied yet, and why it is stuck: before the queue's failures, which it outlives.
+  if (pending.length) lines.push('', ...pendingLines(pending));
   if (failures.length) {
     lines.push('', 'Recent failures (retried; after the last retry the message is in the DLQ):');
     for (const f of failures) lines.push(`  ${f.at}  ${f.event}  attempt ${f.receiveCount}: ${f.error}`);
@@ -220,12 +233,12 @@ export function statusCli(context: () => StatusDeps = cliContext): Command {
   const cmd = command('status', 'usage: baton status MODEL')
     .summary("every version of a model: Baton's phase, validation, aliases, failed checks, rollouts")
     .description(
-      "Every version of MODEL: Baton's phase, validation_status, aliases and failed checks; a running rollout's step, weights, next check and alarms; and the most recent event failures. Reads TABLE_NAME and MLFLOW_TRACKING_URI, or the local stack.",
+      "Every version of MODEL: Baton's phase, validation_status, aliases and failed checks; a running rollout's step, weights, next check and alarms; the work stored on a version and not applied yet (effects left, events to decide, attempts, last error); and the most recent event failures. Reads TABLE_NAME and MLFLOW_TRACKING_URI, or the local stack.",
     )
     .argument('<model>', 'the registered model')
     .option(
       '--json',
-      'print {"model", "policy", "policyProblems", "versions", "rollouts", "failures", "unavailable"}',
+      'print {"model", "policy", "policyProblems", "versions", "rollouts", "failures", "pending", "unavailable"}',
     )
     .addHelpText(
       'after',

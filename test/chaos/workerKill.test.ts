@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromotionStore';
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
@@ -26,7 +26,7 @@ beforeAll(async () => {
     env: { POLICIES_DIR: resolve('test/fixtures/policies'), RECONCILER_MIN_AGE_SECONDS: '5' },
     scheduleSeconds: 3,
     retryDelaySeconds: 1,
-    log: (line) => logs.push(line),
+    log: (line) => logs.push(`${new Date().toISOString()} ${line}`),
   });
   store = testStore(stack);
   sqs = new SQSClient(awsClientConfig(stack.aws));
@@ -35,6 +35,10 @@ afterAll(async () => {
   sqs?.destroy();
   await stack?.stop();
 });
+// A failure on a busy machine is read from what the functions did.
+beforeEach(({ onTestFailed }) =>
+  onTestFailed(() => console.log(`--- Baton logs (tail) ---\n${logs.slice(-300).join('\n')}`)),
+);
 
 describe('the worker killed (SIGKILL) in the middle of a burst', () => {
   it('validates every version exactly once', async () => {

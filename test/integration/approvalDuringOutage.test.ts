@@ -16,6 +16,7 @@ import type { DynamoPromotionStore } from '../../lib/adapters/store/dynamoPromot
 import { mlflowApi } from '../../local/mlflowApi';
 import { awsClientConfig } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
+import { runBatonCli } from '../support/batonCli';
 import { type FaultProxy, startFaultProxy } from '../support/faultProxy';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
@@ -135,6 +136,8 @@ describe('an approval given during a registry outage', () => {
       20_000,
       'the approval kept on the record after a failed attempt',
     );
+    // What an operator sees meanwhile: the approval waiting, its attempts and why it is stuck.
+    const status = await runBatonCli(stack, ['status', model], { POLICIES_DIR: policies });
     const attemptsDuring = await eventually(
       async () => {
         const attempts = (await store.getVersion(model, version))?.intent?.attempts ?? 0;
@@ -173,6 +176,15 @@ describe('an approval given during a registry outage', () => {
     expect(answer.status).toBe(200);
     expect(kept.intent?.received.map((e) => e.type)).toEqual(['decision']);
     expect(attemptsDuring).toBeGreaterThanOrEqual(2);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `^  v${version}  to decide \\(1\\): approve by U0APPROVER \\(slack\\)\n` +
+          '      attempts [1-9]\\d*, next retry \\S+Z\n' +
+          '      last error: Registry\\w*Error: ',
+        'm',
+      ),
+    );
     expect(tags).toMatchObject({ 'baton.phase': 'promoted', 'baton.approved_by': 'U0APPROVER' });
     expect((await api().getModelVersion(model, version)).aliases).toEqual(['champion']);
     expect(promoted.version).toBe(version);

@@ -139,6 +139,7 @@ describe('baton status --json', () => {
       ],
       rollouts: [],
       failures: [],
+      pending: [],
       unavailable: [],
     });
   });
