@@ -13,8 +13,8 @@ import { type ChampionPeriod, championAtFrom, championPeriods } from './champion
 import { timelineSvg } from './charts';
 import { esc, htmlTable, modelHref } from './layout';
 
-export const historyPageSize = 50;
-export const versionsPageSize = 50;
+export const historyPageSize = 25;
+export const versionsPageSize = 25;
 
 /** Where the page is in each list: the cursor of the older page shown, none for the newest. */
 export interface ModelCursors {
