@@ -2,7 +2,8 @@
  * Every minute (EventBridge schedule): enqueues the deadlines that fell due (approval expiry),
  * found through the table's DueIndex; the registry reconciler sweeps for versions Baton has
  * not seen (lost webhooks) and for champion aliases that differ from Baton's champions, and
- * enqueues them (lib/app/tickSweeps).
+ * enqueues them; and the metrics export of live Databricks canaries is recorded for their analysis
+ * (lib/app/tickSweeps).
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { runTickSweeps, type TickResult } from '../lib/app/tickSweeps';

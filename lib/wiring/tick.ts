@@ -35,6 +35,7 @@ export async function tickDeps(): Promise<TickDeps> {
   const policies = await loadFunctionPolicies();
   const db = dynamoDocumentClient();
   const store = new DynamoPromotionStore(db, config.TABLE_NAME);
+  const policyOf = (model: string) => policyFor(policies.policies, model);
   const queue = promotionQueue(config.PROMOTION_QUEUE_URL);
   const secrets = secretStore();
   const workspace = databricksWorkspace(
@@ -47,13 +48,13 @@ export async function tickDeps(): Promise<TickDeps> {
     queue,
     // Registries that cannot push (Unity Catalog): the tick's poll is their intake (pollIntake.ts).
     pollIntake: await pollIntakeFromEnv({ policies: policies.policies, store, queue }),
-    policyFor: (model) => policyFor(policies.policies, model),
+    policyFor: policyOf,
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
     // Databricks serving exports only the last minute: the tick records live canaries' minutes.
     servingMetrics: {
       rollouts: new DynamoModelLedger(db, config.TABLE_NAME),
       store,
-      policyFor: (model) => policyFor(policies.policies, model),
+      policyFor: policyOf,
       recorders: { databricks: new DatabricksMetricsRecorder(workspace(), cloudWatchClient()) },
     },
   };
