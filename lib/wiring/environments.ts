@@ -3,7 +3,7 @@
  * name → `{ "trackingUri": "https://…", "tokenParam": "/baton/prod/registry-token" }` (the token
  * read through the secret cache per request, as the main registry's). The registry Baton listens
  * to is always there, under `REGISTRY_NAME` (default `default`); a policy's `copyTo.registry`
- * names one of these. A `tokenParam` must lie under `REGISTRY_TOKENS_PREFIX` (serverless.yml:
+ * names one of these. A `tokenParam` must lie under `REGISTRIES_TOKEN_PARAM` (serverless.yml:
  * `<ssm>/registries/`), the only parameters the worker's role may read for other registries; one
  * elsewhere is refused at load with its name. `COPY_BUDGET_SECONDS` (default 40, under the worker's 60 s timeout) bounds the transfer per invocation: the
  * worker's Lambda timeout must leave room above it.
@@ -32,8 +32,8 @@ export interface EnvironmentSettings {
   MLFLOW_TRACKING_URI: string;
   REGISTRY_NAME?: string | undefined;
   REGISTRIES?: string | undefined;
-  /** Where other registries' token parameters must lie (the worker's role reads only those). */
-  REGISTRY_TOKENS_PREFIX?: string | undefined;
+  /** The SSM path (a prefix, ending in /) under which other registries' token parameters must lie: the worker's role reads only those. */
+  REGISTRIES_TOKEN_PARAM?: string | undefined;
   COPY_BUDGET_SECONDS?: string | undefined;
 }
 
@@ -71,7 +71,7 @@ export function environmentsFromEnv(
 ): Environments {
   const parsed = registriesSchema.safeParse(settings.REGISTRIES ? JSON.parse(settings.REGISTRIES) : {});
   if (!parsed.success) throw new Error(`REGISTRIES: ${describeIssues(parsed.error.issues)}`);
-  const prefix = settings.REGISTRY_TOKENS_PREFIX;
+  const prefix = settings.REGISTRIES_TOKEN_PARAM;
   for (const [name, config] of Object.entries(parsed.data)) {
     if (prefix && config.tokenParam && !config.tokenParam.startsWith(prefix))
       throw new Error(

@@ -79,7 +79,7 @@ const configSchema = z.object({
   /** Verified copies (environments.ts): this registry's name, the others by name, the transfer budget. */
   REGISTRY_NAME: z.optional(z.string()),
   REGISTRIES: z.optional(z.string()),
-  REGISTRY_TOKENS_PREFIX: z.optional(z.string()),
+  REGISTRIES_TOKEN_PARAM: z.optional(z.string()),
   COPY_BUDGET_SECONDS: z.optional(z.string()),
 });
 

@@ -9,7 +9,7 @@ const secrets = { values: async () => ['token'] };
 const settings = (tokenParam: string) => ({
   MLFLOW_TRACKING_URI: 'http://staging.example',
   REGISTRIES: JSON.stringify({ prod: { trackingUri: 'https://mlflow.prod.example', tokenParam } }),
-  REGISTRY_TOKENS_PREFIX: '/baton/staging/registries/',
+  REGISTRIES_TOKEN_PARAM: '/baton/staging/registries/',
 });
 
 describe("other registries' token parameters", () => {
