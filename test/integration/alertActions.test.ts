@@ -21,7 +21,7 @@ import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
 import { promotionQueueDrained } from '../support/queueWaits';
 import { startReceiver } from '../support/receiver';
-import { eventually, tagsOf } from '../support/registryWaits';
+import { eventually, settledPhase, tagsOf } from '../support/registryWaits';
 
 let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
@@ -106,11 +106,7 @@ async function promoteNew(): Promise<string> {
   const runId = await api.createRun('baton-alert-tests', { val_auc: 0.9 });
   const { version } = await api.createModelVersion(model, runId, { description: 'candidate' });
   await championIs(version);
-  await eventually(
-    async () => ((await store.getVersion(model, version))?.phase === 'promoted' ? true : undefined),
-    10_000,
-    'promoted',
-  );
+  await settledPhase(store, model, version, ['promoted'], 10_000);
   return version;
 }
 
@@ -164,13 +160,9 @@ async function rollbacksOf(version: string) {
   );
 }
 
-/** The rollback's audit entry is stored with the state, after the registry writes. */
+/** The rollback's audit entry is stored with the state; its registry writes are done once the record holds no work. */
 async function rollbackRecorded(version: string) {
-  await eventually(
-    async () => ((await store.getVersion(model, version))?.phase === 'rolled_back' ? true : undefined),
-    10_000,
-    `v${version} rolled back on record`,
-  );
+  await settledPhase(store, model, version, ['rolled_back'], 10_000);
   return rollbacksOf(version);
 }
 

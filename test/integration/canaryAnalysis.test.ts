@@ -16,7 +16,7 @@ import type { LocalStack } from '../../local/stack';
 import { type TestCloudWatch, testCloudWatch } from '../support/awsCalls';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
-import { eventually } from '../support/registryWaits';
+import { settledPhase } from '../support/registryWaits';
 
 let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
@@ -128,11 +128,7 @@ function approve(model: string, version: string) {
 }
 
 async function phaseIs(model: string, version: string, phase: string) {
-  await eventually(
-    async () => ((await store.getVersion(model, version))?.phase === phase ? true : undefined),
-    60_000,
-    `${model} v${version} ${phase}`,
-  );
+  await settledPhase(store, model, version, [phase], 60_000);
 }
 
 async function verdicts(model: string, version: string) {

@@ -15,7 +15,7 @@ import type { LocalStack } from '../../local/stack';
 import { testCloudWatch } from '../support/awsCalls';
 import { launchChromium } from '../support/browser';
 import { testStack, testStore, uniqueName } from '../support/localStack';
-import { eventually } from '../support/registryWaits';
+import { eventually, settledPhase } from '../support/registryWaits';
 
 const shots = resolve('.baton/screenshots');
 let stack: LocalStack;
@@ -75,12 +75,7 @@ async function waitingVersion(): Promise<string> {
     model,
     await api.createRun('baton-dashboard-tests', { val_auc: 0.9 }),
   );
-  await eventually(
-    async () =>
-      (await testStore(stack).getVersion(model, version))?.phase === 'awaiting_approval' ? true : undefined,
-    30_000,
-    'awaiting approval',
-  );
+  await settledPhase(testStore(stack), model, version, ['awaiting_approval']);
   return version;
 }
 

@@ -28,7 +28,7 @@ import { createRoleUser, motoPolicy, type Statement } from '../support/iamEnforc
 import { allowed, deniedCalls } from '../support/iamSimulation';
 import { uniqueName } from '../support/localStack';
 import { startReceiver } from '../support/receiver';
-import { eventually } from '../support/registryWaits';
+import { eventually, settledPhase } from '../support/registryWaits';
 import { approvalLinkIn, sesOutbox } from '../support/sesOutbox';
 import { slackHeaders } from '../support/signing';
 
@@ -72,14 +72,7 @@ const refusals = () => enforced.log.filter((l) => refusal.test(l));
 
 /** Waits for the version's phase; on a timeout, says which calls the emulator refused meanwhile. */
 const phaseOf = async (version: string, phases: string[], timeoutMs = 180_000) =>
-  eventually(
-    async () => {
-      const phase = (await store.getVersion(model, version))?.phase;
-      return phase && phases.includes(phase) ? phase : undefined;
-    },
-    timeoutMs,
-    `v${version} in ${phases.join('/')}`,
-  ).catch((error: Error) => {
+  settledPhase(store, model, version, phases, timeoutMs).catch((error: Error) => {
     throw new Error(`${error.message}; refused: ${JSON.stringify([...new Set(refusedCalls())])}`);
   });
 

@@ -18,7 +18,7 @@ import type { LocalStack } from '../../local/stack';
 import { runBatonCli } from '../support/batonCli';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { promotionQueueDrained } from '../support/queueWaits';
-import { eventually } from '../support/registryWaits';
+import { eventually, settledPhase } from '../support/registryWaits';
 
 const policies = resolve('test/fixtures/governance-policies');
 const api = mlflowApi(inject('mlflowUrl'));
@@ -34,10 +34,6 @@ async function aliasesByVersion(): Promise<Record<string, string[]>> {
     held[version] = [...((await api.getModelVersion(model, version)).aliases ?? [])].sort();
   }
   return held;
-}
-
-async function phaseIn(s: DynamoPromotionStore, version: string) {
-  return (await s.getVersion(model, version))?.phase;
 }
 
 async function register(valAuc: number, tags: Record<string, string> = {}) {
@@ -58,11 +54,7 @@ beforeAll(async () => {
       [0.92, 'promoted'],
     ] as const) {
       const version = await register(valAuc);
-      await eventually(
-        async () => ((await phaseIn(firstStore, version)) === phase ? true : undefined),
-        45_000,
-        `${model} v${version} ${phase}`,
-      );
+      await settledPhase(firstStore, model, version, [phase], 45_000);
     }
   } finally {
     await first.stop();

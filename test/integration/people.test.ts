@@ -11,7 +11,7 @@ import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { startReceiver } from '../support/receiver';
-import { eventually, tagsOf } from '../support/registryWaits';
+import { eventually, settledPhase, tagsOf } from '../support/registryWaits';
 import { slackHeaders } from '../support/signing';
 
 let stack: LocalStack;
@@ -52,11 +52,7 @@ async function registeredBy(user: string): Promise<string> {
   });
   await api.call('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
   const { version } = await api.createModelVersion(model, runId, { description: 'candidate' });
-  await eventually(
-    async () => ((await store.getVersion(model, version))?.phase === 'awaiting_approval' ? true : undefined),
-    30_000,
-    `v${version} awaiting approval`,
-  );
+  await settledPhase(store, model, version, ['awaiting_approval']);
   return version;
 }
 

@@ -17,7 +17,7 @@ import type { LocalStack } from '../../local/stack';
 import { type TestSageMaker, testSageMaker } from '../support/awsCalls';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
-import { eventually, tagsOf } from '../support/registryWaits';
+import { eventually, settledPhase, tagsOf } from '../support/registryWaits';
 
 let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
@@ -120,11 +120,7 @@ describe('the approved artefact is pinned', () => {
     const first = await registerWithImage(imageA);
     champion = first.version;
     await approve(champion);
-    await eventually(
-      async () => ((await phaseOf(champion)) === 'promoted' ? true : undefined),
-      60_000,
-      `v${champion} promoted`,
-    );
+    await settledPhase(store, model, champion, ['promoted'], 60_000);
   });
 
   it('shows the approvers the image a rollout will deploy, and stores it with the verdict', async () => {

@@ -14,7 +14,7 @@ import { mlflowApi } from '../../local/mlflowApi';
 import { type PolicyWatch, watchPolicies } from '../../local/policyWatch';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
-import { eventually, tagsOf } from '../support/registryWaits';
+import { eventually, settledPhase, tagsOf } from '../support/registryWaits';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-reload-'));
 const model = uniqueName('late');
@@ -41,11 +41,7 @@ describe('a policy written while the stack runs', () => {
     await api.ensureRegisteredModel(model);
     const runId = await api.createRun('baton-reload-tests', { val_auc: 0.9 });
     const { version } = await api.createModelVersion(model, runId);
-    await eventually(
-      async () => ((await store.getVersion(model, version))?.phase === 'unmanaged' ? true : undefined),
-      30_000,
-      'the version recorded unmanaged',
-    );
+    await settledPhase(store, model, version, ['unmanaged']);
 
     writeFileSync(
       join(dir, 'late.yaml'),

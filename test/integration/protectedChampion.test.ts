@@ -10,7 +10,7 @@ import { mlflowApi } from '../../local/mlflowApi';
 import type { LocalStack } from '../../local/stack';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
-import { eventually } from '../support/registryWaits';
+import { eventually, settledPhase } from '../support/registryWaits';
 
 let stack: LocalStack;
 let store: DynamoPromotionStore;
@@ -37,11 +37,7 @@ beforeAll(async () => {
   ] as const) {
     const runId = await api.createRun('baton-protected-champion-tests', { val_auc: valAuc });
     const { version } = await api.createModelVersion(model, runId);
-    await eventually(
-      async () => ((await store.getVersion(model, version))?.phase === phase ? true : undefined),
-      45_000,
-      `${model} v${version} ${phase}`,
-    );
+    await settledPhase(store, model, version, [phase], 45_000);
   }
 }, 180_000);
 

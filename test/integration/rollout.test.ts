@@ -16,7 +16,7 @@ import { type TestCloudWatch, type TestSageMaker, testCloudWatch, testSageMaker 
 import { runBatonCli } from '../support/batonCli';
 import { testStack, testStore, uniqueName } from '../support/localStack';
 import { notificationProbe } from '../support/notificationProbe';
-import { eventually, tagsOf } from '../support/registryWaits';
+import { eventually, settledPhase, tagsOf } from '../support/registryWaits';
 
 let stack: LocalStack;
 let api: ReturnType<typeof mlflowApi>;
@@ -158,12 +158,8 @@ describe('canary rollouts on a SageMaker endpoint', () => {
     await approve(v1);
     await championIs(v1);
     expect(await liveWeights()).toEqual({ [v1]: 100 });
-    // The record is stored after the aliases move.
-    await eventually(
-      async () => ((await phaseOf(v1)) === 'promoted' ? true : undefined),
-      10_000,
-      'v1 promoted',
-    );
+    // The record is stored before its effects: settled once the aliases and tags are written.
+    await settledPhase(store, model, v1, ['promoted'], 10_000);
   });
 
   it('moves traffic 90/10, 50/50, 0/100 in order, then promotes with the champion archived', async () => {
@@ -172,11 +168,7 @@ describe('canary rollouts on a SageMaker endpoint', () => {
     const watch = watchWeights();
     await approve(v2);
     await championIs(v2);
-    await eventually(
-      async () => ((await phaseOf(v2)) === 'promoted' ? true : undefined),
-      10_000,
-      'v2 promoted',
-    );
+    await settledPhase(store, model, v2, ['promoted'], 10_000);
     // Readings with the challenger's variant in place (it joins at 0 % before the first step).
     const seen = (await watch.stop()).filter((w) => Object.keys(w).length === 2 && (w[v2] ?? 0) > 0);
 
@@ -253,11 +245,7 @@ describe('canary rollouts on a SageMaker endpoint', () => {
     ]);
     expect(cli.code).toBe(0);
     await championIs(v4);
-    await eventually(
-      async () => ((await phaseOf(v4)) === 'promoted' ? true : undefined),
-      10_000,
-      'v4 promoted',
-    );
+    await settledPhase(store, model, v4, ['promoted'], 10_000);
     expect(await liveWeights()).toMatchObject({ [v4]: 100 });
     const kinds = (await store.listAudit(model)).filter((a) => a.version === v4).map((a) => a.kind);
     expect(kinds).toContain('rollout.paused');
@@ -281,11 +269,7 @@ describe('rolling back by hand', () => {
     expect(cli.code).toBe(0);
 
     await championIs(archive);
-    await eventually(
-      async () => ((await phaseOf(champion)) === 'rolled_back' ? true : undefined),
-      10_000,
-      'rolled back',
-    );
+    await settledPhase(store, model, champion, ['rolled_back'], 10_000);
     expect(await liveWeights()).toMatchObject({ [archive]: 100, [champion]: 0 });
     const tags = tagsOf(await api.getModelVersion(model, champion));
     expect(tags['baton.phase']).toBe('rolled_back');

@@ -24,3 +24,35 @@ export async function eventually<T>(
 export function tagsOf(version: ModelVersion): Record<string, string> {
   return Object.fromEntries((version.tags ?? []).map((t) => [t.key, t.value]));
 }
+
+/** What `settledPhase` reads: a version's record as the store keeps it. */
+interface VersionRecords {
+  getVersion(model: string, version: string): Promise<{ phase: string; intent?: unknown } | null | undefined>;
+}
+
+/**
+ * Waits until a version's record is in one of `phases` with its decision's effects all applied.
+ * The record is stored before its effects (storedIntent.ts): a phase alone does not say the
+ * registry has been written yet; a record with no stored work does.
+ *
+ * @example
+ *   await settledPhase(store, 'fraud', '7', ['promoted']); // 'promoted', aliases and tags written
+ */
+export function settledPhase(
+  store: VersionRecords,
+  model: string,
+  version: string,
+  phases: readonly string[],
+  timeoutMs = 30_000,
+): Promise<string> {
+  return eventually(
+    async () => {
+      const record = await store.getVersion(model, version);
+      return record && phases.includes(record.phase) && record.intent === undefined
+        ? record.phase
+        : undefined;
+    },
+    timeoutMs,
+    `${model} v${version} settled in ${phases.join('/')}`,
+  );
+}
