@@ -30,6 +30,19 @@ export interface ServingMetricsResult {
   failed: number;
 }
 
+/**
+ * Whether any policy analyses canaries on a serving kind with a recorder: the others need no
+ * sweep, so the tick spends no lease listing on them.
+ *
+ * @example
+ *   needsServingMetrics([sagemakerPolicy, databricksAnalysed], ['databricks']); // true
+ */
+export function needsServingMetrics(policies: readonly Policy[], recorderKinds: readonly string[]): boolean {
+  return policies.some(
+    (p) => p.rollout?.analysis !== undefined && recorderKinds.includes(p.rollout.endpoint.kind),
+  );
+}
+
 /** The live steps to record: one per endpoint, on a kind with a recorder, under an analysis. */
 async function endpointsToRecord(deps: ServingMetricsDeps) {
   const endpoints = new Map<string, ServingMetricsRecorder>();

@@ -10,6 +10,7 @@ import { DatabricksMetricsRecorder } from '../adapters/monitoring/databricksServ
 import { policyFor } from '../adapters/policy/policyLookup';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
+import { needsServingMetrics } from '../app/servingMetrics';
 import type { TickDeps } from '../app/tickSweeps';
 import { cloudWatchClient } from './awsClients';
 import { readConfig } from './config';
@@ -42,6 +43,12 @@ export async function tickDeps(): Promise<TickDeps> {
     config.MLFLOW_TRACKING_URI,
     await registryTokenFrom(config.REGISTRY_TOKEN_PARAM, secrets),
   );
+  const recorders = { databricks: new DatabricksMetricsRecorder(workspace(), cloudWatchClient()) };
+  // Only a policy that analyses canaries on a kind with a recorder needs the sweep.
+  const recorded = needsServingMetrics(
+    policies.policies.map((e) => e.policy),
+    Object.keys(recorders),
+  );
   return {
     registry: await registryFromEnv(config, secrets),
     store,
@@ -51,11 +58,13 @@ export async function tickDeps(): Promise<TickDeps> {
     policyFor: policyOf,
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
     // Databricks serving exports only the last minute: the tick records live canaries' minutes.
-    servingMetrics: {
-      rollouts: new DynamoModelLedger(db, config.TABLE_NAME),
-      store,
-      policyFor: policyOf,
-      recorders: { databricks: new DatabricksMetricsRecorder(workspace(), cloudWatchClient()) },
-    },
+    ...(recorded && {
+      servingMetrics: {
+        rollouts: new DynamoModelLedger(db, config.TABLE_NAME),
+        store,
+        policyFor: policyOf,
+        recorders,
+      },
+    }),
   };
 }

@@ -3,7 +3,11 @@
  * that one unreadable endpoint neither stops the others nor fails the tick.
  */
 import { describe, expect, it } from 'vitest';
-import { recordServingMetrics, type ServingMetricsDeps } from '../../lib/app/servingMetrics';
+import {
+  needsServingMetrics,
+  recordServingMetrics,
+  type ServingMetricsDeps,
+} from '../../lib/app/servingMetrics';
 import type { VersionState } from '../../lib/domain/state';
 import { aPolicy } from '../support/builders';
 
@@ -93,5 +97,24 @@ describe('recording live canaries’ metrics exports', () => {
     );
     expect(await recordServingMetrics(sweep)).toEqual({ endpoints: 1, datapoints: 4, failed: 1 });
     expect(recorded).toEqual(['churn-prod']);
+  });
+});
+
+describe('whether the tick needs the sweep at all', () => {
+  const sagemakerAnalysed = aPolicy({
+    rollout: {
+      ...rolloutPolicy(),
+      endpoint: { kind: 'sagemaker', name: 'baton-fraud' },
+      analysis: analysed.rollout?.analysis,
+    },
+  });
+
+  it.each([
+    ['a Databricks canary under analysis', [unanalysed, analysed], true],
+    ['Databricks canaries without analysis', [unanalysed], false],
+    ['analysis on a kind that keeps its own history', [sagemakerAnalysed], false],
+    ['no rollout at all', [aPolicy()], false],
+  ])('%s: %s', (_case, policies, needed) => {
+    expect(needsServingMetrics(policies, ['databricks'])).toBe(needed);
   });
 });
