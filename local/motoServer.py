@@ -1,4 +1,5 @@
-"""moto's server, plus the one SageMaker operation Baton needs that moto 5.2.5 lacks: UpdateEndpoint.
+"""moto's server, plus the one SageMaker operation Baton needs that moto 5.2.5 lacks: UpdateEndpoint,
+and DynamoDB's costs for the two calls whose cost in moto grows with the whole table.
 
 Baton's SageMaker adapter moves an endpoint to a new endpoint configuration (a challenger variant
 joins, or the champion is left alone at the end of a rollout) with UpdateEndpoint. Everything else
@@ -10,11 +11,29 @@ built on moto's own endpoint model, then runs moto's server main with the same a
 Like moto's other SageMaker operations, the update completes at once (the endpoint is InService
 again when the call returns); AWS takes minutes and reports `Updating` meanwhile. Not modelled:
 RetainAllVariantProperties, ExcludeRetainedVariantProperties, DeploymentConfig.
+
+DynamoDB answers a Query from one partition and writes a transaction's items alone; moto 5.2.5
+sorts every item of the table for each Query on the table's own key (`Table.all_items`), and
+deep-copies the whole table once per item of every TransactWriteItems call, to roll back if one
+fails. With thousands of items both cost tens to hundreds of milliseconds a call, so every
+figure measured against the emulator (a dashboard page, a burst of versions) was mostly the
+emulator's, growing with everything else in the table. Here a Query on the table's key reads its
+partition only (then moto's own code sorts, pages and filters it as before), and a transaction's
+backup copies the partitions' item maps and deep-copies only the items the transaction names: what
+a rollback restores is the same. Index queries, scans and everything else are moto's unchanged.
 """
 
+import copy
 import sys
+import threading
+from collections import defaultdict
+from typing import Any
 
+import moto.dynamodb.models as dynamodb_models
 from moto.core.responses import ActionResult
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import FakeEndpoint, FakeEndpointConfig, SageMakerModelBackend
@@ -56,6 +75,91 @@ def update_endpoint_response(self: SageMakerResponse) -> ActionResult:
 SageMakerModelBackend.update_endpoint = update_endpoint
 # moto dispatches an X-Amz-Target of `SageMaker.UpdateEndpoint` to the method `update_endpoint`.
 SageMakerResponse.update_endpoint = update_endpoint_response
+
+_current = threading.local()
+_all_items = Table.all_items
+_query = Table.query
+_transact_write_items = DynamoDBBackend.transact_write_items
+
+
+def all_items(self: Table) -> list[Any]:
+    """moto's candidates for a Query: during a Query on this table's own key, its partition only."""
+    partition = getattr(_current, "partition", None)
+    if partition is None or partition[0] is not self:
+        return _all_items(self)
+    found = self.items.get(partition[1])
+    return list(found.values()) if isinstance(found, dict) else []
+
+
+def query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name or hash_key is None or not self.range_key_attr:
+        return _query(self, hash_key, *args, **kwargs)
+    _current.partition = (self, hash_key)
+    try:
+        return _query(self, hash_key, *args, **kwargs)
+    finally:
+        _current.partition = None
+
+
+def _backup(table: Table, keys: list[tuple[DynamoType, DynamoType | None]]) -> Table:
+    """What moto restores when a transaction fails: the table with its item maps as they are now."""
+    backup = copy.copy(table)
+    backup.items = defaultdict(dict)
+    for hash_value, found in table.items.items():
+        backup.items[hash_value] = dict(found) if isinstance(found, dict) else found
+    # An Update changes an item in place: the items the transaction names are copied whole.
+    for hash_value, range_value in keys:
+        found = backup.items.get(hash_value)
+        if isinstance(found, dict) and range_value in found:
+            found[range_value] = copy.deepcopy(found[range_value])
+        elif found is not None and not isinstance(found, dict):
+            backup.items[hash_value] = copy.deepcopy(found)
+    return backup
+
+
+class _TransactionBackups:
+    """moto's `copy` module inside moto.dynamodb.models: a table backed up for a transaction is `_backup`."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        keys = getattr(_current, "transaction", None)
+        if keys is None or not isinstance(value, Table):
+            return copy.deepcopy(value, memo)
+        return _backup(value, keys.get(value.name, []))
+
+
+def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    keys: dict[str, list[tuple[DynamoType, DynamoType | None]]] = {}
+    for item in transact_items:
+        op_type, op = next(iter(item.items()))
+        table = self.tables.get(op.get("TableName"))
+        if table is None:
+            continue
+        attrs = op["Item"] if op_type == "Put" else op.get("Key", {})
+        if table.hash_key_attr not in attrs:
+            continue
+        range_attr = table.range_key_attr
+        keys.setdefault(table.name, []).append(
+            (
+                DynamoType(attrs[table.hash_key_attr]),
+                DynamoType(attrs[range_attr]) if range_attr and range_attr in attrs else None,
+            )
+        )
+    _current.transaction = keys
+    try:
+        return _transact_write_items(self, transact_items)
+    finally:
+        _current.transaction = None
+
+
+Table.all_items = all_items
+Table.query = query
+DynamoDBBackend.transact_write_items = transact_write_items
+dynamodb_models.copy = _TransactionBackups()
 
 if __name__ == "__main__":
     main(sys.argv[1:])
