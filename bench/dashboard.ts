@@ -176,8 +176,8 @@ export async function benchDashboard(options: {
   if (periods < 50 || !older || !first.html.includes('v1000</td>')) {
     throw new Error(`the model page is incomplete: ${periods} champion periods, cursor ${older ?? 'none'}`);
   }
-  // The emulator's floor: one bare Query of one item from the same partition. moto sorts the whole
-  // table on every Query, so this, not the page's own work, sets what any page can reach here.
+  // The emulator's floor: one bare Query of one item from the same partition (its HTTP and
+  // serialisation; local/motoServer.py makes a Query read only its partition, as DynamoDB does).
   const floor: number[] = [];
   for (let i = 0; i < 10; i++) {
     const started = performance.now();

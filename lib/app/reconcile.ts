@@ -38,6 +38,14 @@ export interface ReconcileOptions {
    * policy governs the model (a policy added while Baton runs). Without it, unmanaged stays so.
    */
   policyFor?(model: string): Policy | undefined;
+  /**
+   * What this sandbox's sweeps enqueued (delivery id → ms): a version is sent once per overlap.
+   * Sending it again would be harmless (the FIFO queue drops a repeated deduplication id within
+   * 5 minutes), but under a backlog every tick would send every version still queued again: a
+   * thousand versions behind the worker were a thousand more SendMessage calls a tick. Lost with
+   * the sandbox; the next sweep then sends once more.
+   */
+  enqueuedAt?: Map<string, number>;
 }
 
 export interface ReconcileResult {
@@ -50,7 +58,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   const { registry, store, queue, now } = options;
   const stored = await store.getWatermark();
   const watermark = stored ?? now.getTime() - (options.initialLookbackMs ?? 3_600_000);
-  const since = watermark - (options.overlapMs ?? 300_000);
+  const overlapMs = options.overlapMs ?? 300_000;
+  const since = watermark - overlapMs;
 
   // Newest first, page by page, until the versions are older than the sweep window.
   const recent: ModelVersionInfo[] = [];
@@ -73,6 +82,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   const byModel = new Map<string, ModelVersionInfo[]>();
   for (const v of swept) byModel.set(v.name, [...(byModel.get(v.name) ?? []), v]);
   const enqueued: RegistryEvent[] = [];
+  const sent = options.enqueuedAt ?? new Map<string, number>();
+  for (const [id, at] of sent) if (at <= now.getTime() - overlapMs) sent.delete(id);
   for (const [model, versions] of byModel) {
     const known = await store.knownVersions(
       model,
@@ -80,8 +91,11 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     );
     // Oldest first, so a model's versions are validated in the order they were registered.
     for (const v of versions.filter((x) => !known.has(x.version)).reverse()) {
-      const event = createdEvent(v, `sweep:${model}:${v.version}`, now);
+      const id = `sweep:${model}:${v.version}`;
+      if (sent.has(id)) continue;
+      const event = createdEvent(v, id, now);
       await queue.enqueue(event);
+      sent.set(id, now.getTime());
       enqueued.push(event);
     }
   }

@@ -155,3 +155,32 @@ describe('the reconciler’s grace period', () => {
     expect(queued.map((e) => e.version)).toEqual(['8']);
   });
 });
+
+describe('the reconciler under a backlog', () => {
+  it('sends a version it swept once per overlap, however many ticks find it still unrecorded', async () => {
+    const { registry, queued, deps } = setup();
+    registry.add(aVersion({ name: 'fraud', version: '3', creationTimestamp: minutesAgo(2) }));
+    const enqueuedAt = new Map<string, number>();
+    const tick = (minutes: number) =>
+      reconcile({ ...deps, enqueuedAt, now: new Date(now.getTime() + minutes * 60_000) });
+
+    await tick(0);
+    await tick(1);
+    await tick(4);
+    expect(queued.map((e) => e.deliveryId)).toEqual(['sweep:fraud:3']);
+
+    // Still unrecorded once the overlap has passed (its message lost?): sent again, once.
+    registry.add(aVersion({ name: 'fraud', version: '4', creationTimestamp: now.getTime() + 4 * 60_000 }));
+    await tick(5);
+    await tick(6);
+    expect(queued.map((e) => e.deliveryId)).toEqual(['sweep:fraud:3', 'sweep:fraud:3', 'sweep:fraud:4']);
+  });
+
+  it('sends again from a new sandbox, which remembers nothing', async () => {
+    const { registry, queued, deps } = setup();
+    registry.add(aVersion({ name: 'fraud', version: '3', creationTimestamp: minutesAgo(2) }));
+    await reconcile({ ...deps, enqueuedAt: new Map() });
+    await reconcile({ ...deps, enqueuedAt: new Map() });
+    expect(queued.map((e) => e.deliveryId)).toEqual(['sweep:fraud:3', 'sweep:fraud:3']);
+  });
+});
