@@ -1,5 +1,5 @@
 """moto's server, plus the one SageMaker operation Baton needs that moto 5.2.5 lacks: UpdateEndpoint,
-and DynamoDB's costs for the two calls whose cost in moto grows with the whole table.
+and AWS's costs for the DynamoDB and SQS calls whose cost in moto grows with the whole table or queue.
 
 Baton's SageMaker adapter moves an endpoint to a new endpoint configuration (a challenger variant
 joins, or the champion is left alone at the end of a rollout) with UpdateEndpoint. Everything else
@@ -21,6 +21,12 @@ emulator's, growing with everything else in the table. Here a Query on the table
 partition only (then moto's own code sorts, pages and filters it as before), and a transaction's
 backup copies the partitions' item maps and deep-copies only the items the transaction names: what
 a rollback restores is the same. Index queries, scans and everything else are moto's unchanged.
+
+SQS: moto reads one queue attribute by building all of them, and three of them (the approximate
+message counts) walk every message in the queue; a ReceiveMessage does that for each message it
+looks at (the retention period), and a FIFO SendMessage three times (content-based deduplication).
+At a thousand queued messages a receive took seconds. Here those reads take the one attribute from
+the queue itself, the value moto's attribute map holds for it.
 """
 
 import copy
@@ -34,8 +40,9 @@ from moto.core.responses import ActionResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
-from moto.core.utils import utcnow
+from moto.core.utils import unix_time, utcnow
 from moto.sagemaker.exceptions import ValidationError
+from moto.sqs.models import Queue, SQSBackend
 from moto.sagemaker.models import FakeEndpoint, FakeEndpointConfig, SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.server import main
@@ -156,6 +163,40 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
         _current.transaction = None
 
 
+def is_message_valid_based_on_retention_period(self: SQSBackend, queue_name: str, message: Any) -> bool:
+    """moto's check, with the retention period read from the queue, not from every attribute."""
+    retention_period = self.get_queue(queue_name).message_retention_period
+    return retention_period + message.sent_timestamp / 1000 > unix_time()
+
+
+_queue_attributes = Queue.attributes.fget
+
+
+def queue_attributes(self: Queue) -> dict[str, Any]:
+    """All attributes; while a message is sent, only the one moto reads then (content-based deduplication)."""
+    if not getattr(_current, "sending", False):
+        return _queue_attributes(self)
+    if not self.fifo_queue:
+        return {}
+    return {"ContentBasedDeduplication": str(self.content_based_deduplication).lower()}
+
+
+def _sending(method: Any) -> Any:
+    def sending(*args: Any, **kwargs: Any) -> Any:
+        _current.sending = True
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _current.sending = False
+
+    return sending
+
+
+SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
+Queue.attributes = property(queue_attributes)
+# These read `attributes` for content-based deduplication only.
+SQSBackend._validate_message = _sending(SQSBackend._validate_message)
+Queue.add_message = _sending(Queue.add_message)
 Table.all_items = all_items
 Table.query = query
 DynamoDBBackend.transact_write_items = transact_write_items

@@ -1,9 +1,11 @@
 /**
- * local/motoServer.py changes how moto answers two DynamoDB calls (a Query reads its partition
- * only; a transaction backs up only the items it names), so the emulator's cost stops growing with
- * the whole table. The answers must be moto's own: the same calls, in process, with and without
- * those changes, print the same pages, cursors, filters, index reads, cancellation reasons and
- * items after a cancelled and a committed transaction.
+ * local/motoServer.py changes how moto does some work (a DynamoDB Query reads its partition only;
+ * a transaction backs up only the items it names; SQS reads one queue attribute without counting
+ * every message), so the emulator's cost stops growing with the whole table or queue. The answers
+ * must be moto's own: the same calls, in process, with and without those changes, print the same
+ * pages, cursors, filters, index reads, cancellation reasons, items after a cancelled and a
+ * committed transaction, FIFO deduplication (by id and by content), send errors, received
+ * messages and queue counts.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
@@ -20,7 +22,7 @@ function answers(...flags: string[]): { answers: Array<[string, unknown]>; query
 }
 
 describe("the emulator's DynamoDB with local/motoServer.py's changes", () => {
-  it('answers every Query and transaction exactly as moto does', () => {
+  it('answers every Query, transaction, send and receive exactly as moto does', () => {
     const moto = answers();
     const patched = answers('--patched');
     expect(moto.query).toBe('moto.dynamodb.models.table');

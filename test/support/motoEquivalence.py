@@ -9,6 +9,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 if "--patched" in sys.argv:
     path = Path(__file__).resolve().parents[2] / "local" / "motoServer.py"
@@ -119,6 +120,36 @@ with mock_aws():
     )
     keep("every item after", db.scan(TableName="t"))
     keep("flat after", db.scan(TableName="flat"))
+
+    # SQS: FIFO queues with and without content-based deduplication, and a standard queue.
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    fifo = sqs.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true", "MessageRetentionPeriod": "600"})["QueueUrl"]
+    by_body = sqs.create_queue(
+        QueueName="c.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+    )["QueueUrl"]
+    plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
+
+    def attempt(name: str, **send: Any) -> None:
+        try:
+            sqs.send_message(**send)
+            answers.append([name, "sent"])
+        except sqs.exceptions.ClientError as error:
+            answers.append([name, error.response["Error"]["Code"]])
+
+    for i in range(40):
+        attempt(f"fifo {i}", QueueUrl=fifo, MessageBody=f"m{i % 30}", MessageGroupId=f"g{i % 3}",
+                MessageDeduplicationId=f"d{i % 30}")
+        attempt(f"by body {i}", QueueUrl=by_body, MessageBody=f"b{i % 25}", MessageGroupId="g")
+        attempt(f"plain {i}", QueueUrl=plain, MessageBody=f"p{i}")
+    attempt("no group", QueueUrl=fifo, MessageBody="x", MessageDeduplicationId="x")
+    attempt("no dedup id", QueueUrl=fifo, MessageBody="x", MessageGroupId="g0")
+    attempt("delay on fifo", QueueUrl=fifo, MessageBody="x", MessageGroupId="g0", MessageDeduplicationId="y", DelaySeconds=5)
+    counts = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ContentBasedDeduplication"]
+    for url in (fifo, by_body, plain):
+        received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["MessageGroupId"])
+        bodies = [m["Body"] for m in received.get("Messages", [])]
+        answers.append([f"received {url[-6:]}", sorted(bodies) if url == plain else bodies])
+        answers.append([f"counts {url[-6:]}", sqs.get_queue_attributes(QueueUrl=url, AttributeNames=counts)["Attributes"]])
 
 from moto.dynamodb.models.table import Table  # noqa: E402
 
