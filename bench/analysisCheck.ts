@@ -13,7 +13,7 @@ import { CloudWatchCanaryMetrics } from '../lib/adapters/monitoring/cloudwatchCa
 import { analysisSchema } from '../lib/domain/analysisPolicy';
 import type { CanaryMetricsRequest } from '../lib/domain/analysisPorts';
 import { analysisSeries, judgeAnalysis } from '../lib/domain/canaryAnalysis';
-import { cloudWatchClient } from '../lib/wiring/awsClients';
+import { cloudWatchClient } from '../lib/wiring/cloudWatchClient';
 import { type AwsTarget, awsClientConfig } from '../local/resources';
 import { testCloudWatch } from '../test/support/awsCalls';
 import { median, percentile, round, since } from './stats';

@@ -10,9 +10,14 @@
  *
  * lambdaCredentials: the SDK's default credential chain is replaced by the environment provider
  * that Lambda's role credentials come from (lib/wiring/lambdaCredentials.ts says why).
+ *
+ * chunkNames: with `splitting` on, the chunks of functions/worker.ts are named
+ * functions/worker.<chunk>-<hash>.mjs. serverless-esbuild builds every function into one folder and
+ * zips what is there, leaving out the files of other functions' bundles (`<bundle>.*`): named after
+ * their function, each zip carries its own chunks and no other function's.
  */
 const { execFile } = require('node:child_process');
-const { join } = require('node:path');
+const { basename, extname, join } = require('node:path');
 
 const root = join(__dirname, '..');
 let compiling;
@@ -42,6 +47,14 @@ module.exports = [
   },
   // Lets esbuild drop the SDK schemas a function never sends (scripts/sdkSchemaKeys.cjs).
   require('./sdkSchemaKeys.cjs'),
+  {
+    name: 'baton-chunk-names',
+    setup(build) {
+      const [entry] = build.initialOptions.entryPoints ?? [];
+      if (typeof entry !== 'string') return;
+      build.initialOptions.chunkNames = `${basename(entry, extname(entry))}.[name]-[hash]`;
+    },
+  },
   {
     name: 'baton-lambda-credentials',
     setup(build) {

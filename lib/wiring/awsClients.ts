@@ -9,13 +9,14 @@
  * Each factory is its own export so esbuild keeps only the clients a function uses; DynamoDB's is
  * in dynamoClient.ts because lib-dynamodb declares no `sideEffects: false`, so importing it from
  * here would put DynamoDB into every bundle (measured: ≈30 KB in the ingress functions).
+ * SageMaker's, CloudWatch's and SES's are in files of their own (sageMakerClient.ts,
+ * cloudWatchClient.ts, sesClient.ts): the worker loads them on first use (deferred.ts), and
+ * esbuild's code splitting assigns whole files to chunks, so a file the main chunk imports would
+ * pull them into it.
  *
  * @example
  *   const queue = new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL);
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -59,19 +60,4 @@ export function snsClient(o?: AwsClientOptions): SNSClient {
 /** @example await ssmClient().send(new GetParameterCommand({ Name, WithDecryption: true })); */
 export function ssmClient(o?: AwsClientOptions): SSMClient {
   return new SSMClient(clientConfig(o));
-}
-
-/** @example await sageMakerClient().send(new DescribeEndpointCommand({ EndpointName })); */
-export function sageMakerClient(o?: AwsClientOptions): SageMakerClient {
-  return new SageMakerClient(clientConfig(o));
-}
-
-/** @example await cloudWatchClient().send(new DescribeAlarmsCommand({ AlarmNames })); */
-export function cloudWatchClient(o?: AwsClientOptions): CloudWatchClient {
-  return new CloudWatchClient(clientConfig(o));
-}
-
-/** @example await sesClient().send(new SendEmailCommand(input)); */
-export function sesClient(o?: AwsClientOptions): SESv2Client {
-  return new SESv2Client(clientConfig(o));
 }

@@ -32,16 +32,14 @@ import { RetrainConfigError } from '../adapters/retrain/errors';
 import { HttpRetrainTrigger } from '../adapters/retrain/httpRetrain';
 import { SqsRetrainTrigger } from '../adapters/retrain/sqsRetrain';
 import { databricksArtefact } from '../adapters/serving/databricksArtefact';
-import { DatabricksEndpoint } from '../adapters/serving/databricksEndpoint';
 import { noneArtefact } from '../adapters/serving/noneArtefact';
 import { NoneEndpoint } from '../adapters/serving/noneEndpoint';
 import { sageMakerArtefact } from '../adapters/serving/sagemakerArtefact';
-import { SageMakerEndpoint } from '../adapters/serving/sagemakerEndpoint';
 import type { RetrainTarget, RetrainTargetKind } from '../domain/policy';
 import type { SecretSource } from '../domain/ports';
 import type { RetrainTrigger } from '../domain/retrainPorts';
 import type { ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
-import { sageMakerClient } from './awsClients';
+import { DeferredServingEndpoint, onFirstUse } from './deferred';
 import { type artefactSpecs, type ServingKind, servingKindOf } from './servingKinds';
 
 export {
@@ -76,12 +74,24 @@ type ServingEntries = { [K in ServingKind]: ServingEntry & { artefact: (typeof a
 export const servingCatalog: ServingEntries = {
   sagemaker: {
     artefact: sageMakerArtefact,
+    // The serving adapters are loaded on first use (deferred.ts): most invocations roll nothing out.
     build: (context) =>
-      new SageMakerEndpoint({ client: sageMakerClient(), executionRoleArn: context.executionRoleArn }),
+      new DeferredServingEndpoint(
+        'sagemaker',
+        onFirstUse(async () =>
+          (await import('./onDemand/sagemaker')).sageMakerEndpoint(context.executionRoleArn),
+        ),
+      ),
   },
   databricks: {
     artefact: databricksArtefact,
-    build: (context) => new DatabricksEndpoint({ http: context.databricks() }),
+    build: (context) =>
+      new DeferredServingEndpoint(
+        'databricks',
+        onFirstUse(async () =>
+          (await import('./onDemand/databricks')).databricksEndpoint(context.databricks()),
+        ),
+      ),
   },
   none: { artefact: noneArtefact, build: () => new NoneEndpoint() },
 };

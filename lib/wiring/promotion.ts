@@ -12,17 +12,12 @@
  *   await processEvent(event, deps);
  */
 import * as z from 'zod/mini';
-import { CanaryMetricsByKind } from '../adapters/monitoring/canaryMetricsByKind';
-import { CloudWatchAlarmReader } from '../adapters/monitoring/cloudwatchAlarms';
-import { CloudWatchCanaryMetrics } from '../adapters/monitoring/cloudwatchCanaryMetrics';
-import { databricksLayout } from '../adapters/monitoring/databricksServingMetrics';
 import {
   type LinkChannel,
   NoEmailChannel,
   PersonalApprovalDelivery,
 } from '../adapters/notify/approvalLinkDelivery';
 import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
-import { SesApprovalMail } from '../adapters/notify/sesApprovalMail';
 import { SlackDirectMessages } from '../adapters/notify/slackDirectMessages';
 import { SlackResponder } from '../adapters/notify/slackResponder';
 import { SnsNotifier } from '../adapters/notify/snsNotifier';
@@ -42,11 +37,12 @@ import {
 } from '../app/approvalLinks';
 import { type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
 import type { PeopleDirectory } from '../domain/people';
-import { cloudWatchClient, sesClient, snsClient, sqsClient } from './awsClients';
+import { snsClient, sqsClient } from './awsClients';
 import { artefactRowsOf, artefactSpecFor, registryFlavors, servingAdapters } from './catalog';
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
+import { DeferredAlarmReader, DeferredCanaryMetrics, DeferredLinkChannel, onFirstUse } from './deferred';
 import { dynamoDocumentClient } from './dynamoClient';
 import { environmentsFromEnv } from './environments';
 import { secretStore } from './ingressAdapters';
@@ -103,12 +99,18 @@ function approvalDeliveryFromEnv(
   if (links === noApprovalLinks) return noApprovalDelivery;
   const channels: LinkChannel[] = [];
   if (config.APPROVAL_EMAIL_FROM) {
+    const settings = {
+      from: config.APPROVAL_EMAIL_FROM,
+      configurationSetName: config.APPROVAL_EMAIL_CONFIGURATION_SET || undefined,
+      subjectPrefix: config.APPROVAL_EMAIL_SUBJECT_PREFIX,
+    };
+    // SES and its client are loaded with the first e-mail (deferred.ts).
     channels.push(
-      new SesApprovalMail(sesClient(), {
-        from: config.APPROVAL_EMAIL_FROM,
-        configurationSetName: config.APPROVAL_EMAIL_CONFIGURATION_SET || undefined,
-        subjectPrefix: config.APPROVAL_EMAIL_SUBJECT_PREFIX,
-      }),
+      new DeferredLinkChannel(
+        'email',
+        (person) => person.email,
+        onFirstUse(async () => (await import('./onDemand/ses')).sesApprovalMail(settings)),
+      ),
     );
   } else channels.push(new NoEmailChannel());
   // The bot token is read per direct message through the secret cache (a rotation applies within its TTL).
@@ -153,13 +155,15 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
     // The catalog's adapter per serving kind (catalog.ts), each built on first use.
     serving: servingAdapters({ executionRoleArn: config.SAGEMAKER_EXECUTION_ROLE_ARN, databricks }),
     artefactSpec: artefactSpecFor,
-    alarms: new CloudWatchAlarmReader(cloudWatchClient()),
-    // Canary analysis: SageMaker's variants from CloudWatch, Databricks's served entities from the
-    // minutes the tick recorded of its metrics export; other kinds answer "no metrics source".
-    canaryMetrics: new CanaryMetricsByKind({
-      sagemaker: new CloudWatchCanaryMetrics(cloudWatchClient()),
-      databricks: new CloudWatchCanaryMetrics(cloudWatchClient(), databricksLayout),
-    }),
+    // CloudWatch's readers are loaded when a canary first bakes (deferred.ts). Canary analysis:
+    // SageMaker's variants from CloudWatch, Databricks's served entities from the minutes the tick
+    // recorded of its metrics export; other kinds answer "no metrics source" (onDemand/cloudwatch.ts).
+    alarms: new DeferredAlarmReader(
+      onFirstUse(async () => (await import('./onDemand/cloudwatch')).alarmReader()),
+    ),
+    canaryMetrics: new DeferredCanaryMetrics(
+      onFirstUse(async () => (await import('./onDemand/cloudwatch')).canaryMetrics()),
+    ),
     retrain: (policy) =>
       createRetrain(policy.retrain!.target, {
         // Each secret read when a retrain is triggered, through the secret cache (rotation applies within its TTL).

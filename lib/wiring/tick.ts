@@ -12,7 +12,7 @@ import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import { needsServingMetrics } from '../app/servingMetrics';
 import type { TickDeps } from '../app/tickSweeps';
-import { cloudWatchClient } from './awsClients';
+import { cloudWatchClient } from './cloudWatchClient';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { promotionQueue, secretStore } from './ingressAdapters';

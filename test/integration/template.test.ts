@@ -1,4 +1,5 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -302,5 +303,59 @@ describe('the packaged CloudFormation template', () => {
         }
       }
     }
+  });
+
+  it("packs each function with its own chunks, and loads the worker's rarely used adapters only on first use", () => {
+    const unzipped = (name: string) => {
+      const to = join(dir, 'unzipped', name);
+      mkdirSync(to, { recursive: true });
+      const result = spawnSync('unzip', ['-q', '-o', join(dir, `${name}.zip`), '-d', to], {
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return join(to, 'functions');
+    };
+    for (const name of functionNames) {
+      const files = readdirSync(unzipped(name));
+      expect(files).toContain(`${name}.mjs`);
+      for (const file of files) expect(file.startsWith(`${name}.`), `${file} in ${name}.zip`).toBe(true);
+    }
+
+    const functions = join(dir, 'unzipped', 'worker', 'functions');
+    const imports = (file: string, pattern: RegExp) =>
+      [...readFileSync(join(functions, file), 'utf8').matchAll(pattern)].map((m) => m[1]!);
+    const loadedAtImport = new Set<string>();
+    const visit = (file: string) => {
+      if (loadedAtImport.has(file)) return;
+      loadedAtImport.add(file);
+      for (const next of imports(file, /(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)) visit(next);
+    };
+    visit('worker.mjs');
+    const onFirstUse = [...loadedAtImport].flatMap((file) => imports(file, /import\("\.\/([^"]+\.mjs)"\)/g));
+    const deferred = ['sagemaker', 'cloudwatch', 'ses', 'databricks'];
+    for (const name of deferred) {
+      const chunk = onFirstUse.find((file) => file.startsWith(`worker.${name}-`));
+      expect(chunk, `worker.${name}-*.mjs among ${onFirstUse.join(', ')}`).toBeDefined();
+      expect(loadedAtImport.has(chunk!)).toBe(false);
+    }
+
+    // Each chunk loads on its own and exports what lib/wiring asks of it.
+    const exportsOf = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `for (const f of process.argv.slice(1)) console.log(f.split('-')[0], Object.keys(await import('./' + f)).sort().join(','));`,
+        ...deferred.map((name) => onFirstUse.find((file) => file.startsWith(`worker.${name}-`))!),
+      ],
+      { cwd: functions, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1' } },
+    );
+    expect(exportsOf.stderr).toBe('');
+    expect(exportsOf.stdout.trim().split('\n')).toEqual([
+      'worker.sagemaker sageMakerEndpoint',
+      'worker.cloudwatch alarmReader,canaryMetrics',
+      'worker.ses sesApprovalMail',
+      'worker.databricks databricksEndpoint',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The official AWS clients on the emulator, as the tests use them: built by the same factories as
- * the functions (lib/wiring/awsClients.ts), plus `call(operation, input)` so a test can set up
+ * the functions (lib/wiring/awsClients.ts and the files beside it), plus `call(operation, input)` so a test can set up
  * or inspect the emulator in one line (`PutMetricAlarm`, `DescribeEndpoint`, `CreateQueue`…)
  * without importing a command class for each, and `sent` recording every command's input, so a
  * test can assert what an adapter asked for.
@@ -12,13 +12,9 @@
 import * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import * as SageMaker from '@aws-sdk/client-sagemaker';
 import * as SQS from '@aws-sdk/client-sqs';
-import {
-  type AwsClientOptions,
-  cloudWatchClient,
-  sageMakerClient,
-  snsClient,
-  sqsClient,
-} from '../../lib/wiring/awsClients';
+import { type AwsClientOptions, snsClient, sqsClient } from '../../lib/wiring/awsClients';
+import { cloudWatchClient } from '../../lib/wiring/cloudWatchClient';
+import { sageMakerClient } from '../../lib/wiring/sageMakerClient';
 import { localCredentials } from '../../local/resources';
 
 /** Where a test client goes: a region, and the emulator's URL as AWS_ENDPOINT_URL(_<SERVICE>). */

@@ -1,0 +1,82 @@
+/**
+ * Ports whose adapter is loaded on first use. A Lambda's cold start compiles every byte of its
+ * bundle before the first invocation, yet the worker calls SageMaker only during rollouts,
+ * CloudWatch only while a canary bakes and SES only when approval links are e-mailed. Those
+ * adapters and their SDK clients are imported dynamically (lib/wiring/onDemand/), which esbuild
+ * turns into chunks of their own (serverless.yml `splitting`), so a sandbox that only validates
+ * never loads them. A failed load is retried on the next call, not kept.
+ *
+ * @example
+ *   const alarms = new DeferredAlarmReader(onFirstUse(() => import('./onDemand/cloudwatch').then((m) => m.alarmReader())));
+ */
+import type { ServingKind } from '../../events/artefact';
+import type { LinkChannel } from '../adapters/notify/approvalLinkDelivery';
+import type { ApprovalLinkMessage } from '../adapters/notify/approvalLinkMessage';
+import type { CanaryMetrics, CanaryMetricsReader, CanaryMetricsRequest } from '../domain/analysisPorts';
+import type { AlarmReader, AlarmState } from '../domain/monitoringPorts';
+import type { Person } from '../domain/people';
+import type { EndpointTraffic, ServedModel, ServingEndpoint, Weights } from '../domain/servingPorts';
+
+/** `load` once, on the first call; a rejected load is forgotten, so the next call tries again. */
+export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}
+
+export class DeferredServingEndpoint implements ServingEndpoint {
+  constructor(
+    readonly kind: ServingKind,
+    private readonly adapter: () => Promise<ServingEndpoint>,
+  ) {}
+
+  async describe(endpoint: string): Promise<EndpointTraffic | null> {
+    return (await this.adapter()).describe(endpoint);
+  }
+
+  async prepare(endpoint: string, versions: ServedModel[]): Promise<EndpointTraffic> {
+    return (await this.adapter()).prepare(endpoint, versions);
+  }
+
+  async setWeights(endpoint: string, weights: Weights): Promise<EndpointTraffic> {
+    return (await this.adapter()).setWeights(endpoint, weights);
+  }
+
+  async finalise(endpoint: string, keep: ServedModel): Promise<EndpointTraffic> {
+    return (await this.adapter()).finalise(endpoint, keep);
+  }
+}
+
+export class DeferredAlarmReader implements AlarmReader {
+  constructor(private readonly adapter: () => Promise<AlarmReader>) {}
+
+  async states(names: string[]): Promise<Array<{ name: string; state: AlarmState; reason?: string }>> {
+    return (await this.adapter()).states(names);
+  }
+}
+
+export class DeferredCanaryMetrics implements CanaryMetricsReader {
+  constructor(private readonly adapter: () => Promise<CanaryMetricsReader>) {}
+
+  async read(request: CanaryMetricsRequest): Promise<CanaryMetrics> {
+    return (await this.adapter()).read(request);
+  }
+}
+
+/** A link channel whose sender is loaded on first send; who it reaches is known without it. */
+export class DeferredLinkChannel implements LinkChannel {
+  constructor(
+    readonly name: string,
+    readonly addressOf: (person: Person) => string | undefined,
+    private readonly adapter: () => Promise<LinkChannel>,
+  ) {}
+
+  async send(address: string, message: ApprovalLinkMessage): Promise<void> {
+    return (await this.adapter()).send(address, message);
+  }
+}
