@@ -91,8 +91,8 @@ export async function copyVersion(
   sourceModel: string,
   deps: CopyDeps,
 ): Promise<CopyOutcome> {
-  const from = deps.environments.get(undefined);
-  const to = deps.environments.get(effect.registry);
+  const from = await deps.environments.get(undefined);
+  const to = await deps.environments.get(effect.registry);
   const lineage = `${from.name}/${sourceModel}/${effect.version}`;
   const source = await from.registry.getModelVersion(sourceModel, effect.version);
   if (!source) throw new Error(`${sourceModel} v${effect.version} no longer exists in registry ${from.name}`);

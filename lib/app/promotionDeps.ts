@@ -67,7 +67,7 @@ export interface Outcome {
 /** No registries configured for copies: a copy effect fails (and is retried) with the reason. */
 export const noEnvironments: Environments = {
   budgetMs: 0,
-  get: (name) => {
+  get: async (name) => {
     throw new UnknownEnvironmentError(name ?? 'default', []);
   },
 };

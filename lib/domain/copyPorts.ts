@@ -54,8 +54,8 @@ export interface Environment {
 export interface Environments {
   /** How long one invocation may spend transferring files before it records progress and stops (ms). */
   budgetMs: number;
-  /** Throws UnknownEnvironmentError for a name the stage does not configure. */
-  get(name: string | undefined): Environment;
+  /** Rejects with UnknownEnvironmentError for a name the stage does not configure. */
+  get(name: string | undefined): Promise<Environment>;
 }
 
 /** A file already copied: its relative path, size and SHA-256 (hex). */

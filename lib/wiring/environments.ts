@@ -10,18 +10,15 @@
  *
  * @example
  *   const environments = environmentsFromEnv({ MLFLOW_TRACKING_URI: 'http://…', REGISTRIES: '{"prod":{"trackingUri":"http://…"}}' }, secrets);
- *   environments.get('prod').name; // 'prod'
+ *   (await environments.get('prod')).name; // 'prod'
  */
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
-import { HttpClient } from '../adapters/registry/httpClient';
-import { MlflowArtifacts } from '../adapters/registry/mlflowArtifacts';
-import { MlflowCopyRegistry } from '../adapters/registry/mlflowCopyRegistry';
-import { MlflowRegistry } from '../adapters/registry/mlflowRegistry';
 import type { SecretStore } from '../adapters/secrets/secretStore';
 import { UnknownEnvironmentError } from '../app/copyErrors';
 import type { Environment, Environments } from '../domain/copyPorts';
 import type { ModelRegistry } from '../domain/ports';
+import { onFirstUse } from './deferred';
 
 const registriesSchema = z.record(
   z.string().check(z.minLength(1)),
@@ -37,32 +34,12 @@ export interface EnvironmentSettings {
   COPY_BUDGET_SECONDS?: string | undefined;
 }
 
-/** An OSS tracking server as a copy environment: its registry, copy calls and artifact API. */
-function mlflowEnvironment(
-  name: string,
-  trackingUri: string,
-  token: (() => Promise<string | undefined>) | undefined,
-  registry?: ModelRegistry,
-): Environment {
-  const auth =
-    token &&
-    (async () => {
-      const value = await token();
-      return value ? { token: value } : undefined;
-    });
-  return {
-    name,
-    registry: registry ?? new MlflowRegistry({ baseUrl: trackingUri, ...(token && { token }) }),
-    copies: new MlflowCopyRegistry(new HttpClient({ baseUrl: trackingUri, ...(auth && { auth }) })),
-    artifacts: new MlflowArtifacts({ baseUrl: trackingUri, ...(token && { token }) }),
-  };
-}
-
 /**
- * The stage's environments; throws with the offending field when REGISTRIES is malformed.
+ * The stage's environments; throws with the offending field when REGISTRIES is malformed (at
+ * load: a misconfigured stage stops the cold start, not its first copy).
  *
  * @example
- *   environmentsFromEnv(process.env as EnvironmentSettings, secrets, registry).get(undefined).name; // 'default'
+ *   (await environmentsFromEnv(process.env as EnvironmentSettings, secrets, registry).get(undefined)).name; // 'default'
  */
 export function environmentsFromEnv(
   settings: EnvironmentSettings,
@@ -82,7 +59,10 @@ export function environmentsFromEnv(
   const own = settings.REGISTRY_NAME || 'default';
   const built = new Map<string, Environment>();
   const configs = { ...parsed.data };
-  const make = (name: string): Environment => {
+  // The copy adapters are loaded with the first copy (deferred.ts): most invocations copy nothing.
+  const adapters = onFirstUse(() => import('./onDemand/copy'));
+  const make = async (name: string): Promise<Environment> => {
+    const { mlflowEnvironment } = await adapters();
     if (name === own) return mlflowEnvironment(own, settings.MLFLOW_TRACKING_URI, undefined, listened);
     const config = configs[name];
     if (!config) throw new UnknownEnvironmentError(name, [own, ...Object.keys(configs)]);
@@ -90,9 +70,9 @@ export function environmentsFromEnv(
   };
   return {
     budgetMs: Number(settings.COPY_BUDGET_SECONDS || 40) * 1000,
-    get: (name) => {
+    get: async (name) => {
       const key = name ?? own;
-      if (!built.has(key)) built.set(key, make(key));
+      if (!built.has(key)) built.set(key, await make(key));
       return built.get(key)!;
     },
   };

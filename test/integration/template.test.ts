@@ -332,7 +332,7 @@ describe('the packaged CloudFormation template', () => {
     };
     visit('worker.mjs');
     const onFirstUse = [...loadedAtImport].flatMap((file) => imports(file, /import\("\.\/([^"]+\.mjs)"\)/g));
-    const deferred = ['sagemaker', 'cloudwatch', 'ses', 'databricks'];
+    const deferred = ['sagemaker', 'cloudwatch', 'ses', 'databricks', 'copy'];
     for (const name of deferred) {
       const chunk = onFirstUse.find((file) => file.startsWith(`worker.${name}-`));
       expect(chunk, `worker.${name}-*.mjs among ${onFirstUse.join(', ')}`).toBeDefined();
@@ -356,6 +356,7 @@ describe('the packaged CloudFormation template', () => {
       'worker.cloudwatch alarmReader,canaryMetrics',
       'worker.ses sesApprovalMail',
       'worker.databricks databricksEndpoint',
+      'worker.copy mlflowEnvironment',
     ]);
   });
 });

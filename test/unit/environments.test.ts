@@ -13,9 +13,9 @@ const settings = (tokenParam: string) => ({
 });
 
 describe("other registries' token parameters", () => {
-  it('are accepted under the prefix the worker may read', () => {
+  it('are accepted under the prefix the worker may read', async () => {
     const environments = environmentsFromEnv(settings('/baton/staging/registries/prod'), secrets);
-    expect(environments.get('prod').name).toBe('prod');
+    expect((await environments.get('prod')).name).toBe('prod');
   });
 
   it('are refused elsewhere at load, naming the registry, the parameter and the prefix', () => {
