@@ -7,6 +7,11 @@
  * only past what was queued (lib/domain/pollCursor.ts): a burst is queued whole, over as many pages
  * and ticks as it needs, and a re-poll queues nothing twice.
  *
+ * Models under a glob policy are discovered through the registry's model listing (a few pages a
+ * tick, within the budget, resuming where the last tick stopped): a governed model without a cursor
+ * gets one, and is polled from then on (lib/domain/pollDiscovery.ts says where its first poll
+ * starts).
+ *
  * Cost: one request per polled model and search page. A newest-first feed (MLflow) stops at the
  * page that reaches the cursor; Unity Catalog's search has no order_by, so a model's every page is
  * read (one request below the page size, 1,000 versions by default). A model whose pages outrun
@@ -16,8 +21,16 @@
  *   const { queued, requests } = await runPollIntake(deps, new Date()); // queued: RegistryEvent[]
  */
 import { EventSource, type RegistryEvent, RegistryEventKind } from '../../events/promotionEvent';
-import { reachesCursor, selectNewVersions } from '../domain/pollCursor';
-import type { PollCursor, PollCursors, PolledVersion, VersionFeed } from '../domain/pollPorts';
+import { defaultInitialLookbackMs, reachesCursor, selectNewVersions } from '../domain/pollCursor';
+import { advance, discoveredCursors, knownSince } from '../domain/pollDiscovery';
+import type {
+  DirectoryProgressStore,
+  ModelDirectory,
+  PollCursor,
+  PollCursors,
+  PolledVersion,
+  VersionFeed,
+} from '../domain/pollPorts';
 import { pollSchedule } from '../domain/pollSchedule';
 import type { EventQueue } from '../domain/queuePorts';
 import { logger } from '../log';
@@ -36,6 +49,17 @@ export interface PollIntakeDeps {
   /** Models polled at once (default 8). */
   concurrency?: number;
   initialLookbackMs?: number;
+  /** Finds models under glob policies through the registry's model listing; absent without one. */
+  discovery?: Discovery;
+}
+
+export interface Discovery {
+  directory: ModelDirectory;
+  progress: DirectoryProgressStore;
+  /** Whether a policy governs the model's name. */
+  governs(model: string): boolean;
+  /** Listing pages read per tick at most (default: 5 % of the budget, at least 1). */
+  pagesPerTick?: number;
 }
 
 export interface PollIntakeResult {
@@ -45,6 +69,8 @@ export interface PollIntakeResult {
   queued: RegistryEvent[];
   /** Due models left for a later tick: over the budget, or their pages outran it. */
   deferred: number;
+  /** Models discovered under glob policies this tick. */
+  discovered?: string[];
 }
 
 /** The tick's poll intake, composed with its deps (lib/wiring/tick.ts). */
@@ -63,6 +89,9 @@ const maxFailuresPerTick = 3;
 /** A tenth of the budget is kept for the extra pages of bursts; the schedule plans the rest. */
 const planShare = 0.9;
 
+/** The share of the budget the model listing may take per tick (at least one page). */
+const directoryShare = 0.05;
+
 /**
  * Polls the models due this tick and queues their new versions.
  *
@@ -72,6 +101,8 @@ const planShare = 0.9;
 export async function runPollIntake(deps: PollIntakeDeps, now: Date): Promise<PollIntakeResult> {
   const managed = new Set(await deps.managedModels());
   const stored = new Map((await deps.cursors.all()).map((c) => [c.model, c]));
+  const tally = { requests: 0, queuedLeft: deps.maxQueuedPerTick ?? 500, deferred: 0, polled: 0 };
+  const discovered = deps.discovery ? await discover(deps, deps.discovery, managed, stored, now, tally) : [];
   const plan = pollSchedule({
     models: [...managed].map((model) => ({
       model,
@@ -80,10 +111,10 @@ export async function runPollIntake(deps: PollIntakeDeps, now: Date): Promise<Po
     })),
     now: now.getTime(),
     tickMs: deps.tickMs,
-    budgetPerTick: Math.floor(deps.budgetPerTick * planShare),
+    budgetPerTick: Math.floor((deps.budgetPerTick - tally.requests) * planShare),
     requestsPerPoll: 1,
   });
-  const tally = { requests: 0, queuedLeft: deps.maxQueuedPerTick ?? 500, deferred: plan.deferred, polled: 0 };
+  tally.deferred = plan.deferred;
   const queued: RegistryEvent[] = [];
   const pending = [...plan.poll];
   let failures = 0;
@@ -121,7 +152,63 @@ export async function runPollIntake(deps: PollIntakeDeps, now: Date): Promise<Po
       versions: queued.map((e) => `${e.model} v${e.version}`),
     });
   }
-  return { polled: tally.polled, requests: tally.requests, queued, deferred: tally.deferred };
+  return {
+    polled: tally.polled,
+    requests: tally.requests,
+    queued,
+    deferred: tally.deferred,
+    ...(deps.discovery && { discovered }),
+  };
+}
+
+/**
+ * Reads the next pages of the registry's model listing (a few a tick, resuming where the last tick
+ * stopped), gives each model a glob policy governs a first cursor, and adds every governed model
+ * with a cursor to the managed set. A listing that fails is tried again next tick; polling goes on.
+ */
+async function discover(
+  deps: PollIntakeDeps,
+  discovery: Discovery,
+  managed: Set<string>,
+  stored: Map<string, PollCursor>,
+  now: Date,
+  tally: { requests: number },
+): Promise<string[]> {
+  for (const model of stored.keys()) if (discovery.governs(model)) managed.add(model);
+  const pages = discovery.pagesPerTick ?? Math.max(1, Math.floor(deps.budgetPerTick * directoryShare));
+  const found: string[] = [];
+  try {
+    let progress = (await discovery.progress.get()) ?? {
+      passStartedMs: now.getTime(),
+      previousPassStartedMs: null,
+    };
+    for (let read = 0; read < pages && tally.requests < deps.budgetPerTick; read++) {
+      tally.requests += 1;
+      const page = await discovery.directory.page(progress.pageToken);
+      const cursors = discoveredCursors({
+        listed: page.models,
+        governs: discovery.governs,
+        known: new Set([...managed, ...stored.keys()]),
+        knownSinceMs: knownSince(progress),
+        now: now.getTime(),
+        lookbackMs: deps.initialLookbackMs ?? defaultInitialLookbackMs,
+      });
+      for (const cursor of cursors) {
+        await deps.cursors.discover(cursor);
+        stored.set(cursor.model, cursor);
+        managed.add(cursor.model);
+        found.push(cursor.model);
+      }
+      const finished = !page.nextPageToken;
+      progress = advance(progress, page.nextPageToken, now.getTime());
+      await discovery.progress.save(progress);
+      if (finished) break;
+    }
+  } catch (error) {
+    logger.warn('poll intake could not read the model listing', { error });
+  }
+  if (found.length > 0) logger.info('poll intake discovered models under glob policies', { models: found });
+  return found;
 }
 
 /** Every page that may hold a version above the cursor, or null when the budget ran out first. */

@@ -3,7 +3,8 @@
  * lowest first, up to the tick's remaining allowance; the cursor moves only past what was queued,
  * so a burst is never truncated (the rest is queued on the next tick) and a re-poll never queues
  * a version twice. On a model's first poll, versions registered before the initial lookback
- * predate Baton and are left alone, as the reconciler does.
+ * predate Baton and are left alone, as the reconciler does; a model found by discovery says on its
+ * cursor where its first poll starts (`firstPollSinceMs`).
  *
  * @example
  *   selectNewVersions({ model: 'm', cursor: { model: 'm', version: 3, lastActivityMs: 0, lastPolledMs: 0 },
@@ -48,8 +49,19 @@ export function startingPoint(
   read: readonly PolledVersion[],
   cutoff: number,
 ): number {
-  if (cursor) return cursor.version;
-  return Math.max(0, ...read.filter((v) => v.creationTimestamp < cutoff).map(numberOf));
+  if (cursor && !isFirstPoll(cursor)) return cursor.version;
+  const since = firstPollCutoff(cursor, cutoff);
+  return Math.max(0, ...read.filter((v) => v.creationTimestamp < since).map(numberOf));
+}
+
+/** A discovered model's cursor before its first poll: it says where its first poll starts. */
+function isFirstPoll(cursor: PollCursor): boolean {
+  return cursor.lastPolledMs === null && cursor.firstPollSinceMs !== undefined;
+}
+
+/** Before this (ms), a first poll leaves versions alone: the discovered model's own, else the lookback. */
+function firstPollCutoff(cursor: PollCursor | null, cutoff: number): number {
+  return cursor?.firstPollSinceMs ?? cutoff;
 }
 
 /**
@@ -96,5 +108,7 @@ export function reachesCursor(
   cursor: PollCursor | null,
   cutoff: number,
 ): boolean {
-  return page.some((v) => (cursor ? numberOf(v) <= cursor.version : v.creationTimestamp < cutoff));
+  if (cursor && !isFirstPoll(cursor)) return page.some((v) => numberOf(v) <= cursor.version);
+  const since = firstPollCutoff(cursor, cutoff);
+  return page.some((v) => v.creationTimestamp < since);
 }

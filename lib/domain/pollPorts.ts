@@ -1,7 +1,8 @@
 /**
  * The ports of the poll intake (lib/app/pollIntake.ts), for registries that cannot push: a feed of
- * one model's versions, a search page per request, and the cursor Baton keeps per model (the
- * highest version it queued, when a version last appeared, when it last polled).
+ * one model's versions, a search page per request, the cursor Baton keeps per model (the
+ * highest version it queued, when a version last appeared, when it last polled), and the model
+ * listing through which models under a glob policy are discovered.
  *
  * @example
  *   const page = await feed.page('main.fraud.detector'); // { versions: [{ version: '7', … }], nextPageToken }
@@ -38,10 +39,49 @@ export interface PollCursor {
   lastActivityMs: number | null;
   /** When the model was last polled to the end (ms), null when never. */
   lastPolledMs: number | null;
+  /**
+   * A model found by discovery and never polled yet: versions registered before this (ms) predate
+   * Baton's governance of it and are left alone on its first poll (for a model created since the
+   * previous discovery pass, its creation: every version is new).
+   */
+  firstPollSinceMs?: number;
 }
 
 export interface PollCursors {
   /** Every model's cursor (one Query: the schedule needs them all). */
   all(): Promise<PollCursor[]>;
   save(cursor: PollCursor): Promise<void>;
+  /** Stores a discovered model's first cursor unless the model already has one. */
+  discover(cursor: PollCursor): Promise<void>;
+}
+
+/** A registered model as the registry's model listing shows it. */
+export interface ListedModel {
+  name: string;
+  /** When it was created (ms); null when the registry does not say. */
+  creationTimestamp: number | null;
+}
+
+/**
+ * The registry's registered models, page by page (one request per page), in the registry's own
+ * order: how models under a glob policy are found without webhooks. Unity Catalog's listing takes
+ * no filter, so every model is listed and matched by Baton.
+ */
+export interface ModelDirectory {
+  page(pageToken?: string): Promise<{ models: ListedModel[]; nextPageToken?: string }>;
+}
+
+/** How far discovery got through the listing, kept between ticks. */
+export interface DirectoryProgress {
+  /** The next page to read; undefined: a new pass starts from the first page. */
+  pageToken?: string;
+  /** When the pass in progress started (ms). */
+  passStartedMs: number;
+  /** When the last finished pass started (ms), null before the first one ends. */
+  previousPassStartedMs: number | null;
+}
+
+export interface DirectoryProgressStore {
+  get(): Promise<DirectoryProgress | null>;
+  save(progress: DirectoryProgress): Promise<void>;
 }

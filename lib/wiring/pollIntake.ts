@@ -9,8 +9,10 @@
  * - TICK_SECONDS: the tick's period (default 60, the schedule's rate(1 minute));
  * - REGISTRY_POLL_PAGE_SIZE: versions per search request (default 1000; Unity Catalog allows 10,000);
  * - REGISTRY_POLL_UNORDERED: `true` searches an MLflow server without order_by, as Unity Catalog does.
- * The managed models are the exact names policies give, and models governed by a glob policy that
- * Baton already made a champion for (Unity Catalog's model search cannot filter by a glob).
+ * The managed models are the exact names policies give, models governed by a glob policy that
+ * Baton already made a champion for, and models a glob policy governs found through the registry's
+ * model listing (discovery: Unity Catalog's model search cannot filter by a glob, so the listing is
+ * read a few pages a tick, within the same budget, and matched here).
  *
  * @example
  *   const pollIntake = await pollIntakeFromEnv({ policies, store, queue }); // noPollIntake when off
@@ -19,8 +21,9 @@ import * as z from 'zod/mini';
 import { modelPattern } from '../adapters/policy/modelPattern';
 import { type PolicyEntry, policyFor } from '../adapters/policy/policyLookup';
 import { HttpClient } from '../adapters/registry/httpClient';
+import { HttpModelDirectory } from '../adapters/registry/modelDirectory';
 import { HttpVersionFeed } from '../adapters/registry/versionFeed';
-import { DynamoPollCursors } from '../adapters/store/dynamoPollCursors';
+import { DynamoDirectoryProgress, DynamoPollCursors } from '../adapters/store/dynamoPollCursors';
 import { noPollIntake, type PollIntake, runPollIntake } from '../app/pollIntake';
 import type { PromotionStore } from '../domain/ports';
 import type { EventQueue } from '../domain/queuePorts';
@@ -78,8 +81,18 @@ export async function pollIntakeFromEnv(
     pageSize: config.REGISTRY_POLL_PAGE_SIZE,
     ordered: config.REGISTRY_POLL_UNORDERED !== 'true',
   });
-  const cursors = new DynamoPollCursors(dynamoDocumentClient(), config.TABLE_NAME);
+  const db = dynamoDocumentClient();
+  const cursors = new DynamoPollCursors(db, config.TABLE_NAME);
   const exact = wiring.policies.map((p) => p.policy.model).filter((m) => modelPattern(m).exact);
+  // Glob policies: their models are found through the registry's model listing.
+  const discovery =
+    exact.length < wiring.policies.length
+      ? {
+          directory: new HttpModelDirectory(http, { dialect: intake.dialect }),
+          progress: new DynamoDirectoryProgress(db, config.TABLE_NAME),
+          governs: (model: string) => policyFor(wiring.policies, model) !== undefined,
+        }
+      : undefined;
   const managedModels = async () => {
     const known = (await wiring.store.listChampions()).map((c) => c.model);
     return [...new Set([...exact, ...known.filter((m) => policyFor(wiring.policies, m))])];
@@ -93,6 +106,7 @@ export async function pollIntakeFromEnv(
         managedModels,
         budgetPerTick: Math.floor(config.REGISTRY_POLL_RPS * config.TICK_SECONDS),
         tickMs: config.TICK_SECONDS * 1000,
+        ...(discovery && { discovery }),
       },
       now,
     );

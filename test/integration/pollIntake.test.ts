@@ -26,6 +26,8 @@ import { type VersionRef, validationTally, verdictsOf } from '../support/validat
 const region = 'us-gov-west-1';
 const few = uniqueName('polled');
 const burst = uniqueName('polled-burst');
+/** A glob policy's family: its models are found through MLflow's model listing. */
+const family = uniqueName('polled-glob');
 let dir: string;
 let stack: LocalStack;
 
@@ -38,6 +40,10 @@ beforeAll(async () => {
       `model: ${model}\nchecks:\n  metrics:\n    - { name: val_auc, min: 0.8 }\napproval: { required: false }\n`,
     );
   }
+  writeFileSync(
+    join(dir, `${family}.yaml`),
+    `model: ${family}-*\nchecks:\n  metrics:\n    - { name: val_auc, min: 0.8 }\napproval: { required: false }\n`,
+  );
   stack = await testStack(region, {
     webhook: false,
     scheduleSeconds: 1,
@@ -89,6 +95,20 @@ describe('the poll intake of a registry without webhooks', () => {
     expect(verdicts.filter((v) => v === 'PASSED')).toHaveLength(25);
     expect(await validationTally(testStore(stack), refs)).toEqual({ lost: 0, duplicated: 0 });
   }, 250_000);
+
+  it('finds a model created under a glob policy through the model listing and validates its versions', async () => {
+    const refs = await register(`${family}-eu`, 2);
+
+    const verdicts = await verdictsOf(mlflowApi(stack.mlflowUrl), refs, 80_000);
+
+    expect(verdicts).toEqual(['PASSED', 'PASSED']);
+    expect(await validationTally(testStore(stack), refs)).toEqual({ lost: 0, duplicated: 0 });
+    const cursors = await new DynamoPollCursors(
+      testDocuments(stack),
+      stack.resources.resolveString({ Ref: 'BatonTable' }),
+    ).all();
+    expect(cursors.find((c) => c.model === `${family}-eu`)).toMatchObject({ version: 2 });
+  }, 90_000);
 
   it('queues nothing new when a freshly started intake polls again from the stored cursors', async () => {
     const sent: PromotionEvent[] = [];

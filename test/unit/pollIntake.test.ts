@@ -45,6 +45,9 @@ class MemoryCursors implements PollCursors {
   async save(cursor: PollCursor) {
     this.byModel.set(cursor.model, cursor);
   }
+  async discover(cursor: PollCursor) {
+    if (!this.byModel.has(cursor.model)) this.byModel.set(cursor.model, cursor);
+  }
 }
 
 class RecordingQueue {
