@@ -11,6 +11,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { core } from 'zod/mini';
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
+import { HttpClient } from '../../lib/adapters/registry/httpClient';
+import { HttpModelDirectory } from '../../lib/adapters/registry/modelDirectory';
 import { VersionNotReadyError } from '../../lib/app/errors';
 import { processEvent } from '../../lib/app/processEvent';
 import type { ModelRegistry } from '../../lib/domain/ports';
@@ -49,6 +51,13 @@ const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = 
     body: z.strictObject({ name: threeLevel, alias: text, version: versionNumber }),
   },
   [`DELETE ${UC}/registered-models/alias`]: { body: z.strictObject({ name: threeLevel, alias: text }) },
+  // The model listing discovery reads: paging only, no filter, no order_by.
+  [`GET ${UC}/registered-models/search`]: {
+    query: z.strictObject({
+      max_results: z.optional(z.string().check(z.regex(/^[1-9]\d{0,3}$/))),
+      page_token: z.optional(text),
+    }),
+  },
   // Runs are in the workspace's tracking server, not in Unity Catalog.
   'GET /api/2.0/mlflow/runs/get': { query: z.strictObject({ run_id: text }) },
 };
@@ -78,6 +87,11 @@ function fakeUnityCatalog() {
   const aliases = new Map<string, string>();
   const runs = new Map<string, Record<string, number>>();
   const violations: string[] = [];
+  // The metastore's models, as the listing shows them (creation as the proto's int64 string).
+  const listed = ['main.churn.scorer', MODEL, 'main.fraud.eu', 'main.fraud.us'].map((name, i) => ({
+    name,
+    creation_timestamp: String(1_795_366_000_000 + i),
+  }));
   const json = (status: number, body: unknown): Reply => ({ status, body: JSON.stringify(body) });
   const missing = (what: string) =>
     json(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `${what} not found` });
@@ -136,6 +150,14 @@ function fakeUnityCatalog() {
         const target = aliases.get(f.alias!);
         const held = target === undefined ? undefined : versions.get(target);
         return held ? json(200, { model_version: wire(target!, held, true) }) : missing(`alias ${f.alias}`);
+      }
+      case `GET ${UC}/registered-models/search`: {
+        const size = Number(f.max_results ?? 100);
+        const start = f.page_token ? Number(Buffer.from(f.page_token, 'base64url').toString()) : 0;
+        const page = listed.slice(start, start + size);
+        const next =
+          start + size < listed.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+        return json(200, { registered_models: page, ...(next && { next_page_token: next }) });
       }
       case `GET ${UC}/registered-models/get`:
         return json(200, { registered_model: { name: MODEL, aliases: aliasesOf() } });
@@ -305,6 +327,24 @@ describe('a Unity Catalog registry', () => {
 
     expect(await registry.getModelVersionByAlias(MODEL, 'challenger')).toBeNull();
     expect(uc.versions.get('4')!.tags.has('baton.phase')).toBe(false);
+    expect(uc.violations).toEqual([]);
+  });
+
+  it('lists the metastore’s models page by page for discovery, with paging parameters only', async () => {
+    const directory = new HttpModelDirectory(
+      new HttpClient({ baseUrl: server.url, auth: { token }, retries: 0 }),
+      { dialect: 'unity-catalog', pageSize: 3 },
+    );
+
+    const first = await directory.page();
+    const second = await directory.page(first.nextPageToken);
+
+    expect(first.models).toEqual([
+      { name: 'main.churn.scorer', creationTimestamp: 1_795_366_000_000 },
+      { name: MODEL, creationTimestamp: 1_795_366_000_001 },
+      { name: 'main.fraud.eu', creationTimestamp: 1_795_366_000_002 },
+    ]);
+    expect(second).toEqual({ models: [{ name: 'main.fraud.us', creationTimestamp: 1_795_366_000_003 }] });
     expect(uc.violations).toEqual([]);
   });
 });
