@@ -46,6 +46,18 @@ export interface ReconcileOptions {
    * the sandbox; the next sweep then sends once more.
    */
   enqueuedAt?: Map<string, number>;
+  /**
+   * Versions this sandbox's sweeps found recorded (`model version` → creation ms): a record is never
+   * removed, so a version found recorded is not read from the table again while it stays in the
+   * window. Without it, every tick reads every version of the window (after a burst of a hundred,
+   * a hundred reads a tick for five minutes).
+   */
+  recorded?: Map<string, number>;
+  /**
+   * Newest versions found decided (neither unmanaged nor still registering): a decided record never
+   * becomes unmanaged, so they are not read again for newly governed models.
+   */
+  decided?: Set<string>;
 }
 
 export interface ReconcileResult {
@@ -84,11 +96,17 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   const enqueued: RegistryEvent[] = [];
   const sent = options.enqueuedAt ?? new Map<string, number>();
   for (const [id, at] of sent) if (at <= now.getTime() - overlapMs) sent.delete(id);
-  for (const [model, versions] of byModel) {
+  const recorded = options.recorded ?? new Map<string, number>();
+  for (const [key, created] of recorded) if (created < since) recorded.delete(key);
+  for (const [model, all] of byModel) {
+    const versions = all.filter((v) => !recorded.has(`${model} ${v.version}`));
+    if (versions.length === 0) continue;
     const known = await store.knownVersions(
       model,
       versions.map((v) => v.version),
     );
+    for (const v of versions)
+      if (known.has(v.version)) recorded.set(`${model} ${v.version}`, v.creationTimestamp);
     // Oldest first, so a model's versions are validated in the order they were registered.
     for (const v of versions.filter((x) => !known.has(x.version)).reverse()) {
       const id = `sweep:${model}:${v.version}`;
@@ -102,7 +120,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   enqueued.push(...(await sweepNewlyGoverned(options, firstPage ?? [], enqueued)));
   // The watermark never passes a version too young to sweep: the next sweep looks at it again.
   const newest = Math.max(watermark, ...swept.map((v) => v.creationTimestamp));
-  await store.setWatermark(newest);
+  if (newest !== stored) await store.setWatermark(newest);
   return { swept: swept.length, enqueued, watermark: newest };
 }
 
@@ -138,9 +156,14 @@ async function sweepNewlyGoverned(
     if (!seen || v.creationTimestamp > seen.creationTimestamp) newestByModel.set(v.name, v);
   }
   const events: RegistryEvent[] = [];
+  const decided = options.decided ?? new Set<string>();
   for (const [model, v] of newestByModel) {
     if (!policyFor(model) || already.some((e) => e.model === model && e.version === v.version)) continue;
+    if (decided.has(`${model} ${v.version}`)) continue;
     const state = await store.getVersion(model, v.version);
+    if (state && state.phase !== Phase.Unmanaged && state.phase !== Phase.Registered) {
+      decided.add(`${model} ${v.version}`);
+    }
     if (state?.phase !== Phase.Unmanaged) continue;
     // One id per record revision: repeated ticks collapse until the worker has decided it.
     const event = createdEvent(v, `sweep-governed:${model}:${v.version}:${state.revision}`, now);

@@ -57,8 +57,11 @@ export async function tickDeps(): Promise<TickDeps> {
     pollIntake: await pollIntakeFromEnv({ policies: policies.policies, store, queue }),
     policyFor: policyOf,
     minAgeMs: config.RECONCILER_MIN_AGE_SECONDS * 1000,
-    // Kept with the sandbox's deps: a version swept once is not sent again every tick (reconcile.ts).
+    // Kept with the sandbox's deps: what a sweep sent, found recorded or found decided is not sent or
+    // read again every tick (reconcile.ts).
     enqueuedAt: new Map(),
+    recorded: new Map(),
+    decided: new Set(),
     // Databricks serving exports only the last minute: the tick records live canaries' minutes.
     ...(recorded && {
       servingMetrics: {

@@ -184,3 +184,82 @@ describe('the reconciler under a backlog', () => {
     expect(queued.map((e) => e.deliveryId)).toEqual(['sweep:fraud:3', 'sweep:fraud:3']);
   });
 });
+
+describe('the reconciler in a warm sandbox', () => {
+  /** The store's reads and writes a sweep makes, counted. */
+  function counted(store: MemoryStore) {
+    const calls = { knownVersions: 0, getVersion: 0, setWatermark: 0 };
+    const counting = Object.create(store) as MemoryStore;
+    counting.knownVersions = async (model, versions) => {
+      calls.knownVersions += 1;
+      return store.knownVersions(model, versions);
+    };
+    counting.getVersion = async (model, version) => {
+      calls.getVersion += 1;
+      return store.getVersion(model, version);
+    };
+    counting.setWatermark = async (ms) => {
+      calls.setWatermark += 1;
+      return store.setWatermark(ms);
+    };
+    return { counting, calls };
+  }
+  const validated = (model: string, version: string) => ({
+    model,
+    version,
+    phase: 'validated' as const,
+    revision: 2,
+    updatedAt: 'x',
+  });
+
+  it('reads a version found recorded, and a newest version found decided, once per sandbox', async () => {
+    const { registry, store, queued, deps } = setup();
+    for (const model of ['fraud', 'churn']) {
+      for (const version of ['1', '2', '3']) {
+        registry.add(aVersion({ name: model, version, creationTimestamp: minutesAgo(4) + Number(version) }));
+        await store.saveVersion(validated(model, version), 0, []);
+      }
+    }
+    const { counting, calls } = counted(store);
+    const memo = {
+      enqueuedAt: new Map<string, number>(),
+      recorded: new Map<string, number>(),
+      decided: new Set<string>(),
+    };
+    const tick = (seconds: number) =>
+      reconcile({
+        ...deps,
+        store: counting,
+        ...memo,
+        policyFor: () => aPolicy(),
+        now: new Date(now.getTime() + seconds * 1000),
+      });
+
+    await tick(0);
+    const first = { ...calls };
+    await tick(1);
+    await tick(2);
+
+    expect(first).toEqual({ knownVersions: 2, getVersion: 2, setWatermark: 1 });
+    // Later ticks read nothing of what they already found, and leave an unchanged watermark alone.
+    expect(calls).toEqual(first);
+    expect(queued).toEqual([]);
+  });
+
+  it('still sweeps a new version, and reads again from a new sandbox', async () => {
+    const { registry, store, queued, deps } = setup();
+    registry.add(aVersion({ name: 'fraud', version: '1', creationTimestamp: minutesAgo(4) }));
+    await store.saveVersion(validated('fraud', '1'), 0, []);
+    const { counting, calls } = counted(store);
+    const memo = { recorded: new Map<string, number>(), decided: new Set<string>() };
+
+    await reconcile({ ...deps, store: counting, ...memo });
+    registry.add(aVersion({ name: 'fraud', version: '2', creationTimestamp: minutesAgo(3) }));
+    await reconcile({ ...deps, store: counting, ...memo });
+    await reconcile({ ...deps, store: counting, recorded: new Map(), decided: new Set() });
+
+    expect(queued.map((e) => e.deliveryId)).toEqual(['sweep:fraud:2', 'sweep:fraud:2']);
+    // Tick 1 reads v1; tick 2 only v2 (v1 is remembered); the new sandbox reads both again.
+    expect(calls.knownVersions).toBe(3);
+  });
+});
