@@ -11,7 +11,7 @@
  *   const cursors = new DynamoPollCursors(dynamoDocumentClient(), 'baton-prod');
  *   await cursors.save({ model: 'main.fraud.detector', version: 7, lastActivityMs: 1, lastPolledMs: 2 });
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type {
   DirectoryProgress,
   DirectoryProgressStore,
@@ -47,45 +47,52 @@ export class DynamoPollCursors implements PollCursors {
   }
 
   async save(cursor: PollCursor): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: pollCursorPartition,
-            sk: cursor.model,
-            version: cursor.version,
-            ...(cursor.lastActivityMs !== null && { lastActivityMs: cursor.lastActivityMs }),
-            ...(cursor.lastPolledMs !== null && { lastPolledMs: cursor.lastPolledMs }),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR #version <= :version',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':version': cursor.version },
-        }),
-      );
-    } catch (error) {
-      // Another tick already moved this cursor further: its write stands.
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
+    // Another tick already moved this cursor further: its write stands.
+    await this.putUnless(
+      {
+        version: cursor.version,
+        ...(cursor.lastActivityMs !== null && { lastActivityMs: cursor.lastActivityMs }),
+        ...(cursor.lastPolledMs !== null && { lastPolledMs: cursor.lastPolledMs }),
+      },
+      cursor.model,
+      {
+        ConditionExpression: 'attribute_not_exists(pk) OR #version <= :version',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':version': cursor.version },
+      },
+    );
   }
 
   async discover(cursor: PollCursor): Promise<void> {
+    // The model has a cursor already (another tick found it first, or it was polled): it stands.
+    await this.putUnless(
+      {
+        version: cursor.version,
+        ...(cursor.firstPollSinceMs !== undefined && { firstPollSinceMs: cursor.firstPollSinceMs }),
+      },
+      cursor.model,
+      { ConditionExpression: 'attribute_not_exists(pk)' },
+    );
+  }
+
+  /** Puts the model's cursor item when the condition holds; a failed condition leaves the stored one. */
+  private async putUnless(
+    fields: Record<string, number>,
+    model: string,
+    condition: Pick<
+      PutCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<void> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            pk: pollCursorPartition,
-            sk: cursor.model,
-            version: cursor.version,
-            ...(cursor.firstPollSinceMs !== undefined && { firstPollSinceMs: cursor.firstPollSinceMs }),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { pk: pollCursorPartition, sk: model, ...fields },
+          ...condition,
         }),
       );
     } catch (error) {
-      // The model has a cursor already (another tick found it first, or it was polled): it stands.
       if (isConditionFailure(error)) return;
       throw error;
     }
