@@ -182,13 +182,16 @@ async function discover(
       passStartedMs: now.getTime(),
       previousPassStartedMs: null,
     };
-    for (let read = 0; read < pages && tally.requests < deps.budgetPerTick; read++) {
+    const known = new Set([...managed, ...stored.keys()]);
+    let read = 0;
+    while (read < pages && tally.requests < deps.budgetPerTick) {
       tally.requests += 1;
+      read += 1;
       const page = await discovery.directory.page(progress.pageToken);
       const cursors = discoveredCursors({
         listed: page.models,
         governs: discovery.governs,
-        known: new Set([...managed, ...stored.keys()]),
+        known,
         knownSinceMs: knownSince(progress),
         now: now.getTime(),
         lookbackMs: deps.initialLookbackMs ?? defaultInitialLookbackMs,
@@ -197,13 +200,16 @@ async function discover(
         await deps.cursors.discover(cursor);
         stored.set(cursor.model, cursor);
         managed.add(cursor.model);
+        known.add(cursor.model);
         found.push(cursor.model);
       }
       const finished = !page.nextPageToken;
       progress = advance(progress, page.nextPageToken, now.getTime());
-      await discovery.progress.save(progress);
       if (finished) break;
     }
+    // Once a tick: a failed page leaves the progress of the pages before it unsaved, and they are
+    // read again next tick (their models already have cursors, so nothing is found twice).
+    if (read > 0) await discovery.progress.save(progress);
   } catch (error) {
     logger.warn('poll intake could not read the model listing', { error });
   }
