@@ -9,7 +9,6 @@
  */
 import type { Effect } from '../domain/effects';
 import type { Policy } from '../domain/policy';
-import { copyVersion } from './copyVersion';
 import { PromotionError, VersionNotReadyError } from './errors';
 import type { PromotionDeps } from './promotionDeps';
 import { finaliseEndpoint, shiftTraffic } from './traffic';
@@ -111,8 +110,8 @@ export async function applyEffect(
       return;
     }
     case 'copyVersion':
-      await copyVersion(effect, event.model, deps);
-      return;
+      // The copier function carries it out (lib/app/copyJob.ts): a copy may take many minutes.
+      return deps.copies.request({ effect, sourceModel: event.model });
     case 'retryLater':
       throw new VersionNotReadyError(event.model, event.version ?? '?', effect.reason);
   }

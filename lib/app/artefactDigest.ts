@@ -46,7 +46,10 @@ export function hashingTap(source: AsyncIterable<Uint8Array>): {
 }
 
 /** SHA-256 (hex) and size of one file, read as a stream. */
-async function hashFile(store: ArtifactStore, path: string): Promise<{ sha256: string; size: number }> {
+export async function hashFile(
+  store: ArtifactStore,
+  path: string,
+): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of await store.read(path)) {

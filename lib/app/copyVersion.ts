@@ -1,11 +1,15 @@
 /**
  * Carries out a `copyVersion` effect: the source version's exact artefacts become a new version
  * of the destination model, proven by a content digest (artefactDigest.ts) computed on both sides.
- * - Between two tracking servers: each file is streamed from the source's artifact API to the
- *   destination's, hashed on the way (never held whole in memory), then read back from the
- *   destination and hashed again; only when both digests match is the destination version created.
- * - Within one server: the new version's source is `models:/<name>/<version>`, as MLflow's
- *   `copy_model_version` does, and its artefacts are read back through it.
+ * - Between two registries: each file is streamed from the source's store to the destination's
+ *   (an artifact API, or S3 with Unity Catalog's temporary credentials), hashed on the way (never
+ *   held whole in memory), or copied by S3 itself when both stores are S3 under the copier's own
+ *   role; then read back from the destination and hashed again. Only when both digests match is
+ *   the destination version registered (created in MLflow; finalized in Unity Catalog, which
+ *   created it PENDING_REGISTRATION first to give its storage location).
+ * - Within one MLflow server: the new version's source is `models:/<name>/<version>`, as MLflow's
+ *   `copy_model_version` does, and its artefacts are read back through it. Within one Unity
+ *   Catalog metastore the source is named the same way and the files are copied as above.
  * Idempotent: the destination version carries the lineage tag `baton.copied_from`, and a
  * redelivery finds it by that tag, verifies its digest again and creates nothing. A copy that runs
  * out of its time budget records the files done in Baton's table and resumes on redelivery.
@@ -16,10 +20,17 @@
  *   await copyVersion({ type: 'copyVersion', version: '7', registry: 'prod', model: 'prod.models.fraud', approvedBy: ['ana'] }, 'staging.models.fraud', deps);
  */
 
-import type { CopiedFile, CopyProgressStore, Environment, Environments } from '../domain/copyPorts';
+import type {
+  CopiedFile,
+  CopyProgressStore,
+  Environment,
+  Environments,
+  NewVersion,
+  PreparedCopy,
+} from '../domain/copyPorts';
 import type { Effect } from '../domain/effects';
 import type { ModelLedger, Notifier } from '../domain/ports';
-import { digestOf, hashingTap, versionDigest } from './artefactDigest';
+import { digestOf, hashFile, hashingTap, versionDigest } from './artefactDigest';
 import { CopyIncompleteError } from './copyErrors';
 
 export type CopyEffect = Extract<Effect, { type: 'copyVersion' }>;
@@ -38,6 +49,8 @@ export interface CopyOutcome {
   version: string | null;
   sourceDigest: string;
   destinationDigest: string;
+  /** Files S3 copied server-side (the rest were streamed through the copier). */
+  serverSide: number;
 }
 
 /** Tags of the copy's lineage, on the destination version. */
@@ -53,31 +66,42 @@ export const Lineage = {
 } as const;
 
 /**
- * Streams the files not done yet, hashing each on the way, recording progress after each file;
- * stops (to resume on redelivery) once the time budget is spent.
+ * Copies the files not done yet, hashing each on the way, recording progress after each file;
+ * stops (to resume on redelivery) once the time budget is spent. A file both stores can copy
+ * server-side (S3 to S3 under one set of credentials) is read once to hash it and copied by S3;
+ * any other is streamed from the one store to the other.
  */
 async function transfer(
   from: Environment,
   to: Environment,
-  sourceRoot: string,
-  destinationRoot: string,
+  roots: { source: string; destination: string },
   key: string,
   deps: CopyDeps,
   subject: { model: string; version: string },
-): Promise<CopiedFile[]> {
-  const files = await from.artifacts.listFiles(sourceRoot);
+): Promise<{ files: CopiedFile[]; serverSide: number }> {
+  const files = await from.artifacts.listFiles(roots.source);
   const done = new Map((await deps.copyProgress.get(key))?.files.map((f) => [f.path, f]) ?? []);
   const deadline = deps.now().getTime() + deps.environments.budgetMs;
+  let serverSide = 0;
   for (const file of files) {
     if (done.has(file.path)) continue;
     if (deps.now().getTime() > deadline)
       throw new CopyIncompleteError(subject.model, subject.version, done.size, files.length);
-    const tap = hashingTap(await from.artifacts.read(`${sourceRoot}/${file.path}`));
-    await to.artifacts.write(`${destinationRoot}/${file.path}`, tap.body, file.size);
-    done.set(file.path, { path: file.path, ...tap.done() });
+    const source = `${roots.source}/${file.path}`;
+    const destination = `${roots.destination}/${file.path}`;
+    const copy = to.artifacts.serverSideCopy?.(from.artifacts, source, destination, file.size) ?? null;
+    if (copy) {
+      const [hashed] = await Promise.all([hashFile(from.artifacts, source), copy()]);
+      done.set(file.path, { path: file.path, ...hashed });
+      serverSide++;
+    } else {
+      const tap = hashingTap(await from.artifacts.read(source));
+      await to.artifacts.write(destination, tap.body, file.size);
+      done.set(file.path, { path: file.path, ...tap.done() });
+    }
     await deps.copyProgress.put(key, { files: [...done.values()], updatedAt: deps.now().toISOString() });
   }
-  return files.map((f) => done.get(f.path)!);
+  return { files: files.map((f) => done.get(f.path)!), serverSide };
 }
 
 /**
@@ -98,33 +122,53 @@ export async function copyVersion(
   if (!source) throw new Error(`${sourceModel} v${effect.version} no longer exists in registry ${from.name}`);
   const sourceRoot = await from.copies.artefactRoot(sourceModel, effect.version);
   const sameServer = from.name === to.name;
-  const existing = await to.copies.findVersionByTag(effect.model, Lineage.key, lineage);
+  const linked = await to.copies.findVersionByTag(effect.model, Lineage.key, lineage);
+  // READY: the copy exists. Not ready: created by an invocation that stopped before finishing it
+  // (Unity Catalog creates a version before its files), so this one carries on with it.
+  const existing = linked?.status === 'READY' ? linked : null;
+  const pending = linked && !existing ? linked : null;
+  const init: NewVersion = {
+    source: sameServer ? `models:/${sourceModel}/${effect.version}` : (source.source ?? sourceRoot),
+    ...(sameServer && source.runId && { runId: source.runId }),
+    ...(source.description && { description: source.description }),
+    tags: {
+      [Lineage.key]: lineage,
+      [Lineage.registry]: from.name,
+      [Lineage.model]: sourceModel,
+      [Lineage.version]: effect.version,
+      ...(source.runId && { [Lineage.runId]: source.runId }),
+    },
+    modelDescription: `Copied from ${sourceModel} in ${from.name} by Baton`,
+  };
 
-  // Read back what the destination holds (its version's artefacts, or the files just uploaded).
+  // Within one server whose versions can share files, nothing moves: the new version reads the source's.
   const key = `${lineage}->${to.name}/${effect.model}`;
-  // Across servers the files go under a run of the destination's own (MLflow registers only those).
-  const run = existing || sameServer ? null : await to.copies.copyRun(key);
+  const shared = sameServer && to.copies.sharesArtefacts;
+  const prepared: PreparedCopy | null =
+    existing || shared
+      ? null
+      : pending
+        ? { root: await to.copies.artefactRoot(effect.model, pending.version), version: pending.version }
+        : await to.copies.prepare(key, effect.model, init);
   const destinationRoot = existing
     ? await to.copies.artefactRoot(effect.model, existing.version)
-    : run
-      ? `${run.root}/model`
-      : sourceRoot;
-  const sourceFiles =
-    existing || sameServer
-      ? (await digestOf(from.artifacts, sourceRoot)).files
-      : await transfer(from, to, sourceRoot, destinationRoot, key, deps, {
-          model: sourceModel,
-          version: effect.version,
-        });
-  const sourceDigest = versionDigest(sourceFiles);
+    : (prepared?.root ?? sourceRoot);
+  const moved = prepared
+    ? await transfer(from, to, { source: sourceRoot, destination: destinationRoot }, key, deps, {
+        model: sourceModel,
+        version: effect.version,
+      })
+    : { files: (await digestOf(from.artifacts, sourceRoot)).files, serverSide: 0 };
+  const sourceDigest = versionDigest(moved.files);
   const destination = await digestOf(to.artifacts, destinationRoot);
   const outcome = { sourceDigest, destinationDigest: destination.digest };
   const about = { from, to, sourceModel, effect, outcome };
+  const unfinished = existing?.version ?? prepared?.version ?? null;
 
-  // The bytes differ: stop here, say why, create nothing.
+  // The bytes differ: stop here, say why, register nothing (a pending Unity Catalog version stays unfinalized).
   if (destination.digest !== sourceDigest) {
-    await stopOnMismatch(about, sourceFiles, destination.files, existing?.version ?? null, deps);
-    return { status: 'mismatch', version: existing?.version ?? null, ...outcome };
+    await stopOnMismatch(about, moved.files, destination.files, unfinished, deps);
+    return { status: 'mismatch', version: unfinished, serverSide: moved.serverSide, ...outcome };
   }
 
   // Found by its lineage tag: the copy exists and still matches; nothing new. When an earlier
@@ -134,27 +178,14 @@ export async function copyVersion(
     await tagSource(about, existing.version);
     if (!finished)
       await auditBoth(about, existing.version, 'copy.completed', deps, describe(about, existing.version));
-    return { status: 'found', version: existing.version, ...outcome };
+    return { status: 'found', version: existing.version, serverSide: 0, ...outcome };
   }
 
-  await to.copies.ensureModel(effect.model, `Copied from ${sourceModel} in ${from.name} by Baton`);
-  const version = await to.copies.createVersion(effect.model, {
-    source: sameServer ? `models:/${sourceModel}/${effect.version}` : to.copies.sourceOf(destinationRoot),
-    // Within one server, the source's run; across servers, the copy's run there (lineage names the source's).
-    ...(run ? { runId: run.runId } : source.runId && { runId: source.runId }),
-    ...(source.description && { description: source.description }),
-    tags: {
-      [Lineage.key]: lineage,
-      [Lineage.registry]: from.name,
-      [Lineage.model]: sourceModel,
-      [Lineage.version]: effect.version,
-      ...(source.runId && { [Lineage.runId]: source.runId }),
-      [Lineage.digest]: sourceDigest,
-    },
-  });
+  const proven = { ...init, tags: { ...init.tags, [Lineage.digest]: sourceDigest } };
+  const version = await to.copies.finish(effect.model, prepared ?? { root: sourceRoot }, proven);
   await tagSource(about, version);
   await auditBoth(about, version, 'copy.completed', deps, describe(about, version));
-  return { status: 'copied', version, ...outcome };
+  return { status: 'copied', version, serverSide: moved.serverSide, ...outcome };
 }
 
 type About = {

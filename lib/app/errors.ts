@@ -25,8 +25,10 @@ export class VersionNotReadyError extends PromotionError {
 
 /** A decision handed an event on, but this worker was deployed without the promotion queue's URL. */
 export class QueueNotConfiguredError extends PromotionError {
-  constructor() {
-    super('the worker has no promotion queue configured (PROMOTION_QUEUE_URL)');
+  constructor(setting: 'PROMOTION_QUEUE_URL' | 'COPY_QUEUE_URL' = 'PROMOTION_QUEUE_URL') {
+    super(
+      `the worker has no ${setting === 'COPY_QUEUE_URL' ? 'copy' : 'promotion'} queue configured (${setting})`,
+    );
     this.name = 'QueueNotConfiguredError';
   }
 }

@@ -9,7 +9,7 @@
  */
 
 import type { CanaryMetricsReader } from '../domain/analysisPorts';
-import type { CopyProgressStore, Environments } from '../domain/copyPorts';
+import type { CopyRequests } from '../domain/copyPorts';
 import type { EndpointKind } from '../domain/effects';
 import type { AlarmReader } from '../domain/monitoringPorts';
 import type { PeopleDirectory } from '../domain/people';
@@ -19,7 +19,6 @@ import type { EventQueue } from '../domain/queuePorts';
 import type { RetrainTrigger } from '../domain/retrainPorts';
 import type { ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
 import type { ApprovalDelivery } from './approvalLinks';
-import { UnknownEnvironmentError } from './copyErrors';
 import { QueueNotConfiguredError } from './errors';
 
 export interface PromotionDeps {
@@ -49,10 +48,8 @@ export interface PromotionDeps {
   queue: EventQueue;
   /** Models alerts may concern: Baton's champions and the policies' exact model names. */
   knownModels(): Promise<string[]>;
-  /** The stage's registries by name, for verified copies (`noEnvironments` when none are configured). */
-  environments: Environments;
-  /** How far copies between environments got, so one that runs out of time resumes. */
-  copyProgress: CopyProgressStore;
+  /** Where a verified copy is handed on (the copier function's queue; `copiesNotConfigured` when none). */
+  copies: CopyRequests;
 }
 
 /** What processing one event did. */
@@ -64,11 +61,10 @@ export interface Outcome {
   deferred?: string;
 }
 
-/** No registries configured for copies: a copy effect fails (and is retried) with the reason. */
-export const noEnvironments: Environments = {
-  budgetMs: 0,
-  get: async (name) => {
-    throw new UnknownEnvironmentError(name ?? 'default', []);
+/** No copy queue configured: a copy effect fails (and is retried) with the reason instead of vanishing. */
+export const copiesNotConfigured: CopyRequests = {
+  request: async () => {
+    throw new QueueNotConfiguredError('COPY_QUEUE_URL');
   },
 };
 

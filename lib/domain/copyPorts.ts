@@ -4,6 +4,7 @@
  * calls a copy needs beyond ModelRegistry, and Baton's record of a copy's progress, so a copy that
  * cannot finish in one invocation resumes where it stopped.
  */
+import type { Effect } from './effects';
 import type { ModelRegistry, ModelVersionInfo } from './ports';
 
 /** One artefact file: its path relative to the version's artefact root, and its size in bytes. */
@@ -12,7 +13,10 @@ export interface ArtifactFile {
   size: number;
 }
 
-/** A registry's artefact store, addressed by paths relative to the store's root. */
+/**
+ * A registry's artefact store, addressed by the locations its registry names (a path of a tracking
+ * server's artifact API, or an `s3://bucket/key` URI); a file's location is its root's plus `/<path>`.
+ */
 export interface ArtifactStore {
   /** Every file under `root`, recursively, with paths relative to `root`. */
   listFiles(root: string): Promise<ArtifactFile[]>;
@@ -20,23 +24,57 @@ export interface ArtifactStore {
   read(path: string): Promise<AsyncIterable<Uint8Array>>;
   /** Writes (or overwrites) the file from a stream, pulling each chunk only when the last was sent. */
   write(path: string, body: AsyncIterable<Uint8Array>, size: number): Promise<void>;
+  /**
+   * A copy of `from` (a file of `source`) to `to` made by the storage service itself, the bytes never
+   * passing through Baton (S3's CopyObject, or a multipart copy above 5 GB), when both stores are
+   * in one service and one set of credentials may read the one and write the other; null otherwise.
+   */
+  serverSideCopy?(
+    source: ArtifactStore,
+    from: string,
+    to: string,
+    size: number,
+  ): (() => Promise<void>) | null;
 }
 
-/** What a copy asks of a registry beyond the ModelRegistry port. */
+/** What a new copy's version says of itself. */
+export interface NewVersion {
+  /** The `source` the registry records (within one server, `models:/<name>/<version>`). */
+  source: string;
+  runId?: string | undefined;
+  description?: string | undefined;
+  tags: Record<string, string>;
+  /** The description of the destination model, should the copy create it. */
+  modelDescription: string;
+}
+
+/** Where a copy's files go before it is registered (`version`: already created, pending, in Unity Catalog). */
+export interface PreparedCopy {
+  root: string;
+  runId?: string;
+  version?: string;
+}
+
+/**
+ * What a copy asks of a registry beyond the ModelRegistry port. A copy's destination flow:
+ * `prepare` (where the files go), the transfer and its proof, then `finish` (registered, READY).
+ */
 export interface CopyRegistry {
-  /** Where a version's artefacts are, as a path of the artefact store (throws CopyNotSupportedError). */
+  /**
+   * Within one registry, a version whose source is `models:/<name>/<version>` reads the source's own
+   * files (OSS and workspace MLflow), so nothing is transferred; Unity Catalog copies the files.
+   */
+  readonly sharesArtefacts: boolean;
+  /** Where a version's artefacts are, as a location of the artefact store (throws RegistryUnsupportedError). */
   artefactRoot(name: string, version: string): Promise<string>;
-  /** The destination run (found by `key`, else created) whose artefact root (a store path) a copy fills. */
-  copyRun(key: string): Promise<{ runId: string; root: string }>;
-  /** The `source` a version registered from files written under `root` names. */
-  sourceOf(root: string): string;
-  /** Creates the registered model unless it exists. */
-  ensureModel(name: string, description?: string): Promise<void>;
-  /** A new version of `name` from `source`, with its tags; its version number. */
-  createVersion(
-    name: string,
-    options: { source: string; runId?: string; description?: string; tags: Record<string, string> },
-  ): Promise<string>;
+  /**
+   * Where the files of a new copy go: a run of the destination's own, found by `key` or created
+   * (MLflow registers only a run's artefacts), or a new version of `name` PENDING_REGISTRATION
+   * until finished, with `init`'s tags (Unity Catalog gives a version's storage location only then).
+   */
+  prepare(key: string, name: string, init: NewVersion): Promise<PreparedCopy>;
+  /** The copy registered once its files are proven (created, or finalized): its version number. */
+  finish(name: string, prepared: PreparedCopy, init: NewVersion): Promise<string>;
   /** The version of `name` carrying tag `key` = `value` (the oldest, should there be several), or null. */
   findVersionByTag(name: string, key: string, value: string): Promise<ModelVersionInfo | null>;
 }
@@ -75,4 +113,18 @@ export interface CopyProgress {
 export interface CopyProgressStore {
   get(key: string): Promise<CopyProgress | null>;
   put(key: string, progress: CopyProgress): Promise<void>;
+}
+
+/** A copy asked for: the `copyVersion` effect, and the model (in the registry Baton listens to) it copies from. */
+export interface CopyJob {
+  effect: Extract<Effect, { type: 'copyVersion' }>;
+  sourceModel: string;
+}
+
+/**
+ * Where the worker hands a copy on: the copier function carries it out (models are gigabytes and
+ * need a longer timeout than a decision), and hands itself the rest when one invocation cannot finish.
+ */
+export interface CopyRequests {
+  request(job: CopyJob): Promise<void>;
 }

@@ -1,32 +1,54 @@
 /**
  * The stage's registries for verified copies, from its settings: `REGISTRIES` is a JSON map of
- * name → `{ "trackingUri": "https://…", "tokenParam": "/baton/prod/registry-token" }` (the token
- * read through the secret cache per request, as the main registry's). The registry Baton listens
+ * name → `{ "trackingUri": "https://…", "tokenParam": "/baton/prod/registries/prod" }` (an OSS or
+ * workspace tracking server; `artifactLocation`: an s3:// prefix its copies' runs go under) or
+ * `{ "kind": "databricks-uc", "host": "https://dbc-….cloud.databricks.com", "tokenParam": "…" }`
+ * (a Unity Catalog metastore), each token read through the secret cache per request. The registry Baton listens
  * to is always there, under `REGISTRY_NAME` (default `default`); a policy's `copyTo.registry`
  * names one of these. A `tokenParam` must lie under `REGISTRIES_TOKEN_PARAM` (serverless.yml:
  * `<ssm>/registries/`), the only parameters the worker's role may read for other registries; one
- * elsewhere is refused at load with its name. `COPY_BUDGET_SECONDS` (default 40, under the worker's 60 s timeout) bounds the transfer per invocation: the
- * worker's Lambda timeout must leave room above it.
+ * elsewhere is refused at load with its name. `COPY_BUDGET_SECONDS` (default 40; the copier's is
+ * 600 of its 900 s timeout) bounds the transfer per invocation: the rest of the timeout must leave
+ * room for reading the destination back and registering it.
  *
  * @example
  *   const environments = environmentsFromEnv({ MLFLOW_TRACKING_URI: 'http://…', REGISTRIES: '{"prod":{"trackingUri":"http://…"}}' }, secrets);
  *   (await environments.get('prod')).name; // 'prod'
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
+import type { S3Credentials } from '../adapters/registry/unityCatalogCopyRegistry';
 import type { SecretStore } from '../adapters/secrets/secretStore';
 import { UnknownEnvironmentError } from '../app/copyErrors';
 import type { Environment, Environments } from '../domain/copyPorts';
 import type { ModelRegistry } from '../domain/ports';
 import { onFirstUse } from './deferred';
 
+const param = z.string().check(z.minLength(1));
 const registriesSchema = z.record(
   z.string().check(z.minLength(1)),
-  z.strictObject({ trackingUri: z.url(), tokenParam: z.optional(z.string().check(z.minLength(1))) }),
+  z.union([
+    z.strictObject({
+      kind: z.optional(z.literal('mlflow')),
+      trackingUri: z.url(),
+      tokenParam: z.optional(param),
+      /** Where copies' files go on this server: an s3:// prefix the copier may write (default: its artifact API). */
+      artifactLocation: z.optional(z.string().check(z.regex(/^s3:\/\/[^/]+\/.+/))),
+    }),
+    z.strictObject({ kind: z.literal('databricks-uc'), host: z.url(), tokenParam: param }),
+  ]),
 );
+
+/** An S3 client: with these credentials (Unity Catalog's), or the copier's own role's. */
+export type S3ClientFactory = (credentials?: S3Credentials) => S3Client;
 
 export interface EnvironmentSettings {
   MLFLOW_TRACKING_URI: string;
+  /** The flavour of the registry Baton listens to (`databricks-uc`: its copies go through Unity Catalog). */
+  REGISTRY_FLAVOR?: string | undefined;
+  /** Its token, for its copies and artefacts. */
+  REGISTRY_TOKEN_PARAM?: string | undefined;
   REGISTRY_NAME?: string | undefined;
   REGISTRIES?: string | undefined;
   /** The SSM path (a prefix, ending in /) under which other registries' token parameters must lie: the worker's role reads only those. */
@@ -45,6 +67,8 @@ export function environmentsFromEnv(
   settings: EnvironmentSettings,
   secrets: SecretStore,
   listened?: ModelRegistry,
+  /** The S3 clients (tests: the emulator's); default the copier's, from its environment. */
+  s3?: S3ClientFactory,
 ): Environments {
   const parsed = registriesSchema.safeParse(settings.REGISTRIES ? JSON.parse(settings.REGISTRIES) : {});
   if (!parsed.success) throw new Error(`REGISTRIES: ${describeIssues(parsed.error.issues)}`);
@@ -62,11 +86,21 @@ export function environmentsFromEnv(
   // The copy adapters are loaded with the first copy (deferred.ts): most invocations copy nothing.
   const adapters = onFirstUse(() => import('./onDemand/copy'));
   const make = async (name: string): Promise<Environment> => {
-    const { mlflowEnvironment } = await adapters();
-    if (name === own) return mlflowEnvironment(own, settings.MLFLOW_TRACKING_URI, undefined, listened);
+    const { mlflowEnvironment, unityCatalogEnvironment, s3Clients } = await adapters();
+    const clients = s3 ?? s3Clients;
+    if (name === own) {
+      const token = tokenOf(settings.REGISTRY_TOKEN_PARAM) || undefined;
+      return settings.REGISTRY_FLAVOR === 'databricks-uc'
+        ? unityCatalogEnvironment(own, settings.MLFLOW_TRACKING_URI, token, clients, listened)
+        : mlflowEnvironment(own, settings.MLFLOW_TRACKING_URI, token, clients, { registry: listened });
+    }
     const config = configs[name];
     if (!config) throw new UnknownEnvironmentError(name, [own, ...Object.keys(configs)]);
-    return mlflowEnvironment(name, config.trackingUri, tokenOf(config.tokenParam) || undefined);
+    const token = tokenOf(config.tokenParam) || undefined;
+    if (config.kind === 'databricks-uc') return unityCatalogEnvironment(name, config.host, token, clients);
+    return mlflowEnvironment(name, config.trackingUri, token, clients, {
+      ...(config.artifactLocation && { artifactLocation: config.artifactLocation }),
+    });
   };
   return {
     budgetMs: Number(settings.COPY_BUDGET_SECONDS || 40) * 1000,

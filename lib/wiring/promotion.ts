@@ -22,9 +22,9 @@ import { SlackDirectMessages } from '../adapters/notify/slackDirectMessages';
 import { SlackResponder } from '../adapters/notify/slackResponder';
 import { SnsNotifier } from '../adapters/notify/snsNotifier';
 import { policyFor } from '../adapters/policy/policyLookup';
+import { SqsCopyRequests } from '../adapters/queue/sqsCopyRequests';
 import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
 import { type SecretStore, secretSource } from '../adapters/secrets/secretStore';
-import { DynamoCopyProgress } from '../adapters/store/dynamoCopyProgress';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
 import type { DynamoDocuments } from '../adapters/store/dynamoTable';
@@ -35,7 +35,7 @@ import {
   noApprovalLinks,
   SignedApprovalLinks,
 } from '../app/approvalLinks';
-import { type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
+import { copiesNotConfigured, type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
 import type { PeopleDirectory } from '../domain/people';
 import { snsClient, sqsClient } from './awsClients';
 import { artefactRowsOf, artefactSpecFor, registryFlavors, servingAdapters } from './catalog';
@@ -44,7 +44,6 @@ import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
 import { DeferredAlarmReader, DeferredCanaryMetrics, DeferredLinkChannel, onFirstUse } from './deferred';
 import { dynamoDocumentClient } from './dynamoClient';
-import { environmentsFromEnv } from './environments';
 import { secretStore } from './ingressAdapters';
 import { loadFunctionPolicies } from './policySchema';
 import { databricksWorkspace, registryTokenFrom } from './registryAccess';
@@ -72,11 +71,8 @@ const configSchema = z.object({
   SAGEMAKER_EXECUTION_ROLE_ARN: z.optional(z.string()),
   /** Signs the bodies Baton posts to HTTP retraining targets. */
   RETRAIN_SIGNING_KEY_PARAM: z.optional(z.string()),
-  /** Verified copies (environments.ts): this registry's name, the others by name, the transfer budget. */
-  REGISTRY_NAME: z.optional(z.string()),
-  REGISTRIES: z.optional(z.string()),
-  REGISTRIES_TOKEN_PARAM: z.optional(z.string()),
-  COPY_BUDGET_SECONDS: z.optional(z.string()),
+  /** Where verified copies are handed on: the copier function's queue (lib/wiring/copier.ts). */
+  COPY_QUEUE_URL: z.optional(z.string()),
 });
 
 /** Links signed with the key read per link through the secret cache (a rotation signs within its TTL). */
@@ -178,7 +174,6 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
     knownModels: async () => [
       ...new Set([...exactModels, ...(await store.listChampions()).map((c) => c.model)]),
     ],
-    environments: environmentsFromEnv(config, secrets),
-    copyProgress: new DynamoCopyProgress(db, config.TABLE_NAME),
+    copies: config.COPY_QUEUE_URL ? new SqsCopyRequests(sqs, config.COPY_QUEUE_URL) : copiesNotConfigured,
   };
 }

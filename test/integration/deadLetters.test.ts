@@ -153,7 +153,12 @@ describe('the dead-letter alarms of the local stack', () => {
       actions: [a.AlarmActions, a.OKActions],
     }));
     expect(watched.sort((a, b) => String(a.queue).localeCompare(String(b.queue)))).toEqual(
-      ['AlarmDeadLetterQueue', 'NotificationsDeadLetterQueue', 'PromotionDeadLetterQueue']
+      [
+        'AlarmDeadLetterQueue',
+        'CopyDeadLetterQueue',
+        'NotificationsDeadLetterQueue',
+        'PromotionDeadLetterQueue',
+      ]
         .map((id) => ({ queue: queueName(id), threshold: 1, actions: [[topic], [topic]] }))
         .sort((a, b) => a.queue.localeCompare(b.queue)),
     );

@@ -48,6 +48,7 @@ const scopedWrites: Record<string, string> = { 'cloudwatch:PutMetricData': 'clou
 const functionNames = [
   'registryWebhook',
   'worker',
+  'copier',
   'alarmQueue',
   'notifier',
   'slackInteractions',
@@ -155,10 +156,11 @@ describe('the packaged CloudFormation template', () => {
       if (target) deadLetterTargets.add(target);
     }
     const sources = queues.filter((id) => !deadLetterTargets.has(id));
-    expect(sources.sort()).toEqual(['AlarmQueue', 'PromotionQueue']);
+    expect(sources.sort()).toEqual(['AlarmQueue', 'CopyQueue', 'PromotionQueue']);
     for (const id of sources) expect(props(id).RedrivePolicy.deadLetterTargetArn).toBeDefined();
     expect([...deadLetterTargets].sort()).toEqual([
       'AlarmDeadLetterQueue',
+      'CopyDeadLetterQueue',
       'NotificationsDeadLetterQueue',
       'PromotionDeadLetterQueue',
     ]);

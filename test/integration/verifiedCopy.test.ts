@@ -15,9 +15,10 @@ import { HttpClient } from '../../lib/adapters/registry/httpClient';
 import { MlflowCopyRegistry } from '../../lib/adapters/registry/mlflowCopyRegistry';
 import { MlflowRegistry } from '../../lib/adapters/registry/mlflowRegistry';
 import { CopyIncompleteError } from '../../lib/app/copyErrors';
+import { runCopyJob } from '../../lib/app/copyJob';
 import { type CopyDeps, type CopyEffect, copyVersion } from '../../lib/app/copyVersion';
 import { processEvent } from '../../lib/app/processEvent';
-import type { CopyProgress } from '../../lib/domain/copyPorts';
+import type { CopyProgress, CopyRequests } from '../../lib/domain/copyPorts';
 import type { AuditEntry } from '../../lib/domain/state';
 import { environmentsFromEnv } from '../../lib/wiring/environments';
 import { policySchema } from '../../lib/wiring/policySchema';
@@ -91,7 +92,11 @@ function copyDeps(budgetSeconds = 600) {
     notifier,
     now: () => new Date(),
   };
-  return { deps, audit, progress, notifier };
+  // The worker's copy requests, carried out in this process as the copier would (lib/app/copyJob.ts).
+  const copies: CopyRequests = {
+    request: async (job) => void (await runCopyJob(job, { ...deps, requests: copies })),
+  };
+  return { deps, audit, progress, notifier, copies };
 }
 
 const files = {
@@ -202,8 +207,8 @@ describe('a verified copy from staging to production', () => {
     await expect(copyVersion(effect, source, deps)).rejects.toBeInstanceOf(CopyIncompleteError);
     const [done] = [...progress.values()][0]!.files;
     const key = `staging/${source}/${version}->prod/${destination}`;
-    const { root } = await new MlflowCopyRegistry(new HttpClient({ baseUrl: prod.url })).copyRun(key);
-    const onDisk = join(prodDir, 'mlflow', 'artifacts', root, 'model', done!.path);
+    const { root } = await new MlflowCopyRegistry(new HttpClient({ baseUrl: prod.url })).prepare(key);
+    const onDisk = join(prodDir, 'mlflow', 'artifacts', root, done!.path);
     writeFileSync(onDisk, Buffer.concat([readFileSync(onDisk), Buffer.from('tampered')]));
 
     // Act: the redelivery resumes with a whole invocation's budget.
@@ -261,7 +266,7 @@ describe('baton promote MODEL VERSION --to ENV --as WHO', () => {
       approval: { approvers: ['ana@example.com'] },
       promote: { copyTo: { registry: 'prod', model: destination } },
     });
-    const { deps: copying, audit } = copyDeps();
+    const { deps: copying, audit, copies } = copyDeps();
     const store = new MemoryStore();
     const base = withNullDeps({
       registry: new MlflowRegistry({ baseUrl: stagingUrl() }),
@@ -273,8 +278,7 @@ describe('baton promote MODEL VERSION --to ENV --as WHO', () => {
     const deps = withNullDeps({
       ...base,
       ledger: { ...base.ledger, appendAudit: copying.ledger.appendAudit },
-      environments: copying.environments,
-      copyProgress: copying.copyProgress,
+      copies,
     });
     await processEvent(aCreatedEvent({ model: source, version }), deps);
     const ask = (actor: string) => ({
@@ -374,7 +378,7 @@ describe('environments end to end', () => {
       checks: { requiredTags: ['baton.digest', 'baton.copied_from.run_id'], runStatus: [] },
       approval: { required: false },
     });
-    const { deps: copying, audit } = copyDeps();
+    const { deps: copying, audit, copies } = copyDeps();
     const base = withNullDeps({
       registry: new MlflowRegistry({ baseUrl: stagingUrl() }),
       store: new MemoryStore(),
@@ -389,8 +393,7 @@ describe('environments end to end', () => {
       notifier: new MemoryNotifier(),
       policyFor: () => staging,
       now: () => new Date(),
-      environments: copying.environments,
-      copyProgress: copying.copyProgress,
+      copies,
     });
 
     // Act: validated, approved by ana (the copy follows), then production's own policy.

@@ -6,7 +6,7 @@
 import { NoneEndpoint } from '../../lib/adapters/serving/noneEndpoint';
 import { StaleStateError } from '../../lib/adapters/store/errors';
 import { noApprovalDelivery } from '../../lib/app/approvalLinks';
-import { noEnvironments, type PromotionDeps } from '../../lib/app/promotionDeps';
+import type { PromotionDeps } from '../../lib/app/promotionDeps';
 import type { Notification } from '../../lib/domain/effects';
 import { emptyDirectory } from '../../lib/domain/people';
 import type {
@@ -185,8 +185,7 @@ export function withNullDeps<
     }),
     queue: { enqueue: notWired('queue') },
     knownModels: async () => [],
-    environments: noEnvironments,
-    copyProgress: { get: async () => null, put: notWired('copy progress store') },
+    copies: { request: notWired('copy requests') },
     ...deps,
   };
 }

@@ -1,16 +1,19 @@
 /**
- * The CopyRegistry port over MLflow's REST API 2.0 (OSS): where a version's artefacts are
- * (`model-versions/get-download-uri`, which resolves `runs:/` and `models:/` sources), creating the
- * destination model and version, and finding a version by its lineage tag (`search` with
- * `tags.\`key\` = 'value'`). Only artefacts behind the proxied artifact API (`mlflow-artifacts:`
- * URIs) can be streamed between servers; other stores (s3://, dbfs:/) are refused by name.
+ * The CopyRegistry port over MLflow's REST API 2.0 (OSS and workspace): where a version's artefacts
+ * are (`model-versions/get-download-uri`, which resolves `runs:/` and `models:/` sources), a run of
+ * the destination's own for a copy's files, creating the destination model and version, and finding
+ * a version by its lineage tag (`search` with `tags.\`key\` = 'value'`). Artefacts behind the
+ * proxied artifact API (`mlflow-artifacts:` URIs) are locations relative to that API; artefacts in
+ * S3 (`s3://bucket/key`: a server run with `--default-artifact-root s3://…`) are their URI, read
+ * and written with the copier's own role (s3Artifacts.ts). Other stores (dbfs:/, gs://) are refused
+ * by name. `artifactLocation` puts the copies' runs under an S3 prefix of the destination's choice.
  *
  * @example
  *   const copies = new MlflowCopyRegistry(new HttpClient({ baseUrl: 'http://127.0.0.1:5000' }));
  *   await copies.artefactRoot('fraud', '7'); // '1/0a1b…/artifacts/model'
  */
 import * as z from 'zod/mini';
-import type { CopyRegistry } from '../../domain/copyPorts';
+import type { CopyRegistry, NewVersion, PreparedCopy } from '../../domain/copyPorts';
 import type { ModelVersionInfo } from '../../domain/ports';
 import { RegistryRequestError, RegistryResponseError, RegistryUnsupportedError } from './errors';
 import type { HttpClient } from './httpClient';
@@ -18,6 +21,13 @@ import type { HttpClient } from './httpClient';
 const API = '/api/2.0/mlflow';
 const PROXIED = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.*)$/;
 const PROXIED_HTTP = /^https?:\/\/[^/]+\/api\/2\.0\/mlflow-artifacts\/artifacts\/+(.*)$/;
+const S3 = /^s3:\/\/[^/]+\/.+$/;
+
+/** A location of the artefact store: a path of the artifact API, or an s3:// URI; null for other stores. */
+function locationOf(uri: string): string | null {
+  const path = PROXIED.exec(uri)?.[1] ?? PROXIED_HTTP.exec(uri)?.[1] ?? (S3.test(uri) ? uri : undefined);
+  return path === undefined ? null : path.replace(/\/+$/, '');
+}
 
 const downloadUri = z.looseObject({ artifact_uri: z.string() });
 const runShape = z.looseObject({
@@ -52,16 +62,42 @@ const found = z.looseObject({
 const quoted = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export class MlflowCopyRegistry implements CopyRegistry {
-  constructor(private readonly http: HttpClient) {}
+  readonly sharesArtefacts = true;
+  private readonly experimentName: string;
+
+  /** `artifactLocation`: an s3:// prefix the copies' runs are created under (default: the server's own store). */
+  constructor(
+    private readonly http: HttpClient,
+    private readonly artifactLocation?: string,
+  ) {
+    this.experimentName = artifactLocation ? `${COPY_EXPERIMENT} (${artifactLocation})` : COPY_EXPERIMENT;
+  }
 
   async artefactRoot(name: string, version: string): Promise<string> {
     const uri = await this.resolve(await this.downloadUri(name, version));
-    const path = PROXIED.exec(uri)?.[1] ?? PROXIED_HTTP.exec(uri)?.[1];
-    if (path === undefined)
+    const location = locationOf(uri);
+    if (location === null)
       throw new RegistryUnsupportedError(
-        `${name} v${version}'s artefacts are at ${uri}: only artefacts served through the tracking server's artifact API (mlflow-artifacts:) can be copied between servers`,
+        `${name} v${version}'s artefacts are at ${uri}: only artefacts served through the tracking server's artifact API (mlflow-artifacts:) or in S3 (s3://) can be copied between servers`,
       );
-    return path.replace(/\/+$/, '');
+    return location;
+  }
+
+  /** A run of the destination's own, found by the copy's key or created: its artefact folder `model`. */
+  async prepare(key: string): Promise<PreparedCopy> {
+    const run = await this.copyRun(key);
+    return { root: `${run.root}/model`, runId: run.runId };
+  }
+
+  /** Creates the version from the run's files (or, within one server, from `models:/…`). */
+  async finish(name: string, prepared: PreparedCopy, init: NewVersion): Promise<string> {
+    await this.ensureModel(name, init.modelDescription);
+    return this.createVersion(name, {
+      source: prepared.runId ? this.sourceOf(prepared.root) : init.source,
+      ...((prepared.runId ?? init.runId) && { runId: prepared.runId ?? init.runId }),
+      ...(init.description && { description: init.description }),
+      tags: init.tags,
+    });
   }
 
   /** `runs:/<run>/<path>` is the run's artifact URI plus the path; `models:/<name>/<version>`, that version's. */
@@ -88,8 +124,8 @@ export class MlflowCopyRegistry implements CopyRegistry {
     return parsed.data.artifact_uri;
   }
 
-  async copyRun(key: string): Promise<{ runId: string; root: string }> {
-    const experimentId = await this.experiment(COPY_EXPERIMENT);
+  private async copyRun(key: string): Promise<{ runId: string; root: string }> {
+    const experimentId = await this.experiment(this.experimentName);
     const searched = await this.http.request('POST', `${API}/runs/search`, {
       body: {
         experiment_ids: [experimentId],
@@ -113,12 +149,12 @@ export class MlflowCopyRegistry implements CopyRegistry {
     const runId = run.info.run_id!;
     if (!found)
       await this.http.request('POST', `${API}/runs/update`, { body: { run_id: runId, status: 'FINISHED' } });
-    const root = PROXIED.exec(run.info.artifact_uri)?.[1];
-    if (root === undefined)
+    const root = locationOf(run.info.artifact_uri);
+    if (root === null)
       throw new RegistryUnsupportedError(
-        `the destination stores run artefacts at ${run.info.artifact_uri}, not behind its artifact API`,
+        `the destination stores run artefacts at ${run.info.artifact_uri}, neither behind its artifact API nor in S3`,
       );
-    return { runId, root: root.replace(/\/+$/, '') };
+    return { runId, root };
   }
 
   private async experiment(name: string): Promise<string> {
@@ -137,7 +173,9 @@ export class MlflowCopyRegistry implements CopyRegistry {
     const known = await byName();
     if (known) return known;
     try {
-      const body = await this.http.request('POST', `${API}/experiments/create`, { body: { name } });
+      const body = await this.http.request('POST', `${API}/experiments/create`, {
+        body: { name, ...(this.artifactLocation && { artifact_location: this.artifactLocation }) },
+      });
       return z.looseObject({ experiment_id: z.string() }).parse(body).experiment_id;
     } catch (error) {
       // Created by a parallel copy between the lookup and the create.
@@ -147,11 +185,11 @@ export class MlflowCopyRegistry implements CopyRegistry {
     }
   }
 
-  sourceOf(root: string): string {
-    return `mlflow-artifacts:/${root}`;
+  private sourceOf(root: string): string {
+    return root.startsWith('s3://') ? root : `mlflow-artifacts:/${root}`;
   }
 
-  async ensureModel(name: string, description = ''): Promise<void> {
+  private async ensureModel(name: string, description = ''): Promise<void> {
     try {
       await this.http.request('POST', `${API}/registered-models/create`, { body: { name, description } });
     } catch (error) {
@@ -160,7 +198,7 @@ export class MlflowCopyRegistry implements CopyRegistry {
     }
   }
 
-  async createVersion(
+  private async createVersion(
     name: string,
     options: { source: string; runId?: string; description?: string; tags: Record<string, string> },
   ): Promise<string> {
