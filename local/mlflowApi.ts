@@ -14,6 +14,7 @@ export interface ModelVersion {
   version: string;
   status: string;
   run_id?: string;
+  source?: string;
   aliases?: string[];
   tags?: Array<{ key: string; value: string }>;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -307,16 +307,19 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
+  /** The function's zip, unzipped once: its functions/ folder. */
+  const unzipped = (name: string) => {
+    const to = join(dir, 'unzipped', name);
+    if (existsSync(join(to, 'functions'))) return join(to, 'functions');
+    mkdirSync(to, { recursive: true });
+    const result = spawnSync('unzip', ['-q', '-o', join(dir, `${name}.zip`), '-d', to], {
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return join(to, 'functions');
+  };
+
   it("packs each function with its own chunks, and loads the worker's rarely used adapters only on first use", () => {
-    const unzipped = (name: string) => {
-      const to = join(dir, 'unzipped', name);
-      mkdirSync(to, { recursive: true });
-      const result = spawnSync('unzip', ['-q', '-o', join(dir, `${name}.zip`), '-d', to], {
-        encoding: 'utf8',
-      });
-      expect(result.status, result.stderr).toBe(0);
-      return join(to, 'functions');
-    };
     for (const name of functionNames) {
       const files = readdirSync(unzipped(name));
       expect(files).toContain(`${name}.mjs`);
@@ -334,7 +337,7 @@ describe('the packaged CloudFormation template', () => {
     };
     visit('worker.mjs');
     const onFirstUse = [...loadedAtImport].flatMap((file) => imports(file, /import\("\.\/([^"]+\.mjs)"\)/g));
-    const deferred = ['sagemaker', 'cloudwatch', 'ses', 'databricks', 'copy'];
+    const deferred = ['sagemaker', 'cloudwatch', 'ses', 'databricks'];
     for (const name of deferred) {
       const chunk = onFirstUse.find((file) => file.startsWith(`worker.${name}-`));
       expect(chunk, `worker.${name}-*.mjs among ${onFirstUse.join(', ')}`).toBeDefined();
@@ -358,7 +361,20 @@ describe('the packaged CloudFormation template', () => {
       'worker.cloudwatch alarmReader,canaryMetrics',
       'worker.ses sesApprovalMail',
       'worker.databricks databricksEndpoint',
-      'worker.copy mlflowEnvironment',
     ]);
+  });
+
+  it('leaves copies, and S3 with them, to the copier: the worker carries neither', () => {
+    const read = (name: string) =>
+      readdirSync(unzipped(name))
+        .map((file) => readFileSync(join(unzipped(name), file), 'utf8'))
+        .join('\n');
+    const worker = read('worker');
+    const copier = read('copier');
+
+    expect(worker).not.toContain('UploadPartCopy');
+    expect(worker).not.toContain('generate-temporary-credentials');
+    expect(copier).toContain('UploadPartCopy');
+    expect(copier).toContain('generate-temporary-credentials');
   });
 });
