@@ -4,8 +4,8 @@
  * INITIAL_NO_AUTH_ACTION_COUNT at 0 once the stack exists), through one scenario that makes every
  * call its code makes — a version registered (MLflow webhook), validated, approved by signed link,
  * rolled out on a SageMaker endpoint, a second version approved in Slack, its canary rolled back
- * by an Alertmanager alert and a CloudWatch alarm, every notification posted to Slack, and the
- * tick sweeping throughout. moto authorises each request's action (and SQS queue); each recorded
+ * by an Alertmanager alert and a CloudWatch alarm, every notification posted to Slack, each
+ * validated version copied by the copier into another model, and the tick sweeping throughout. moto authorises each request's action (and SQS queue); each recorded
  * SDK call is also evaluated against the role's exact statements (resources, condition keys) with
  * an IAM policy simulator. A call the role does not allow fails this file.
  */
@@ -53,6 +53,7 @@ rollout:
   bakeTime: 2s
   deadline: 5m
   abortOnAlarms: [${alarm}]
+promote: { copyTo: { model: copied-${model} }, when: validated }
 onAlert:
   - { match: { labels: { alertname: HighErrorRate } }, action: rollback }
   - { match: { alarm: "${endpoint}-*" }, action: rollback }
