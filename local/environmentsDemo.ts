@@ -25,7 +25,7 @@ export function startProductionRegistry(stateDir: string, port: number): Promise
   return startMlflow({ python: ensurePythonEnv({ stateDir }), stateDir: join(stateDir, 'prod'), port });
 }
 
-/** What the worker needs to reach production: this registry is `staging`, the other `prod`. */
+/** What the copier needs to reach production: this registry is `staging`, the other `prod`. */
 export function environmentSettings(productionUrl: string): Record<string, string> {
   return { REGISTRY_NAME: 'staging', REGISTRIES: JSON.stringify({ prod: { trackingUri: productionUrl } }) };
 }
