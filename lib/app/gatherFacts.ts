@@ -90,9 +90,10 @@ async function rollbackTarget(
 }
 
 /**
- * Reads exactly the facts `factsNeeded` names, in a fixed order (operational facts first, then the
- * checks' inputs), so a redelivered event reads the same things. The event is the one decided on:
- * an alert or control that named no version already carries its subject.
+ * Reads exactly the facts `factsNeeded` names, all at once: they are independent reads (none
+ * depends on another's answer), so a decision waits for the slowest of them rather than their
+ * sum, and a redelivered event reads the same things. The event is the one decided on: an alert or
+ * control that named no version already carries its subject.
  *
  * @example
  *   const facts = await gatherFacts(dueEvent, rollingOutState, policy, deps);
@@ -108,34 +109,41 @@ export async function gatherFacts(
   const needed = factsNeeded(state, event, policy);
   if (!policy) return facts;
   const model = event.model;
-  if (needed.lease) facts.lease = await deps.ledger.leaseHolder(model);
-  if (needed.currentChampion) {
-    facts.currentChampion =
-      (await deps.registry.getModelVersionByAlias(model, policy.aliases.champion))?.version ?? null;
-  }
-  if (needed.alarms) facts.alarms = await deps.alarms.states(needed.alarms);
-  if (needed.canaryMetrics) {
-    facts.canaryMetrics = await deps.canaryMetrics.read({
-      ...needed.canaryMetrics,
-      to: deps.now().toISOString(),
-    });
-  }
-  if (needed.artefactNow)
-    facts.artefactNow = await deps.registry.getModelVersion(model, needed.artefactNow.version);
   // How the version's artefact is pinned and compared: the rules of the policy's serving kind.
   if (needed.artefactNow || needed.validation) facts.artefactSpec = deps.artefactSpec(policy);
+  const reads: Promise<void>[] = [];
+  const read = <T>(value: Promise<T>, keep: (value: T) => void) => reads.push(value.then(keep));
+  if (needed.lease) read(deps.ledger.leaseHolder(model), (v) => (facts.lease = v));
+  if (needed.currentChampion)
+    read(
+      deps.registry.getModelVersionByAlias(model, policy.aliases.champion),
+      (v) => (facts.currentChampion = v?.version ?? null),
+    );
+  if (needed.alarms) read(deps.alarms.states(needed.alarms), (v) => (facts.alarms = v));
+  if (needed.canaryMetrics)
+    read(
+      deps.canaryMetrics.read({ ...needed.canaryMetrics, to: deps.now().toISOString() }),
+      (v) => (facts.canaryMetrics = v),
+    );
+  if (needed.artefactNow)
+    read(deps.registry.getModelVersion(model, needed.artefactNow.version), (v) => (facts.artefactNow = v));
   if (needed.alertHistory) {
     const { fingerprint, episode, lastRetrain } = needed.alertHistory;
-    const history = await deps.ledger.alertHistory(model, fingerprint, episode);
-    facts.alertActed = history.acted;
-    facts.recentFirings = history.firings;
-    if (lastRetrain) facts.lastRetrainAt = await deps.ledger.lastRetrain(model);
+    read(deps.ledger.alertHistory(model, fingerprint, episode), (history) => {
+      facts.alertActed = history.acted;
+      facts.recentFirings = history.firings;
+    });
+    if (lastRetrain) read(deps.ledger.lastRetrain(model), (v) => (facts.lastRetrainAt = v));
   }
-  if (needed.rollbackTarget) facts.rollbackTarget = await rollbackTarget(model, needed.rollbackTarget, deps);
-  if (needed.validation) {
-    facts.validation = await gatherValidationFacts(deps.registry, model, needed.validation.version, policy);
-  }
-  if (needed.champion) facts.champion = await championFacts(deps, model, policy);
-  if (needed.aliases) facts.aliases = await aliasFacts(deps.registry, model, policy);
+  if (needed.rollbackTarget)
+    read(rollbackTarget(model, needed.rollbackTarget, deps), (v) => (facts.rollbackTarget = v));
+  if (needed.validation)
+    read(
+      gatherValidationFacts(deps.registry, model, needed.validation.version, policy),
+      (v) => (facts.validation = v),
+    );
+  if (needed.champion) read(championFacts(deps, model, policy), (v) => (facts.champion = v));
+  if (needed.aliases) read(aliasFacts(deps.registry, model, policy), (v) => (facts.aliases = v));
+  await Promise.all(reads);
   return facts;
 }
