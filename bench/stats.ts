@@ -38,14 +38,13 @@ interface Target {
   met(value: number): boolean;
 }
 
-/** The target for a figure, where one is known (issue 7). */
+/** The target for a figure, where one is known (issue 7; issue 12 tightened two of them). */
 export function targetOf(name: string): Target | undefined {
-  if (name === 'ingress_overhead_ratio' || name === 'register_to_challenger_ratio') {
-    return { text: '≤ 1.5', met: (v) => v <= 1.5 };
-  }
-  if (name === 'register_to_challenger_p50_ms' || name === 'alert_to_rollback_p50_ms') {
-    return { text: '< 1000 ms', met: (v) => v < 1000 };
-  }
+  if (name === 'ingress_overhead_ratio') return { text: '≤ 1.5', met: (v) => v <= 1.5 };
+  // Issue 12: the official SDK clients and the four floors cost no more than the code before them.
+  if (name === 'register_to_challenger_ratio') return { text: '≤ 1.35', met: (v) => v <= 1.35 };
+  if (name === 'alert_to_rollback_p50_ms') return { text: '< 300 ms', met: (v) => v < 300 };
+  if (name === 'register_to_challenger_p50_ms') return { text: '< 1000 ms', met: (v) => v < 1000 };
   if (name === 'burst_lost') return { text: '= 0', met: (v) => v === 0 };
   if (name === 'ui_model_page_p95_ms') return { text: '< 300 ms', met: (v) => v < 300 };
   if (name === 'analysis_check_p50_ms') return { text: '< 300 ms', met: (v) => v < 300 };

@@ -21,10 +21,10 @@ import { type CopyDeps, type CopyEffect, copyVersion } from '../../lib/app/copyV
 import type { CopyProgress } from '../../lib/domain/copyPorts';
 import type { AuditEntry } from '../../lib/domain/state';
 import { type EnvironmentSettings, environmentsFromEnv } from '../../lib/wiring/environments';
-import { mlflowApi } from '../../local/mlflowApi';
 import { MemoryNotifier } from '../support/fakes';
 import { uniqueName } from '../support/localStack';
 import { type Received, type Reply, startReceiver } from '../support/receiver';
+import { versionWithFiles } from '../support/versionWithFiles';
 
 const token = 'dapi-uc-copy';
 const UC = '/api/2.0/mlflow/unity-catalog';
@@ -270,21 +270,13 @@ const intoUnityCatalog = (budgetSeconds?: number) =>
     budgetSeconds,
   );
 
-/** A source version in staging whose run holds `files` under model/. */
-async function stagingVersion(model: string) {
-  const api = mlflowApi(stagingUrl());
-  const runId = await api.createRun(uniqueName('uc-copy-exp'), { val_auc: 0.9 });
-  const run = await api.call<{ run: { info: { artifact_uri: string } } }>('GET', `runs/get?run_id=${runId}`);
-  const root = run.run.info.artifact_uri.replace(/^mlflow-artifacts:\/+/, '');
-  for (const [path, bytes] of Object.entries(files)) {
-    const put = await fetch(`${stagingUrl()}/api/2.0/mlflow-artifacts/artifacts/${root}/model/${path}`, {
-      method: 'PUT',
-      body: bytes,
-    });
-    expect(put.ok).toBe(true);
-  }
-  await api.ensureRegisteredModel(model);
-  return (await api.createModelVersion(model, runId, { description: 'fraud scorer' })).version;
+/** A version of a new staging model with `files`, and the copy of it into a new Unity Catalog model. */
+async function stagedCopy(approvedBy: string[] = []) {
+  const source = uniqueName('staging.models.fraud');
+  const destination = `prod.models.${uniqueName('fraud')}`;
+  const { version } = await versionWithFiles(stagingUrl(), source, files);
+  const effect: CopyEffect = { type: 'copyVersion', version, registry: 'uc', model: destination, approvedBy };
+  return { source, destination, version, effect };
 }
 
 async function stored(location: string): Promise<Buffer> {
@@ -312,16 +304,7 @@ afterAll(async () => {
 describe('a verified copy into Unity Catalog', () => {
   it('creates the version, uploads with its READ_WRITE credentials, proves the digest, then finalizes it', async () => {
     // Prepare
-    const source = uniqueName('staging.models.fraud');
-    const destination = `prod.models.${uniqueName('fraud')}`;
-    const version = await stagingVersion(source);
-    const effect: CopyEffect = {
-      type: 'copyVersion',
-      version,
-      registry: 'uc',
-      model: destination,
-      approvedBy: ['ana'],
-    };
+    const { source, destination, version, effect } = await stagedCopy(['ana']);
     const { deps, audit } = intoUnityCatalog();
     const mark = s3Calls.length;
     metastore.calls.length = 0;
@@ -364,16 +347,7 @@ describe('a verified copy into Unity Catalog', () => {
 
   it('creates nothing when the request is delivered again', async () => {
     // Prepare
-    const source = uniqueName('staging.models.fraud');
-    const destination = `prod.models.${uniqueName('fraud')}`;
-    const version = await stagingVersion(source);
-    const effect: CopyEffect = {
-      type: 'copyVersion',
-      version,
-      registry: 'uc',
-      model: destination,
-      approvedBy: [],
-    };
+    const { source, destination, effect } = await stagedCopy();
     const first = await copyVersion(effect, source, intoUnityCatalog().deps);
 
     // Act
@@ -391,16 +365,7 @@ describe('a verified copy into Unity Catalog', () => {
 
   it('resumes the version it created when an invocation ran out of time, and finalizes that one', async () => {
     // Prepare: the first invocation's budget is spent after one file.
-    const source = uniqueName('staging.models.fraud');
-    const destination = `prod.models.${uniqueName('fraud')}`;
-    const version = await stagingVersion(source);
-    const effect: CopyEffect = {
-      type: 'copyVersion',
-      version,
-      registry: 'uc',
-      model: destination,
-      approvedBy: [],
-    };
+    const { source, destination, effect } = await stagedCopy();
     const stopped = intoUnityCatalog(0);
     await expect(copyVersion(effect, source, stopped.deps)).rejects.toBeInstanceOf(CopyIncompleteError);
     expect(metastore.models.get(destination)!.get('1')!.status).toBe('PENDING_REGISTRATION');

@@ -30,30 +30,15 @@ import { aCreatedEvent } from '../support/builders';
 import { MemoryNotifier, MemoryStore, withNullDeps } from '../support/fakes';
 import { uniqueName } from '../support/localStack';
 import { tagsOf } from '../support/registryWaits';
+import { versionWithFiles } from '../support/versionWithFiles';
 
 let prod: Service;
 let prodDir: string;
 const stagingUrl = () => inject('mlflowUrl');
 
 /** A source version in staging whose run holds `files` under model/. */
-async function stagingVersion(model: string, files: Record<string, Buffer>) {
-  const api = mlflowApi(stagingUrl());
-  const runId = await api.createRun(uniqueName('copy-exp'), { val_auc: 0.9 });
-  const run = await api.call<{ run: { info: { artifact_uri: string } } }>('GET', `runs/get?run_id=${runId}`);
-  const root = run.run.info.artifact_uri.replace(/^mlflow-artifacts:\/+/, '');
-  for (const [path, bytes] of Object.entries(files)) {
-    const put = await fetch(`${stagingUrl()}/api/2.0/mlflow-artifacts/artifacts/${root}/model/${path}`, {
-      method: 'PUT',
-      body: bytes,
-    });
-    expect(put.ok).toBe(true);
-  }
-  await api.ensureRegisteredModel(model);
-  return {
-    runId,
-    version: (await api.createModelVersion(model, runId, { description: 'fraud scorer' })).version,
-  };
-}
+const stagingVersion = (model: string, files: Record<string, Buffer>) =>
+  versionWithFiles(stagingUrl(), model, files);
 
 /** Where the destination version's artefacts are, as a path of its artifact API. */
 function copiedRoot(model: string, version: string): Promise<string> {
