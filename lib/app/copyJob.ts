@@ -25,7 +25,7 @@ export async function runCopyJob(
     return await copyVersion(job.effect, job.sourceModel, deps);
   } catch (error) {
     if (!(error instanceof CopyIncompleteError)) throw error;
-    await deps.requests.request(job);
+    await deps.requests.request({ ...job, part: (job.part ?? 0) + 1 });
     return { status: 'continued', reason: error.message };
   }
 }

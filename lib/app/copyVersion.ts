@@ -123,10 +123,10 @@ export async function copyVersion(
   const sourceRoot = await from.copies.artefactRoot(sourceModel, effect.version);
   const sameServer = from.name === to.name;
   const linked = await to.copies.findVersionByTag(effect.model, Lineage.key, lineage);
-  // READY: the copy exists. Not ready: created by an invocation that stopped before finishing it
-  // (Unity Catalog creates a version before its files), so this one carries on with it.
-  const existing = linked?.status === 'READY' ? linked : null;
-  const pending = linked && !existing ? linked : null;
+  // Where a version is created before its files (Unity Catalog), one still pending is a copy an
+  // earlier invocation did not finish: this one carries on with it. Otherwise it is the copy.
+  const pending = to.copies.createsBeforeUpload && linked?.status === 'PENDING_REGISTRATION' ? linked : null;
+  const existing = linked && !pending && linked.status !== 'FAILED_REGISTRATION' ? linked : null;
   const init: NewVersion = {
     source: sameServer ? `models:/${sourceModel}/${effect.version}` : (source.source ?? sourceRoot),
     ...(sameServer && source.runId && { runId: source.runId }),

@@ -65,6 +65,12 @@ export interface CopyRegistry {
    * files (OSS and workspace MLflow), so nothing is transferred; Unity Catalog copies the files.
    */
   readonly sharesArtefacts: boolean;
+  /**
+   * A copy's version is created before its files (Unity Catalog: PENDING_REGISTRATION until
+   * finalized), so a linked version still pending is a copy an earlier invocation did not finish.
+   * Otherwise (MLflow) a version is created from files already in place: a linked version is the copy.
+   */
+  readonly createsBeforeUpload: boolean;
   /** Where a version's artefacts are, as a location of the artefact store (throws RegistryUnsupportedError). */
   artefactRoot(name: string, version: string): Promise<string>;
   /**
@@ -119,6 +125,8 @@ export interface CopyProgressStore {
 export interface CopyJob {
   effect: Extract<Effect, { type: 'copyVersion' }>;
   sourceModel: string;
+  /** How many times the copy has handed itself the rest (0, or absent, for the worker's request). */
+  part?: number | undefined;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { copier } from '../../functions/copier';
-import { parseCopyJob } from '../../lib/adapters/queue/sqsCopyRequests';
+import { parseCopyJob, SqsCopyRequests } from '../../lib/adapters/queue/sqsCopyRequests';
 import type { CopyJobDeps } from '../../lib/app/copyJob';
 import { runCopyJob } from '../../lib/app/copyJob';
 import type { CopyJob, Environment } from '../../lib/domain/copyPorts';
@@ -38,6 +38,7 @@ function depsFor(files: number, budgetMs: number, msPerFile: number) {
       },
       copies: {
         sharesArtefacts: true,
+        createsBeforeUpload: false,
         artefactRoot: async () => `${name}/root`,
         findVersionByTag: async () => null,
         prepare: async () => ({ root: `${name}/run/model`, runId: 'copy-run' }),
@@ -80,7 +81,7 @@ describe('a copy job', () => {
     const second = await runCopyJob(requested[0]!, deps);
 
     expect(first).toMatchObject({ status: 'continued', reason: expect.stringMatching(/copied 3 of 5/) });
-    expect(requested).toEqual([job]);
+    expect(requested).toEqual([{ ...job, part: 1 }]);
     expect(second).toMatchObject({ status: 'copied', version: '3' });
   });
 
@@ -95,6 +96,27 @@ describe('a copy job', () => {
 });
 
 describe('a copy queue message', () => {
+  it('puts every part of one copy in one FIFO group, deduplicated per part', async () => {
+    const sent: Record<string, unknown>[] = [];
+    const queue = new SqsCopyRequests(
+      { send: async (command: { input: Record<string, unknown> }) => void sent.push(command.input) } as never,
+      'q',
+    );
+
+    await queue.request(job);
+    await queue.request({ ...job, part: 1 });
+    await queue.request({ ...job, effect: { ...job.effect, model: 'prod.models.other' } });
+
+    const [first, rest, other] = sent;
+    expect(first).toMatchObject({ MessageGroupId: 'staging.models.fraud/7>prod/prod.models.fraud' });
+    expect(rest!.MessageGroupId).toBe(first!.MessageGroupId);
+    expect([first!.MessageDeduplicationId, rest!.MessageDeduplicationId]).toEqual([
+      'staging.models.fraud/7>prod/prod.models.fraud#0',
+      'staging.models.fraud/7>prod/prod.models.fraud#1',
+    ]);
+    expect(other!.MessageGroupId).not.toBe(first!.MessageGroupId);
+  });
+
   it('is read back as the job it was sent as', () => {
     expect(parseCopyJob(JSON.stringify(job))).toEqual(job);
   });

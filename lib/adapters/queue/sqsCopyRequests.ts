@@ -1,7 +1,11 @@
 /**
- * The copy queue on SQS (standard: a copy is idempotent, so a duplicate delivery finds the copy it
- * made and creates nothing; order does not matter). The worker sends each requested copy here, the
- * copier consumes them, and a copy that ran out of its invocation's time sends itself again.
+ * The copy queue on SQS FIFO: one message group per copy (source version → destination model), so
+ * SQS never hands out a copy's next message while one of its invocations still runs: two copier
+ * invocations never work on one copy at once (which could create two runs or versions). The
+ * deduplication id is the group and the part (0 for the worker's request, n for the n-th rest a
+ * copy handed itself), so the worker's repeated request within SQS's five minutes is dropped, and
+ * a later one finds the copy already made. The copier consumes them; a copy that ran out of its
+ * invocation's time sends its rest as the next part.
  *
  * @example
  *   const copies = new SqsCopyRequests(sqsClient(), process.env.COPY_QUEUE_URL!);
@@ -14,6 +18,13 @@ import { describeIssues } from '../../../events/issues';
 import { parseJson } from '../../../events/json';
 import type { CopyJob, CopyRequests } from '../../domain/copyPorts';
 import { EnqueueError } from './errors';
+import { fifoId } from './fifoMessage';
+
+/** The message group of a copy: its source version and its destination. */
+export function copyGroupOf(job: CopyJob): string {
+  const { effect } = job;
+  return fifoId(`${job.sourceModel}/${effect.version}>${effect.registry ?? ''}/${effect.model}`);
+}
 
 const text = z.string().check(z.minLength(1));
 const copyJobSchema = z.strictObject({
@@ -25,6 +36,7 @@ const copyJobSchema = z.strictObject({
     approvedBy: z.array(z.string()),
   }),
   sourceModel: text,
+  part: z.optional(z.int().check(z.nonnegative())),
 });
 
 /** The job a copy-queue message holds; throws naming what is wrong (the record fails, ending in the DLQ). */
@@ -44,8 +56,14 @@ export class SqsCopyRequests implements CopyRequests {
 
   async request(job: CopyJob): Promise<void> {
     try {
+      const group = copyGroupOf(job);
       await this.sqs.send(
-        new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job) }),
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: JSON.stringify(job),
+          MessageGroupId: group,
+          MessageDeduplicationId: fifoId(`${group}#${job.part ?? 0}`),
+        }),
       );
     } catch (error) {
       throw new EnqueueError(error);

@@ -63,6 +63,7 @@ const quoted = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g,
 
 export class MlflowCopyRegistry implements CopyRegistry {
   readonly sharesArtefacts = true;
+  readonly createsBeforeUpload = false;
   private readonly experimentName: string;
 
   /** `artifactLocation`: an s3:// prefix the copies' runs are created under (default: the server's own store). */

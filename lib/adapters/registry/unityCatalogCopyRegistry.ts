@@ -74,6 +74,7 @@ const REFRESH_MS = 60_000;
 
 export class UnityCatalogCopyRegistry implements CopyRegistry {
   readonly sharesArtefacts = false;
+  readonly createsBeforeUpload = true;
   /** Each storage location Baton was told of, and the version it is. */
   private readonly roots = new Map<string, { name: string; version: string }>();
   private readonly clients = new Map<string, { client: S3Client; expiresAt: number }>();
