@@ -162,7 +162,7 @@ export async function copyVersion(
   const sourceDigest = versionDigest(moved.files);
   const destination = await digestOf(to.artifacts, destinationRoot);
   const outcome = { sourceDigest, destinationDigest: destination.digest };
-  const about = { from, to, sourceModel, effect, outcome };
+  const about = { from, to, sourceModel, effect, outcome, serverSide: moved.serverSide };
   const unfinished = existing?.version ?? prepared?.version ?? null;
 
   // The bytes differ: stop here, say why, register nothing (a pending Unity Catalog version stays unfinalized).
@@ -194,6 +194,8 @@ type About = {
   sourceModel: string;
   effect: CopyEffect;
   outcome: { sourceDigest: string; destinationDigest: string };
+  /** Files S3 copied itself in this invocation. */
+  serverSide: number;
 };
 
 /** "binary of staging.models.fraud v7 promoted to prod.models.fraud v3, digest sha256:…, approved by …" */
@@ -224,6 +226,7 @@ async function auditBoth(about: About, version: string | null, kind: string, dep
     from: { registry: about.from.name, model: about.sourceModel, version: about.effect.version },
     to: { registry: about.to.name, model: about.effect.model, version },
     ...about.outcome,
+    serverSide: about.serverSide,
   };
   const cause = `copy:${about.sourceModel}:${about.effect.version}`;
   await deps.ledger.appendAudit({

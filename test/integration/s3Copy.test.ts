@@ -129,6 +129,7 @@ describe('a verified copy between two registries whose artefacts are in S3', () 
     for (const [path, bytes] of Object.entries(files))
       expect((await stored(`${prefix}/${path}`)).equals(bytes)).toBe(true);
     expect(tagsOf(copied)['baton.digest']).toBe(outcome.sourceDigest);
+    expect(audit.find((e) => e.model === destination)?.evidence.serverSide).toBe(Object.keys(files).length);
   });
 
   it('copies a file above the single-copy limit in parts by byte range (UploadPartCopy)', async () => {
