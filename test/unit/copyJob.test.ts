@@ -23,7 +23,12 @@ const job: CopyJob = {
 };
 
 /** Two environments whose source lists `files` files, each read in `msPerFile` of the fake clock. */
-function depsFor(files: number, budgetMs: number, msPerFile: number) {
+function depsFor(
+  files: number,
+  budgetMs: number,
+  msPerFile: number,
+  destination: Record<string, unknown> = {},
+) {
   let clock = 0;
   const requested: CopyJob[] = [];
   const written = new Map<string, Uint8Array>();
@@ -43,6 +48,7 @@ function depsFor(files: number, budgetMs: number, msPerFile: number) {
         findVersionByTag: async () => null,
         prepare: async () => ({ root: `${name}/run/model`, runId: 'copy-run' }),
         finish: async () => '3',
+        ...(name === 'prod' && destination),
       },
       artifacts: {
         listFiles: async (root: string) =>
@@ -92,6 +98,57 @@ describe('a copy job', () => {
 
     expect(outcome).toMatchObject({ status: 'copied' });
     expect(requested).toEqual([]);
+  });
+});
+
+describe('a destination whose versions are created before their files (Unity Catalog)', () => {
+  const linked = (status: string) => ({ name: 'prod.models.fraud', version: '2', status, tags: {} });
+  const unityCatalog = (status: string, calls: string[]) => ({
+    createsBeforeUpload: true,
+    sharesArtefacts: false,
+    findVersionByTag: async () => linked(status),
+    prepare: async () => {
+      calls.push('prepare');
+      return { root: 'prod/new', version: '3' };
+    },
+    finish: async (_name: string, prepared: { version?: string }) => {
+      calls.push(`finish v${prepared.version}`);
+      return prepared.version;
+    },
+  });
+
+  it('carries on with its own version still pending, and creates none', async () => {
+    const calls: string[] = [];
+    const { deps } = depsFor(2, 1_000, 1, unityCatalog('PENDING_REGISTRATION', calls));
+
+    const outcome = await runCopyJob(job, deps);
+
+    expect(outcome).toMatchObject({ status: 'copied', version: '2' });
+    expect(calls).toEqual(['finish v2']);
+  });
+
+  it('prepares a new version when the linked one failed to register', async () => {
+    const calls: string[] = [];
+    const { deps } = depsFor(2, 1_000, 1, unityCatalog('FAILED_REGISTRATION', calls));
+
+    const outcome = await runCopyJob(job, deps);
+
+    expect(outcome).toMatchObject({ status: 'copied', version: '3' });
+    expect(calls).toEqual(['prepare', 'finish v3']);
+  });
+
+  it('finds it READY once finished, and registers nothing more', async () => {
+    const calls: string[] = [];
+    const destination = { ...unityCatalog('PENDING_REGISTRATION', calls), status: 'PENDING_REGISTRATION' };
+    destination.findVersionByTag = async () => linked(destination.status);
+    const { deps } = depsFor(2, 1_000, 1, destination);
+    await runCopyJob(job, deps);
+    destination.status = 'READY';
+
+    const again = await runCopyJob(job, deps);
+
+    expect(again).toMatchObject({ status: 'found', version: '2' });
+    expect(calls).toEqual(['finish v2']);
   });
 });
 
