@@ -6,7 +6,7 @@
  * (a Unity Catalog metastore), each token read through the secret cache per request. The registry Baton listens
  * to is always there, under `REGISTRY_NAME` (default `default`); a policy's `copyTo.registry`
  * names one of these. A `tokenParam` must lie under `REGISTRIES_TOKEN_PARAM` (serverless.yml:
- * `<ssm>/registries/`), the only parameters the worker's role may read for other registries; one
+ * `<ssm>/registries/`), the only parameters the copier's role may read for other registries; one
  * elsewhere is refused at load with its name. `COPY_BUDGET_SECONDS` (default 40; the copier's is
  * 600 of its 900 s timeout) bounds the transfer per invocation: the rest of the timeout must leave
  * room for reading the destination back and registering it.
@@ -51,7 +51,7 @@ export interface EnvironmentSettings {
   REGISTRY_TOKEN_PARAM?: string | undefined;
   REGISTRY_NAME?: string | undefined;
   REGISTRIES?: string | undefined;
-  /** The SSM path (a prefix, ending in /) under which other registries' token parameters must lie: the worker's role reads only those. */
+  /** The SSM path (a prefix, ending in /) under which other registries' token parameters must lie: the copier's role reads only those. */
   REGISTRIES_TOKEN_PARAM?: string | undefined;
   COPY_BUDGET_SECONDS?: string | undefined;
 }
@@ -76,7 +76,7 @@ export function environmentsFromEnv(
   for (const [name, config] of Object.entries(parsed.data)) {
     if (prefix && config.tokenParam && !config.tokenParam.startsWith(prefix))
       throw new Error(
-        `REGISTRIES: ${name}.tokenParam ${config.tokenParam} is not under ${prefix}, the only parameters the worker may read`,
+        `REGISTRIES: ${name}.tokenParam ${config.tokenParam} is not under ${prefix}, the only parameters the copier may read`,
       );
   }
   const tokenOf = (param: string | undefined) => param && (async () => (await secrets.values(param))[0]);

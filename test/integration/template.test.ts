@@ -281,6 +281,7 @@ describe('the packaged CloudFormation template', () => {
     ['NotifierRole', ['NOTIFIED#*']],
     ['TickRole', ['POLL', 'RECONCILER']],
     ['UiRole', []],
+    ['CopierRole', ['AUDIT#*', 'COPY']],
   ])('lets the %s role write only the items whose key is %j', (role, keys) => {
     // Prepare: the role's statements that allow a DynamoDB write.
     const writes = allowStatements().filter(

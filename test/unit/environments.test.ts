@@ -1,5 +1,5 @@
 /**
- * The stage's copy environments from its settings: which registries' token parameters the worker
+ * The stage's copy environments from its settings: which registries' token parameters the copier
  * may be told to read (only those under the prefix its role grants).
  */
 import { describe, expect, it } from 'vitest';
@@ -13,14 +13,14 @@ const settings = (tokenParam: string) => ({
 });
 
 describe("other registries' token parameters", () => {
-  it('are accepted under the prefix the worker may read', async () => {
+  it('are accepted under the prefix the copier may read', async () => {
     const environments = environmentsFromEnv(settings('/baton/staging/registries/prod'), secrets);
     expect((await environments.get('prod')).name).toBe('prod');
   });
 
   it('are refused elsewhere at load, naming the registry, the parameter and the prefix', () => {
     expect(() => environmentsFromEnv(settings('/baton/prod/registry-token'), secrets)).toThrow(
-      'REGISTRIES: prod.tokenParam /baton/prod/registry-token is not under /baton/staging/registries/, the only parameters the worker may read',
+      'REGISTRIES: prod.tokenParam /baton/prod/registry-token is not under /baton/staging/registries/, the only parameters the copier may read',
     );
   });
 });
