@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ArtifactFile, ArtifactStore } from '../../domain/copyPorts';
+import { awsFailure } from '../aws/awsErrors';
 import { RegistryRequestError, RegistryUnavailableError, RegistryUnsupportedError } from './errors';
 
 const GiB = 1024 ** 3;
@@ -44,26 +45,27 @@ export interface S3ArtifactsOptions {
 }
 
 /** `s3://bucket/key` → its bucket and key (refused by name otherwise). */
-export function s3Location(uri: string): { bucket: string; key: string } {
+function s3Location(uri: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
   if (!match) throw new RegistryUnsupportedError(`${uri} is not an s3://bucket/key location`);
   return { bucket: match[1]!, key: match[2]!.replace(/\/+$/, '') };
 }
 
-/** What S3 said, as the registry errors a copy knows: throttling, 5xx and lost connections are retryable. */
-function failure(operation: string, error: unknown): Error {
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  const text = `${operation}: ${e.name ?? 'Error'} ${e.message ?? ''}`.trim();
-  if (
-    status === 0 ||
-    status === 429 ||
-    status === 503 ||
-    status >= 500 ||
-    /Throttl|SlowDown/.test(e.name ?? '')
-  )
-    return new RegistryUnavailableError(text, { cause: error, ...(status && { status }) });
-  return new RegistryRequestError(status, e.name ?? `HTTP_${status}`, text);
+/**
+ * What S3 said, as the registry errors a copy knows (awsFailure reads it): 5xx, throttling and
+ * lost connections are retryable; anything that is no SDK failure (a source stream's own typed
+ * error) goes through as it is.
+ */
+function failure(operation: string, error: unknown): unknown {
+  const found = awsFailure(error);
+  if (!found) return error;
+  const text = `${operation}: ${found.code} ${found.message}`;
+  return found.retryable
+    ? new RegistryUnavailableError(text, {
+        cause: error,
+        ...(found.statusCode && { status: found.statusCode }),
+      })
+    : new RegistryRequestError(found.statusCode ?? 0, found.code, text);
 }
 
 async function attempt<T>(operation: string, call: () => Promise<T>): Promise<T> {
