@@ -15,8 +15,9 @@
 import * as z from 'zod/mini';
 import type { CopyRegistry, NewVersion, PreparedCopy } from '../../domain/copyPorts';
 import type { ModelVersionInfo } from '../../domain/ports';
-import { RegistryRequestError, RegistryResponseError, RegistryUnsupportedError } from './errors';
+import { RegistryResponseError, RegistryUnsupportedError } from './errors';
 import type { HttpClient } from './httpClient';
+import { alreadyExists, isMissing, unless } from './registryReplies';
 
 const API = '/api/2.0/mlflow';
 const PROXIED = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.*)$/;
@@ -159,31 +160,23 @@ export class MlflowCopyRegistry implements CopyRegistry {
   }
 
   private async experiment(name: string): Promise<string> {
-    const byName = async () => {
-      try {
+    const byName = () =>
+      unless(isMissing, async () => {
         const body = await this.http.request('GET', `${API}/experiments/get-by-name`, {
           query: { experiment_name: name },
         });
         return experimentInfo.parse(body).experiment.experiment_id;
-      } catch (error) {
-        if (error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
-          return null;
-        throw error;
-      }
-    };
+      });
     const known = await byName();
     if (known) return known;
-    try {
+    const created = await unless(alreadyExists, async () => {
       const body = await this.http.request('POST', `${API}/experiments/create`, {
         body: { name, ...(this.artifactLocation && { artifact_location: this.artifactLocation }) },
       });
       return z.looseObject({ experiment_id: z.string() }).parse(body).experiment_id;
-    } catch (error) {
-      // Created by a parallel copy between the lookup and the create.
-      if (!(error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_ALREADY_EXISTS'))
-        throw error;
-      return (await byName())!;
-    }
+    });
+    // Null: created by a parallel copy between the lookup and the create.
+    return created ?? (await byName())!;
   }
 
   private sourceOf(root: string): string {
@@ -191,12 +184,9 @@ export class MlflowCopyRegistry implements CopyRegistry {
   }
 
   private async ensureModel(name: string, description = ''): Promise<void> {
-    try {
-      await this.http.request('POST', `${API}/registered-models/create`, { body: { name, description } });
-    } catch (error) {
-      if (!(error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_ALREADY_EXISTS'))
-        throw error;
-    }
+    await unless(alreadyExists, () =>
+      this.http.request('POST', `${API}/registered-models/create`, { body: { name, description } }),
+    );
   }
 
   private async createVersion(

@@ -25,6 +25,10 @@ export function parse<T extends z.ZodMiniType>(schema: T, body: unknown, operati
 export const isMissing = (error: unknown) =>
   error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST';
 
+/** A create of something that is there already (a model, an experiment): nothing to do. */
+export const alreadyExists = (error: unknown) =>
+  error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_ALREADY_EXISTS';
+
 /** An unset alias: RESOURCE_DOES_NOT_EXIST, or (as MLflow's server words it) a 400 "alias … not found". */
 export const isAliasUnset = (error: unknown) =>
   isMissing(error) ||

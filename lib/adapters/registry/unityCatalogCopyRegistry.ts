@@ -23,9 +23,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
 import type { CopyRegistry, NewVersion, PreparedCopy } from '../../domain/copyPorts';
 import type { ModelRegistry, ModelVersionInfo } from '../../domain/ports';
-import { RegistryRequestError, RegistryUnsupportedError } from './errors';
+import { RegistryUnsupportedError } from './errors';
 import type { HttpClient } from './httpClient';
-import { parse } from './registryReplies';
+import { alreadyExists, parse, unless } from './registryReplies';
 import { ucModelName } from './unityCatalogWire';
 import { int64, versionNumber } from './wireFields';
 
@@ -90,14 +90,11 @@ export class UnityCatalogCopyRegistry implements CopyRegistry {
   /** The version, created PENDING_REGISTRATION with its lineage tags: its storage location receives the files. */
   async prepare(_key: string, name: string, init: NewVersion): Promise<PreparedCopy> {
     const model = ucModelName(name);
-    try {
-      await this.options.http.request('POST', `${UC}/registered-models/create`, {
+    await unless(alreadyExists, () =>
+      this.options.http.request('POST', `${UC}/registered-models/create`, {
         body: { name: model, description: init.modelDescription },
-      });
-    } catch (error) {
-      if (!(error instanceof RegistryRequestError && error.errorCode === 'RESOURCE_ALREADY_EXISTS'))
-        throw error;
-    }
+      }),
+    );
     const body = await this.options.http.request('POST', `${UC}/model-versions/create`, {
       body: {
         name: model,
