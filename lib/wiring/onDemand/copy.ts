@@ -22,13 +22,6 @@ type Token = (() => Promise<string | undefined>) | undefined;
 /** The copier's S3 clients: with Unity Catalog's credentials, or its own role's. */
 export const s3Clients: S3ClientFactory = (credentials) => s3Client(credentials ? { credentials } : {});
 
-/** The copier's own role's S3 client, shared by every OSS environment (so they copy server-side between them). */
-let ambient: { factory: S3ClientFactory; client: S3Client } | undefined;
-function ownRole(s3: S3ClientFactory): S3Client {
-  if (ambient?.factory !== s3) ambient = { factory: s3, client: s3() };
-  return ambient.client;
-}
-
 /** An OSS or workspace tracking server; `registry` when it is the one Baton listens to. */
 export function mlflowEnvironment(
   name: string,
@@ -37,6 +30,8 @@ export function mlflowEnvironment(
   s3: S3ClientFactory,
   options: { registry?: ModelRegistry | undefined; artifactLocation?: string } = {},
 ): Environment {
+  // The copier's own role: the same identity in every OSS environment, so S3 copies between them.
+  let ownRole: S3Client | undefined;
   return {
     name,
     registry: options.registry ?? new MlflowRegistry({ baseUrl: trackingUri, ...(token && { token }) }),
@@ -46,7 +41,7 @@ export function mlflowEnvironment(
     ),
     artifacts: new RoutedArtifacts(
       new MlflowArtifacts({ baseUrl: trackingUri, ...(token && { token }) }),
-      new S3Artifacts({ client: async () => ownRole(s3), identity: 'copier-role' }),
+      new S3Artifacts({ client: async () => (ownRole ??= s3()), identity: 'copier-role' }),
     ),
   };
 }
