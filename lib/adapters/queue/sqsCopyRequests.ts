@@ -21,7 +21,7 @@ import { EnqueueError } from './errors';
 import { fifoId } from './fifoMessage';
 
 /** The message group of a copy: its source version and its destination. */
-export function copyGroupOf(job: CopyJob): string {
+function copyGroupOf(job: CopyJob): string {
   const { effect } = job;
   return fifoId(`${job.sourceModel}/${effect.version}>${effect.registry ?? ''}/${effect.model}`);
 }
