@@ -13,9 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { core } from 'zod/mini';
 import * as z from 'zod/mini';
-import { describeIssues } from '../../events/issues';
 import { CopyIncompleteError } from '../../lib/app/copyErrors';
 import { type CopyDeps, type CopyEffect, copyVersion } from '../../lib/app/copyVersion';
 import type { CopyProgress } from '../../lib/domain/copyPorts';
@@ -24,16 +22,13 @@ import { type EnvironmentSettings, environmentsFromEnv } from '../../lib/wiring/
 import { MemoryNotifier } from '../support/fakes';
 import { uniqueName } from '../support/localStack';
 import { type Received, type Reply, startReceiver } from '../support/receiver';
+import { explain, text, threeLevel, UC, versionNumber } from '../support/unityCatalogShapes';
 import { versionWithFiles } from '../support/versionWithFiles';
 
 const token = 'dapi-uc-copy';
-const UC = '/api/2.0/mlflow/unity-catalog';
 const bucket = uniqueName('uc-metastore');
 const stagingUrl = () => inject('mlflowUrl');
 
-const threeLevel = z.string().check(z.regex(/^[^.'"]+\.[^.'"]+\.[^.'"]+$/));
-const versionNumber = z.string().check(z.regex(/^\d+$/));
-const text = z.string().check(z.minLength(1));
 const tag = z.strictObject({ key: text, value: z.string() });
 // The documented request of each route a copy uses: query fields for GET, a JSON body otherwise.
 const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = {
@@ -76,15 +71,6 @@ const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = 
     body: z.strictObject({ name: threeLevel, version: versionNumber }),
   },
 };
-
-const explain = (issues: readonly core.$ZodIssue[]) =>
-  issues
-    .map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `${issue.path.join('.') || '(request)'}: unexpected ${issue.keys.join(', ')}`
-        : describeIssues([issue]),
-    )
-    .join('; ');
 
 interface UcVersion {
   status: 'PENDING_REGISTRATION' | 'READY';

@@ -8,9 +8,7 @@
  * A version is then validated through the worker's real processEvent → decide → apply path.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { core } from 'zod/mini';
 import * as z from 'zod/mini';
-import { describeIssues } from '../../events/issues';
 import { HttpClient } from '../../lib/adapters/registry/httpClient';
 import { HttpModelDirectory } from '../../lib/adapters/registry/modelDirectory';
 import { VersionNotReadyError } from '../../lib/app/errors';
@@ -20,14 +18,11 @@ import { createRegistry } from '../../lib/wiring/createRegistry';
 import { aCreatedEvent, aPolicy } from '../support/builders';
 import { MemoryNotifier, MemoryStore, withNullDeps } from '../support/fakes';
 import { type Received, type Reply, startReceiver } from '../support/receiver';
+import { explain, text, threeLevel, UC, versionNumber } from '../support/unityCatalogShapes';
 
 const token = 'dapi-uc-test';
 const MODEL = 'main.fraud.detector';
-const UC = '/api/2.0/mlflow/unity-catalog';
 
-const threeLevel = z.string().check(z.regex(/^[^.'"]+\.[^.'"]+\.[^.'"]+$/));
-const versionNumber = z.string().check(z.regex(/^\d+$/));
-const text = z.string().check(z.minLength(1));
 // The documented request of each route: query fields for GET, a JSON body otherwise; nothing else.
 const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = {
   [`GET ${UC}/model-versions/get`]: { query: z.strictObject({ name: threeLevel, version: versionNumber }) },
@@ -61,18 +56,6 @@ const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = 
   // Runs are in the workspace's tracking server, not in Unity Catalog.
   'GET /api/2.0/mlflow/runs/get': { query: z.strictObject({ run_id: text }) },
 };
-
-/** zod/mini words its issues tersely ("Invalid input"): name the unexpected keys and failed patterns. */
-function explain(issues: readonly core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.join('.') || '(request)';
-      if (issue.code === 'unrecognized_keys') return `${path}: unexpected ${issue.keys.join(', ')}`;
-      if (issue.code === 'invalid_format') return `${path}: not of the documented form`;
-      return describeIssues([issue]);
-    })
-    .join('; ');
-}
 
 interface FakeVersion {
   status: 'PENDING_REGISTRATION' | 'READY';
