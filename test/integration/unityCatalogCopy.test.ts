@@ -22,7 +22,15 @@ import { type EnvironmentSettings, environmentsFromEnv } from '../../lib/wiring/
 import { MemoryNotifier } from '../support/fakes';
 import { uniqueName } from '../support/localStack';
 import { type Received, type Reply, startReceiver } from '../support/receiver';
-import { explain, text, threeLevel, UC, versionNumber } from '../support/unityCatalogShapes';
+import {
+  explain,
+  type Route,
+  text,
+  threeLevel,
+  UC,
+  versionNumber,
+  versionRoutes,
+} from '../support/unityCatalogShapes';
 import { versionWithFiles } from '../support/versionWithFiles';
 
 const token = 'dapi-uc-copy';
@@ -31,7 +39,8 @@ const stagingUrl = () => inject('mlflowUrl');
 
 const tag = z.strictObject({ key: text, value: z.string() });
 // The documented request of each route a copy uses: query fields for GET, a JSON body otherwise.
-const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = {
+const routes: Record<string, Route> = {
+  ...versionRoutes,
   [`POST ${UC}/registered-models/create`]: {
     body: z.strictObject({
       name: threeLevel,
@@ -48,24 +57,12 @@ const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = 
       tags: z.optional(z.array(tag)),
     }),
   },
-  [`GET ${UC}/model-versions/get`]: { query: z.strictObject({ name: threeLevel, version: versionNumber }) },
-  [`GET ${UC}/registered-models/get`]: { query: z.strictObject({ name: threeLevel }) },
-  [`GET ${UC}/model-versions/search`]: {
-    query: z.strictObject({
-      filter: z.string().check(z.regex(/^name='[^']+'$/)),
-      max_results: z.optional(z.string().check(z.regex(/^([1-9]\d{0,3}|10000)$/))),
-      page_token: z.optional(text),
-    }),
-  },
   [`POST ${UC}/model-versions/generate-temporary-credentials`]: {
     body: z.strictObject({
       name: threeLevel,
       version: versionNumber,
       operation: z.enum(['MODEL_VERSION_OPERATION_READ', 'MODEL_VERSION_OPERATION_READ_WRITE']),
     }),
-  },
-  [`POST ${UC}/model-versions/set-tag`]: {
-    body: z.strictObject({ name: threeLevel, version: versionNumber, key: text, value: z.string() }),
   },
   [`POST ${UC}/model-versions/finalize`]: {
     body: z.strictObject({ name: threeLevel, version: versionNumber }),

@@ -18,27 +18,23 @@ import { createRegistry } from '../../lib/wiring/createRegistry';
 import { aCreatedEvent, aPolicy } from '../support/builders';
 import { MemoryNotifier, MemoryStore, withNullDeps } from '../support/fakes';
 import { type Received, type Reply, startReceiver } from '../support/receiver';
-import { explain, text, threeLevel, UC, versionNumber } from '../support/unityCatalogShapes';
+import {
+  explain,
+  type Route,
+  text,
+  threeLevel,
+  UC,
+  versionNumber,
+  versionRoutes,
+} from '../support/unityCatalogShapes';
 
 const token = 'dapi-uc-test';
 const MODEL = 'main.fraud.detector';
 
 // The documented request of each route: query fields for GET, a JSON body otherwise; nothing else.
-const routes: Record<string, { query?: z.ZodMiniType; body?: z.ZodMiniType }> = {
-  [`GET ${UC}/model-versions/get`]: { query: z.strictObject({ name: threeLevel, version: versionNumber }) },
+const routes: Record<string, Route> = {
+  ...versionRoutes,
   [`GET ${UC}/registered-models/alias`]: { query: z.strictObject({ name: threeLevel, alias: text }) },
-  [`GET ${UC}/registered-models/get`]: { query: z.strictObject({ name: threeLevel }) },
-  // One condition, string in single quotes; no order_by (Unity Catalog refuses it).
-  [`GET ${UC}/model-versions/search`]: {
-    query: z.strictObject({
-      filter: z.string().check(z.regex(/^name='[^']+'$/)),
-      max_results: z.optional(z.string().check(z.regex(/^([1-9]\d{0,3}|10000)$/))),
-      page_token: z.optional(text),
-    }),
-  },
-  [`POST ${UC}/model-versions/set-tag`]: {
-    body: z.strictObject({ name: threeLevel, version: versionNumber, key: text, value: z.string() }),
-  },
   [`DELETE ${UC}/model-versions/delete-tag`]: {
     body: z.strictObject({ name: threeLevel, version: versionNumber, key: text }),
   },
