@@ -14,25 +14,10 @@
 import * as z from 'zod/mini';
 import { describeIssues } from './issues';
 import { parseJson } from './json';
-import type { ControlAction, ControlEvent, DecisionEvent } from './promotionEvent';
+import type { ControlEvent, DecisionEvent } from './promotionEvent';
+import { rolloutButtonActions, SlackAction } from './slackActions';
 import { versionNumberSchema } from './versionNumber';
 
-export const SlackAction = {
-  Approve: 'baton.approve',
-  Reject: 'baton.reject',
-  Pause: 'rollout_pause',
-  Resume: 'rollout_resume',
-  Abort: 'rollout_abort',
-  Promote: 'rollout_promote',
-} as const;
-
-/** The rollout buttons and the control action each one asks for. */
-export const rolloutButtonActions = {
-  [SlackAction.Pause]: 'pause',
-  [SlackAction.Resume]: 'resume',
-  [SlackAction.Abort]: 'abort',
-  [SlackAction.Promote]: 'promote',
-} as const satisfies Record<string, ControlAction>;
 type RolloutActionId = keyof typeof rolloutButtonActions;
 
 /** What every Baton button's value names: the model and the version it acts on. */

@@ -20,7 +20,7 @@ import * as z from 'zod/mini';
 import type { RetrainTargetKind } from './policy';
 
 /** The kinds are declared once, by the policy's `retrain.target` variants (policy.ts). */
-export { type RetrainTargetKind, retrainTargetKinds } from './policy';
+export type { RetrainTargetKind } from './policy';
 
 export const retrainRequestSchema = z.object({
   /** The registered model to retrain. */

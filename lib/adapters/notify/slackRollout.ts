@@ -7,7 +7,8 @@
  * @example
  *   rolloutRendering.summary['rollout.started'](n); // 'fraud v7 rollout started on fraud-prod: v7 10 % · v6 90 %'
  */
-import { type RolloutButtonValue, SlackAction } from '../../../events/slackInteraction';
+import { SlackAction } from '../../../events/slackActions';
+import type { RolloutButtonValue } from '../../../events/slackInteraction';
 import { formatNumber } from '../../domain/checks';
 import { analysisLine, analysisLines, analysisRows } from './analysisTable';
 import type { KindRendering, Of } from './renderingParts';
