@@ -9,8 +9,9 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { compiledPoliciesPath, compilePolicySet } from '../lib/adapters/policy/compiledPolicies';
+import { compilePolicySet } from '../lib/adapters/policy/compiledPolicies';
 import { formatProblem } from '../lib/adapters/policy/errors';
+import { compiledPoliciesPath } from '../lib/adapters/policy/sealedPolicies';
 import { loadPolicySet } from '../lib/wiring/policyFiles';
 
 const root = resolve(import.meta.dirname, '..');

@@ -2,9 +2,11 @@
  * esbuild plugins for serverless-esbuild (custom.esbuild.plugins in serverless.yml).
  *
  * compiledPolicies: before the functions are bundled, compiles policies/*.yaml into
- * .baton/build/policies.json (scripts/compilePolicies.ts), which the worker's and the tick's
- * package.patterns put into their zips. It runs once per `serverless package` or `deploy`, so a zip
- * never carries stale policies; invalid policies fail the build, and so the package.
+ * .baton/build/policies.json (scripts/compilePolicies.ts), which the worker's, the tick's and the
+ * UI's package.patterns put into their zips, and seals it: the file's SHA-256 is defined in every
+ * bundle as `process.env.BATON_POLICIES_SHA256`, and a bundle reads only that file
+ * (lib/adapters/policy/sealedPolicies.ts). It runs once per `serverless package` or `deploy`, so a
+ * zip never carries stale policies; invalid policies fail the build, and so the package.
  *
  * sdkSchemaKeys (scripts/sdkSchemaKeys.cjs): makes the AWS SDK's schema files tree-shakeable.
  *
@@ -16,33 +18,50 @@
  * zips what is there, leaving out the files of other functions' bundles (`<bundle>.*`): named after
  * their function, each zip carries its own chunks and no other function's.
  */
-const { execFile } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const { basename, extname, join } = require('node:path');
 
 const root = join(__dirname, '..');
-let compiling;
+let compiled;
 
-/** Resolves with undefined once compiled, or with what the compiler printed when it failed. */
+/**
+ * Compiles the policies once per process (the first build's setup; a package builds every function
+ * in one process). Returns the compiled file's SHA-256, or what the compiler printed when it failed.
+ */
 function compilePolicies() {
-  compiling ??= new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(__dirname, 'compilePolicies.ts')],
-      { cwd: root },
-      (error, stdout, stderr) => done(error ? `${stderr}${stdout}`.trim() || error.message : undefined),
-    );
-  });
-  return compiling;
+  if (compiled) return compiled;
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'compilePolicies.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+    // lib/adapters/policy/sealedPolicies.ts: compiledPoliciesPath, and the same digest it compares.
+    const bytes = readFileSync(join(root, '.baton', 'build', 'policies.json'));
+    compiled = { digest: createHash('sha256').update(bytes).digest('hex') };
+  } catch (error) {
+    compiled = { failure: `${error.stderr ?? ''}${error.stdout ?? ''}`.trim() || error.message };
+  }
+  return compiled;
 }
 
 module.exports = [
   {
     name: 'baton-compiled-policies',
     setup(build) {
-      build.onStart(async () => {
-        const failure = await compilePolicies();
-        return failure ? { errors: [{ text: `the policies do not compile:\n${failure}` }] } : undefined;
-      });
+      const { digest, failure } = compilePolicies();
+      // The seal: the bundle reads the compiled file only if its SHA-256 is this one.
+      if (digest) {
+        build.initialOptions.define = {
+          ...build.initialOptions.define,
+          'process.env.BATON_POLICIES_SHA256': JSON.stringify(digest),
+        };
+      }
+      build.onStart(() =>
+        failure ? { errors: [{ text: `the policies do not compile:\n${failure}` }] } : undefined,
+      );
     },
   },
   // Lets esbuild drop the SDK schemas a function never sends (scripts/sdkSchemaKeys.cjs).

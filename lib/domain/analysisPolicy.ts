@@ -10,27 +10,7 @@
  */
 import * as z from 'zod/mini';
 
-/** Rates Baton derives from SageMaker's per-variant counts: errors over Invocations. */
-export const rateMetrics = {
-  /** 4XX and 5XX errors. */
-  error_rate: ['Invocation4XXErrors', 'Invocation5XXErrors'],
-  server_error_rate: ['Invocation5XXErrors'],
-  client_error_rate: ['Invocation4XXErrors'],
-} as const;
-export type RateMetric = keyof typeof rateMetrics;
-
-/** A team's metric: `quality/<metric name>`, read from `analysis.quality`'s namespace. */
-export const qualityPrefix = 'quality/';
-
-/**
- * Whether a rule's metric is one of the derived rates.
- *
- * @example
- *   isRateMetric('error_rate'); // true
- */
-export function isRateMetric(metric: string): metric is RateMetric {
-  return Object.hasOwn(rateMetrics, metric);
-}
+import { isRateMetric, qualityPrefix } from './analysisMetrics';
 
 const name = z.string().check(z.minLength(1), z.maxLength(250));
 
@@ -102,14 +82,3 @@ export const analysisSchema = z
 
 export type AnalysisPolicy = z.infer<typeof analysisSchema>;
 export type AnalysisRule = AnalysisPolicy['rules'][number];
-
-/**
- * The test a rule runs (null: an absolute bound, no test).
- *
- * @example
- *   testOf({ metric: 'ModelLatency', compare: 'challenger_vs_champion', maxIncreaseRatio: 1.2, confidence: 0.95 }); // 'mann_whitney'
- */
-export function testOf(rule: AnalysisRule): 'two_proportion' | 'mann_whitney' | null {
-  if (rule.compare === 'absolute') return null;
-  return rule.test ?? (isRateMetric(rule.metric) ? 'two_proportion' : 'mann_whitney');
-}

@@ -9,7 +9,8 @@
  *   judgeRateRule(rule, { events: 30, trials: 1000 }, { events: 10, trials: 1000 }).outcome; // 'fail'
  */
 import type { RuleVerdict } from '../../events/analysisVerdict';
-import { type AnalysisRule, testOf } from './analysisPolicy';
+import { testOf } from './analysisMetrics';
+import type { AnalysisRule } from './analysisPolicy';
 import { formatNumber } from './checks';
 import { mannWhitneyU, median, type Proportion, twoProportionTest } from './statistics';
 

@@ -9,7 +9,8 @@
  *   judgeAnalysis(policy.rollout.analysis, metrics, true).outcome; // 'fail'
  */
 import type { AnalysisVerdict } from '../../events/analysisVerdict';
-import { type AnalysisPolicy, isRateMetric, qualityPrefix, rateMetrics } from './analysisPolicy';
+import { isRateMetric, qualityPrefix, rateMetrics } from './analysisMetrics';
+import type { AnalysisPolicy } from './analysisPolicy';
 import type { CanaryMetrics, MetricSeries, VariantSeries } from './analysisPorts';
 import { judgeRateRule, judgeSeriesRule, type RuleVerdict, Verdict } from './analysisRules';
 

@@ -1,18 +1,15 @@
 /**
  * The policy schema bound to the catalog: rollout.endpoint.kind must be one of the catalog's
  * serving kinds (lib/wiring/servingKinds.ts), so a new kind is accepted in policies by its entry
- * there alone. Every reader of policies takes it from here: the functions' compiled policies
- * (below), the YAML loaders (policyFiles.ts: CLI, compile script, local stack) and the tests.
+ * there alone. Every reader that checks policies takes it from here: a compiled file read from the
+ * sources (below; the functions' bundles read theirs sealed, functionPolicies.ts), the YAML
+ * loaders (policyFiles.ts: CLI, compile script, local stack) and the tests.
  *
  * @example
  *   policySchema.safeParse({ model: 'fraud', rollout: { endpoint: { kind: 'k8s' }, steps: [100] } }).success; // false
- *   const policies = await loadFunctionPolicies();
  */
 
-import {
-  loadFunctionPolicies as loadFunctionPoliciesWith,
-  readCompiledPolicies as readCompiledPoliciesWith,
-} from '../adapters/policy/compiledPolicies';
+import { readCompiledPolicies as readCompiledPoliciesWith } from '../adapters/policy/compiledPolicies';
 import { checkPolicy as checkPolicyWith } from '../adapters/policy/policyCheck';
 import { policySchemaFor } from '../domain/policy';
 import { servingKinds } from './servingKinds';
@@ -35,12 +32,3 @@ export const checkPolicy = (data: unknown) => checkPolicyWith(data, policySchema
  *   readCompiledPolicies('/var/task/.baton/build/policies.json').policies.length; // 2
  */
 export const readCompiledPolicies = (path: string) => readCompiledPoliciesWith(path, policySchema);
-
-/**
- * The functions' policy set, read once per cold start (compiledPolicies.ts).
- *
- * @example
- *   const policy = policyFor((await loadFunctionPolicies()).policies, event.model);
- */
-export const loadFunctionPolicies = (env: Record<string, string | undefined> = process.env) =>
-  loadFunctionPoliciesWith(policySchema, env);

@@ -44,8 +44,8 @@ import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
 import { DeferredAlarmReader, DeferredCanaryMetrics, DeferredLinkChannel, onFirstUse } from './deferred';
 import { dynamoDocumentClient } from './dynamoClient';
+import { loadFunctionPolicies } from './functionPolicies';
 import { secretStore } from './ingressAdapters';
-import { loadFunctionPolicies } from './policySchema';
 import { databricksWorkspace, registryTokenFrom } from './registryAccess';
 
 const configSchema = z.object({

@@ -14,8 +14,8 @@ import { championMovesCache } from '../app/ui/championMoves';
 import type { UiDeps } from '../app/ui/uiDeps';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
+import { loadFunctionPolicies } from './functionPolicies';
 import { promotionQueue, secretStore } from './ingressAdapters';
-import { loadFunctionPolicies } from './policySchema';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

@@ -1,8 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type CfnResource, type CfnTemplate, packageService, readTemplate } from '../../local/template';
 
 // `serverless package` with no credentials anywhere in reach: it must work offline.
@@ -382,5 +392,44 @@ describe('the packaged CloudFormation template', () => {
     expect(worker).not.toContain('generate-temporary-credentials');
     expect(copier).toContain('UploadPartCopy');
     expect(copier).toContain('generate-temporary-credentials');
+  });
+
+  it('seals the compiled policies into the worker: it runs with the packaged file and refuses one edited since', () => {
+    const root = join(unzipped('worker'), '..');
+    const copy = mkdtempSync(join(tmpdir(), 'baton-sealed-'));
+    onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
+    cpSync(root, copy, { recursive: true });
+    const compiled = join(copy, '.baton', 'build', 'policies.json');
+    const firstInvocation = () =>
+      spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { handler } = await import('./functions/worker.mjs');
+           console.log(JSON.stringify(await handler({ Records: [] }, { functionName: 'worker' })));`,
+        ],
+        {
+          cwd: copy,
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH ?? '',
+            AWS_REGION: 'eu-west-1',
+            LAMBDA_TASK_ROOT: copy,
+            TABLE_NAME: 'baton',
+            MLFLOW_TRACKING_URI: 'http://127.0.0.1:5000',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
+        },
+      );
+
+    const sealed = firstInvocation();
+    writeFileSync(compiled, readFileSync(compiled, 'utf8').replace('"format": 1', '"format": 1 '));
+    const edited = firstInvocation();
+
+    expect(sealed.stderr).toBe('');
+    expect(JSON.parse(sealed.stdout)).toEqual({ batchItemFailures: [] });
+    expect(edited.status).not.toBe(0);
+    expect(edited.stderr).toContain('not the policies this package was built with');
   });
 });

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compilePolicySet } from '../../lib/adapters/policy/compiledPolicies';
-import { InvalidPolicySetError } from '../../lib/adapters/policy/errors';
+import { InvalidPolicySetError, MissingCompiledPoliciesError } from '../../lib/adapters/policy/errors';
+import { policiesDigest, readSealedPolicies } from '../../lib/adapters/policy/sealedPolicies';
 import { loadPolicySet } from '../../lib/wiring/policyFiles';
 import { readCompiledPolicies } from '../../lib/wiring/policySchema';
 
@@ -56,6 +57,60 @@ describe('compiled policies', () => {
 
     expect(() => readCompiledPolicies(join(dir, 'policies.json'))).toThrow(
       new InvalidPolicySetError(join(dir, 'policies.json'), [
+        { file: 'more.yaml', path: 'people.bob.slack', message: 'U0X is already an identity of alice' },
+      ]),
+    );
+  });
+});
+
+describe('sealed compiled policies (how a bundle reads them)', () => {
+  function compiled(): { path: string; text: string } {
+    const text = compilePolicySet(loadPolicySet('policies'));
+    const path = join(scratch({ 'policies.json': text }), 'policies.json');
+    return { path, text };
+  }
+
+  it('reads back the policies and the people of the file the build sealed', () => {
+    const { path, text } = compiled();
+
+    const read = readSealedPolicies(path, policiesDigest(Buffer.from(text)));
+
+    expect(read.policies).toEqual(loadPolicySet('policies').policies);
+    expect(read.people).toEqual(loadPolicySet('policies').people);
+  });
+
+  it('refuses a file changed since it was sealed, by a single byte', () => {
+    const { path, text } = compiled();
+    const digest = policiesDigest(Buffer.from(text));
+    writeFileSync(path, text.replace('"format": 1', '"format": 1 '));
+
+    expect(() => readSealedPolicies(path, digest)).toThrow(
+      new InvalidPolicySetError(path, [
+        {
+          file: 'policies.json',
+          path: '(file)',
+          message: 'not the policies this package was built with (its SHA-256 differs); package again',
+        },
+      ]),
+    );
+  });
+
+  it('refuses a missing file', () => {
+    const path = join(scratch({}), 'policies.json');
+
+    expect(() => readSealedPolicies(path, 'a'.repeat(64))).toThrow(MissingCompiledPoliciesError);
+  });
+
+  it('still cross-checks the people of a sealed file', () => {
+    const people = [
+      { file: 'people.yaml', people: { alice: { slack: 'U0X', registry: [] } } },
+      { file: 'more.yaml', people: { bob: { slack: 'U0X', registry: [] } } },
+    ];
+    const text = JSON.stringify({ format: 1, policies: [], people });
+    const path = join(scratch({ 'policies.json': text }), 'policies.json');
+
+    expect(() => readSealedPolicies(path, policiesDigest(Buffer.from(text)))).toThrow(
+      new InvalidPolicySetError(path, [
         { file: 'more.yaml', path: 'people.bob.slack', message: 'U0X is already an identity of alice' },
       ]),
     );

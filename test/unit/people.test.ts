@@ -7,10 +7,10 @@ import {
   buildPeopleDirectory,
   describePerson,
   emptyDirectory,
-  peopleFileSchema,
   personOf,
   samePerson,
 } from '../../lib/domain/people';
+import { peopleFileSchema } from '../../lib/domain/peopleFile';
 
 const { directory } = buildPeopleDirectory({
   alice: { email: 'alice@acme.io', slack: 'U0ALICE', registry: ['alice', 'asmith'] },

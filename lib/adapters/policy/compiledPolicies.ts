@@ -1,29 +1,31 @@
 /**
  * The policies the functions run with. `serverless package` compiles policies/*.yaml into one JSON
  * file (scripts/compilePolicies.ts, run by the esbuild plugin in scripts/esbuildPlugins.cjs), which
- * the worker's and the tick's zips carry; the functions read that file, so their bundles need no
- * YAML parser. Runs from the TypeScript sources (local stack, tests) have nothing compiled and read
- * the YAML directory named by POLICIES_DIR instead, through a dynamic import that the bundles drop.
+ * the worker's, the tick's and the UI's zips carry, sealed by its SHA-256 in their code: the
+ * bundles read it with sealedPolicies.ts, without a YAML parser or the policy schema.
  *
- * Fail closed at both ends: compiling refuses an invalid policy set (the package fails), and the
- * functions check the compiled file again with the same schema and refuse the whole set on any
- * problem, or when the file is missing. The people files ride along (an optional `people` list, so
- * a file compiled before people existed still reads) and are checked and merged again too.
+ * Fail closed at both ends: compiling refuses an invalid policy set (the package fails), and a
+ * bundle refuses the whole set when the file is missing or is not the one it was built with. Runs
+ * from the sources (the local stack, tests) that find a compiled file read it here, every policy
+ * and people file checked again against the schema, as the YAML loader would.
  *
  * @example
- *   const set = await loadFunctionPolicies();
- *   policyFor(set.policies, 'fraud-detector');
+ *   writeFileSync(compiledPoliciesPath, compilePolicySet(loadPolicySet('policies', policySchema)));
+ *   readCompiledPolicies(compiledPoliciesPath, policySchema).policies.length; // 2
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import * as z from 'zod/mini';
 import type { PolicySchema } from '../../domain/policy';
-import { InvalidPolicySetError, MissingCompiledPoliciesError, type PolicyProblem } from './errors';
-import { checkPeople, checkPolicy, dottedPath, type Found } from './policyCheck';
+import {
+  dottedPath,
+  InvalidPolicySetError,
+  MissingCompiledPoliciesError,
+  type PolicyProblem,
+} from './errors';
+import { checkPeople, checkPolicy, type Found } from './policyCheck';
 import { assemblePolicySet, type PolicySet } from './policyLookup';
-
-/** Where the compiled policies are written, relative to the repository, and so found in a zip. */
-export const compiledPoliciesPath = '.baton/build/policies.json';
+import type { CompiledPolicies } from './sealedPolicies';
 
 const compiledSchema = z.strictObject({
   format: z.literal(1),
@@ -41,7 +43,7 @@ const compiledSchema = z.strictObject({
  */
 export function compilePolicySet(set: PolicySet): string {
   if (set.problems.length > 0) throw new InvalidPolicySetError(set.dir, set.problems);
-  const compiled: z.infer<typeof compiledSchema> = {
+  const compiled: CompiledPolicies = {
     format: 1,
     policies: set.policies,
     people: set.peopleFiles,
@@ -89,32 +91,5 @@ export function readCompiledPolicies(path: string, policySchema: PolicySchema): 
     }),
   ]);
   if (set.problems.length > 0) throw new InvalidPolicySetError(path, set.problems);
-  return set;
-}
-
-const loaded = new Map<string, PolicySet>();
-
-/**
- * The functions' policy set, read once per cold start: the compiled policies in the zip
- * (`LAMBDA_TASK_ROOT`), or, running from the sources with nothing compiled, the YAML directory
- * (`loadPolicySetFromEnv`). The bundles are built with `process.env.BATON_BUNDLED` defined
- * (serverless.yml, custom.esbuild), which removes the YAML branch and its import from them.
- *
- * @example
- *   const policy = policyFor((await loadFunctionPolicies(policySchema)).policies, event.model);
- */
-export async function loadFunctionPolicies(
-  policySchema: PolicySchema,
-  env: Record<string, string | undefined> = process.env,
-): Promise<PolicySet> {
-  const compiled = join(env.LAMBDA_TASK_ROOT ?? process.cwd(), compiledPoliciesPath);
-  if (!process.env.BATON_BUNDLED && (env.LAMBDA_TASK_ROOT === undefined || !existsSync(compiled))) {
-    const { loadPolicySetFromEnv } = await import('./policySet');
-    return loadPolicySetFromEnv(policySchema, env);
-  }
-  const cached = loaded.get(compiled);
-  if (cached) return cached;
-  const set = readCompiledPolicies(compiled, policySchema);
-  loaded.set(compiled, set);
   return set;
 }

@@ -21,6 +21,16 @@ export interface PolicyProblem {
 }
 
 /**
+ * A location as problems print it: dotted keys and indexes, `(document)` for the root.
+ *
+ * @example
+ *   dottedPath(['checks', 'metrics', 0]); // 'checks.metrics.0'
+ */
+export function dottedPath(at: readonly PropertyKey[]): string {
+  return at.map(String).join('.') || '(document)';
+}
+
+/**
  * One problem as one line: `file: path: message (line N)`, the file joined to `dir` when given.
  *
  * @example

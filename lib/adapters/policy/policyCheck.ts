@@ -10,7 +10,8 @@
  *   // [{ at: ['checks', 'metrics', 0], message: 'give min, max or both' }]
  */
 import type { core } from 'zod/mini';
-import { type PersonEntry, peopleFileSchema } from '../../domain/people';
+import type { PersonEntry } from '../../domain/people';
+import { peopleFileSchema } from '../../domain/peopleFile';
 import type { Policy, PolicySchema } from '../../domain/policy';
 import { compileModelPattern } from './modelPattern';
 
@@ -63,16 +64,6 @@ export function checkPeople(
   const result = peopleFileSchema.safeParse(data, { reportInput: true });
   if (!result.success) return { found: result.error.issues.flatMap((i) => issueProblems(i, [])) };
   return { people: result.data.people };
-}
-
-/**
- * A location as problems print it: dotted keys and indexes, `(document)` for the root.
- *
- * @example
- *   dottedPath(['checks', 'metrics', 0]); // 'checks.metrics.0'
- */
-export function dottedPath(at: readonly PropertyKey[]): string {
-  return at.map(String).join('.') || '(document)';
 }
 
 function issueProblems(issue: core.$ZodIssue, prefix: readonly PropertyKey[]): Found[] {

@@ -20,8 +20,8 @@ import {
 } from 'yaml';
 import type { PersonEntry } from '../../domain/people';
 import type { Policy, PolicySchema } from '../../domain/policy';
-import type { PolicyProblem } from './errors';
-import { checkPeople, checkPolicy, dottedPath, type Found, isPeopleDocument } from './policyCheck';
+import { dottedPath, type PolicyProblem } from './errors';
+import { checkPeople, checkPolicy, type Found, isPeopleDocument } from './policyCheck';
 
 /** A parsed file: its policy or its people when it has no problems, and where its nodes are. */
 export interface ParsedFile {

@@ -17,9 +17,8 @@ import {
   type PersonEntry,
 } from '../../domain/people';
 import type { Policy } from '../../domain/policy';
-import type { PolicyProblem } from './errors';
+import { dottedPath, type PolicyProblem } from './errors';
 import { claimKey, comparePrecedence, type ModelPattern, modelPattern } from './modelPattern';
-import { dottedPath } from './policyCheck';
 
 /** A valid policy and the file it came from (its name inside the policy directory). */
 export interface PolicyEntry {
