@@ -9,15 +9,14 @@
  * Each factory is its own export so esbuild keeps only the clients a function uses; DynamoDB's is
  * in dynamoClient.ts because lib-dynamodb declares no `sideEffects: false`, so importing it from
  * here would put DynamoDB into every bundle (measured: ≈30 KB in the ingress functions).
- * SageMaker's, CloudWatch's and SES's are in files of their own (sageMakerClient.ts,
- * cloudWatchClient.ts, sesClient.ts): the worker loads them on first use (deferred.ts), and
+ * SageMaker's, CloudWatch's, SES's and SNS's are in files of their own (sageMakerClient.ts,
+ * cloudWatchClient.ts, sesClient.ts, snsClient.ts): the worker loads them on first use (deferred.ts), and
  * esbuild's code splitting assigns whole files to chunks, so a file the main chunk imports would
  * pull them into it.
  *
  * @example
  *   const queue = new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL);
  */
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -50,11 +49,6 @@ export function clientConfig(o: AwsClientOptions = {}) {
 /** @example await sqsClient().send(new SendMessageCommand(input)); */
 export function sqsClient(o?: AwsClientOptions): SQSClient {
   return new SQSClient(clientConfig(o));
-}
-
-/** @example await snsClient().send(new PublishCommand(input)); */
-export function snsClient(o?: AwsClientOptions): SNSClient {
-  return new SNSClient(clientConfig(o));
 }
 
 /** @example await ssmClient().send(new GetParameterCommand({ Name, WithDecryption: true })); */

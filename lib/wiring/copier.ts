@@ -13,7 +13,7 @@ import { SqsCopyRequests } from '../adapters/queue/sqsCopyRequests';
 import { DynamoCopyProgress } from '../adapters/store/dynamoCopyProgress';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import type { CopyJobDeps } from '../app/copyJob';
-import { snsClient, sqsClient } from './awsClients';
+import { sqsClient } from './awsClients';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { environmentsFromEnv } from './environments';
@@ -21,6 +21,7 @@ import { secretStore } from './ingressAdapters';
 import { registryFromEnv } from './registryAccess';
 import { registryFlavors } from './registryCatalog';
 import { artefactRowsOf } from './servingKinds';
+import { snsClient } from './snsClient';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

@@ -1,7 +1,8 @@
 /**
  * Ports whose adapter is loaded on first use. A Lambda's cold start compiles every byte of its
  * bundle before the first invocation, yet the worker calls SageMaker only during rollouts,
- * CloudWatch only while a canary bakes and SES only when approval links are e-mailed. Those
+ * CloudWatch only while a canary bakes, SES only when approval links are e-mailed and SNS only
+ * when a decision notifies. Those
  * adapters and their SDK clients are imported dynamically (lib/wiring/onDemand/), which esbuild
  * turns into chunks of their own (serverless.yml `splitting`), so a sandbox that only validates
  * never loads them. A failed load is retried on the next call, not kept.
@@ -13,8 +14,10 @@ import type { ServingKind } from '../../events/artefact';
 import type { LinkChannel } from '../adapters/notify/approvalLinkDelivery';
 import type { ApprovalLinkMessage } from '../adapters/notify/approvalLinkMessage';
 import type { CanaryMetrics, CanaryMetricsReader, CanaryMetricsRequest } from '../domain/analysisPorts';
+import type { Notification } from '../domain/effects';
 import type { AlarmReader, AlarmState } from '../domain/monitoringPorts';
 import type { Person } from '../domain/people';
+import type { Notifier } from '../domain/ports';
 import type { EndpointTraffic, ServedModel, ServingEndpoint, Weights } from '../domain/servingPorts';
 
 /** `load` once, on the first call; a rejected load is forgotten, so the next call tries again. */
@@ -78,5 +81,14 @@ export class DeferredLinkChannel implements LinkChannel {
 
   async send(address: string, message: ApprovalLinkMessage): Promise<void> {
     return (await this.adapter()).send(address, message);
+  }
+}
+
+/** A notifier whose publisher (the SNS client, the text renderers) is loaded on first publish. */
+export class DeferredNotifier implements Notifier {
+  constructor(private readonly adapter: () => Promise<Notifier>) {}
+
+  async publish(notification: Notification): Promise<void> {
+    return (await this.adapter()).publish(notification);
   }
 }

@@ -20,7 +20,6 @@ import {
 import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
 import { SlackDirectMessages } from '../adapters/notify/slackDirectMessages';
 import { SlackResponder } from '../adapters/notify/slackResponder';
-import { SnsNotifier } from '../adapters/notify/snsNotifier';
 import { policyFor } from '../adapters/policy/policyLookup';
 import { SqsCopyRequests } from '../adapters/queue/sqsCopyRequests';
 import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
@@ -37,12 +36,18 @@ import {
 } from '../app/approvalLinks';
 import { copiesNotConfigured, type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
 import type { PeopleDirectory } from '../domain/people';
-import { snsClient, sqsClient } from './awsClients';
-import { artefactRowsOf, artefactSpecFor, registryFlavors, servingAdapters } from './catalog';
+import { sqsClient } from './awsClients';
+import { artefactSpecFor, registryFlavors, servingAdapters } from './catalog';
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
 import { createRetrain } from './createRetrain';
-import { DeferredAlarmReader, DeferredCanaryMetrics, DeferredLinkChannel, onFirstUse } from './deferred';
+import {
+  DeferredAlarmReader,
+  DeferredCanaryMetrics,
+  DeferredLinkChannel,
+  DeferredNotifier,
+  onFirstUse,
+} from './deferred';
 import { dynamoDocumentClient } from './dynamoClient';
 import { loadFunctionPolicies } from './functionPolicies';
 import { secretStore } from './ingressAdapters';
@@ -143,7 +148,12 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
       token: registryToken,
     }),
     store,
-    notifier: new SnsNotifier(snsClient(), config.NOTIFICATIONS_TOPIC_ARN ?? '', artefactRowsOf),
+    // SNS and the text renderers are loaded with the first notification (deferred.ts).
+    notifier: new DeferredNotifier(
+      onFirstUse(async () =>
+        (await import('./onDemand/sns')).snsNotifier(config.NOTIFICATIONS_TOPIC_ARN ?? ''),
+      ),
+    ),
     policyFor: (model) => policyFor(policies.policies, model),
     people: policies.people,
     now: () => new Date(),

@@ -380,6 +380,24 @@ describe('the packaged CloudFormation template', () => {
     ]);
   });
 
+  it('loads SNS and the text renderers into the worker with its first notification only', () => {
+    const functions = unzipped('worker');
+    const code = new Map<string, string>();
+    const visit = (file: string) => {
+      if (code.has(file)) return;
+      code.set(file, readFileSync(join(functions, file), 'utf8'));
+      for (const m of code.get(file)!.matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)) visit(m[1]!);
+    };
+    visit('worker.mjs');
+    const loadedAtImport = [...code.values()];
+    const sns = readdirSync(functions).find((file) => file.startsWith('worker.sns-'));
+
+    expect(sns, readdirSync(functions).join(', ')).toBeDefined();
+    // SNS's Smithy service name: every SNS command names it, no other client does.
+    expect(readFileSync(join(functions, sns!), 'utf8')).toContain('AmazonSimpleNotificationService');
+    for (const code of loadedAtImport) expect(code).not.toContain('AmazonSimpleNotificationService');
+  });
+
   it('leaves copies, and S3 with them, to the copier: the worker carries neither', () => {
     const read = (name: string) =>
       readdirSync(unzipped(name))

@@ -5,12 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkChannel } from '../../lib/adapters/notify/approvalLinkDelivery';
 import type { ApprovalLinkMessage } from '../../lib/adapters/notify/approvalLinkMessage';
+import type { Notification } from '../../lib/domain/effects';
 import type { AlarmReader } from '../../lib/domain/monitoringPorts';
 import type { ServingEndpoint } from '../../lib/domain/servingPorts';
 import {
   DeferredAlarmReader,
   DeferredCanaryMetrics,
   DeferredLinkChannel,
+  DeferredNotifier,
   DeferredServingEndpoint,
   onFirstUse,
 } from '../../lib/wiring/deferred';
@@ -129,5 +131,25 @@ describe('deferred ports', () => {
     await channel.send('ana@example.com', message);
     expect(loads).toBe(1);
     expect(sent).toEqual([['ana@example.com', message]]);
+  });
+
+  it('publish a notification through the notifier loaded with the first one, and only then', async () => {
+    const published: Notification[] = [];
+    let loads = 0;
+    const notifier = new DeferredNotifier(
+      onFirstUse(async () => {
+        loads++;
+        return { publish: async (n: Notification) => void published.push(n) };
+      }),
+    );
+    const first = { kind: 'validation.passed', model: 'fraud', version: '3' } as Notification;
+    const second = { kind: 'promotion.completed', model: 'fraud', version: '3' } as Notification;
+
+    expect(loads).toBe(0);
+    await notifier.publish(first);
+    await notifier.publish(second);
+
+    expect(loads).toBe(1);
+    expect(published).toEqual([first, second]);
   });
 });
