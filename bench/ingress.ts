@@ -33,7 +33,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type RegistryWebhookDeps, registryWebhook } from '../functions/registryWebhook';
 import { fifoId } from '../lib/adapters/queue/fifoMessage';
 import { SqsEventQueue } from '../lib/adapters/queue/sqsEventQueue';
-import { sqsClient } from '../lib/wiring/awsClients';
+import { sqsClient } from '../lib/wiring/sqsClient';
 import { type AwsTarget, awsClientConfig, localCredentials } from '../local/resources';
 import { repoRoot } from '../local/template';
 import { mlflowHeaders } from '../test/support/signing';

@@ -24,10 +24,10 @@ import { DynamoPromotionStore } from '../lib/adapters/store/dynamoPromotionStore
 import type { DeadLetterQueues } from '../lib/domain/deadLetterPorts';
 import type { ModelRegistry, PromotionStore } from '../lib/domain/ports';
 import type { EventQueue } from '../lib/domain/queuePorts';
-import { sqsClient } from '../lib/wiring/awsClients';
 import { registryFlavors } from '../lib/wiring/catalog';
 import { createRegistry } from '../lib/wiring/createRegistry';
 import { dynamoDocumentClient } from '../lib/wiring/dynamoClient';
+import { sqsClient } from '../lib/wiring/sqsClient';
 
 export interface LocalStackInfo {
   mlflowUrl: string;

@@ -13,6 +13,14 @@
  * lambdaCredentials: the SDK's default credential chain is replaced by the environment provider
  * that Lambda's role credentials come from (lib/wiring/lambdaCredentials.ts says why).
  *
+ * oneImportChunk: what a function loads at import in as few files as possible. With on-demand
+ * modules (lib/wiring/onDemand), esbuild puts the code they share with the entry in one chunk per
+ * combination of modules that use it: the worker's import read 17 files, and every ESM file costs
+ * ≈0.45 ms to load (measured on node 20: 11 chained 300-byte modules import in 13.4 ms, one in
+ * 8.5). Each on-demand module is made to import its function's entry first, so every module the
+ * entry loads is shared by all of them alike and lands in one chunk (the worker: 5 files, ≈2 ms
+ * less). Nothing runs differently: an on-demand module is imported after the entry has run.
+ *
  * chunkNames: with `splitting` on, the chunks of functions/worker.ts are named
  * functions/worker.<chunk>-<hash>.mjs. serverless-esbuild builds every function into one folder and
  * zips what is there, leaving out the files of other functions' bundles (`<bundle>.*`): named after
@@ -21,7 +29,8 @@
 const { execFileSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
-const { basename, extname, join } = require('node:path');
+const { readFile } = require('node:fs/promises');
+const { basename, extname, join, resolve } = require('node:path');
 
 const root = join(__dirname, '..');
 let compiled;
@@ -72,6 +81,18 @@ module.exports = [
       const [entry] = build.initialOptions.entryPoints ?? [];
       if (typeof entry !== 'string') return;
       build.initialOptions.chunkNames = `${basename(entry, extname(entry))}.[name]-[hash]`;
+    },
+  },
+  {
+    name: 'baton-one-import-chunk',
+    setup(build) {
+      const [entry] = build.initialOptions.entryPoints ?? [];
+      if (typeof entry !== 'string') return;
+      const entryPath = resolve(build.initialOptions.absWorkingDir ?? process.cwd(), entry);
+      build.onLoad({ filter: /[\\/]lib[\\/]wiring[\\/]onDemand[\\/][^\\/]+\.ts$/ }, async (args) => ({
+        contents: `import ${JSON.stringify(entryPath)};\n${await readFile(args.path, 'utf8')}`,
+        loader: 'ts',
+      }));
     },
   },
   {

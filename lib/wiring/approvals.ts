@@ -11,7 +11,8 @@ import { DynamoTokenLedger } from '../adapters/store/tokenLedger';
 import type { ApprovalsDeps } from '../app/answerApprovalLink';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
-import { promotionQueue, secretStore } from './ingressAdapters';
+import { promotionQueue } from './ingressAdapters';
+import { secretStore } from './secrets';
 import { artefactRowsOf } from './servingKinds';
 
 const configSchema = z.object({

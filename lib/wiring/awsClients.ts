@@ -9,15 +9,14 @@
  * Each factory is its own export so esbuild keeps only the clients a function uses; DynamoDB's is
  * in dynamoClient.ts because lib-dynamodb declares no `sideEffects: false`, so importing it from
  * here would put DynamoDB into every bundle (measured: ≈30 KB in the ingress functions).
- * SageMaker's, CloudWatch's, SES's and SNS's are in files of their own (sageMakerClient.ts,
- * cloudWatchClient.ts, sesClient.ts, snsClient.ts): the worker loads them on first use (deferred.ts), and
- * esbuild's code splitting assigns whole files to chunks, so a file the main chunk imports would
- * pull them into it.
+ * SageMaker's, CloudWatch's, SES's, SNS's and SQS's are in files of their own
+ * (sageMakerClient.ts, cloudWatchClient.ts, sesClient.ts, snsClient.ts, sqsClient.ts): the worker
+ * loads them on first use (deferred.ts), and esbuild's code splitting assigns whole files to
+ * chunks, so a file the main chunk imports would pull them into it.
  *
  * @example
  *   const queue = new SqsEventQueue(sqsClient(), config.PROMOTION_QUEUE_URL);
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface AwsClientOptions {
@@ -44,11 +43,6 @@ export function clientConfig(o: AwsClientOptions = {}) {
     retryMode: 'standard',
     maxAttempts: o.maxAttempts ?? 3,
   };
-}
-
-/** @example await sqsClient().send(new SendMessageCommand(input)); */
-export function sqsClient(o?: AwsClientOptions): SQSClient {
-  return new SQSClient(clientConfig(o));
 }
 
 /** @example await ssmClient().send(new GetParameterCommand({ Name, WithDecryption: true })); */

@@ -30,7 +30,6 @@ import { HttpClient } from '../adapters/registry/httpClient';
 import { DatabricksJobRetrainTrigger } from '../adapters/retrain/databricksJobRetrain';
 import { RetrainConfigError } from '../adapters/retrain/errors';
 import { HttpRetrainTrigger } from '../adapters/retrain/httpRetrain';
-import { SqsRetrainTrigger } from '../adapters/retrain/sqsRetrain';
 import { databricksArtefact } from '../adapters/serving/databricksArtefact';
 import { noneArtefact } from '../adapters/serving/noneArtefact';
 import { NoneEndpoint } from '../adapters/serving/noneEndpoint';
@@ -39,7 +38,7 @@ import type { RetrainTarget, RetrainTargetKind } from '../domain/policy';
 import type { SecretSource } from '../domain/ports';
 import type { RetrainTrigger } from '../domain/retrainPorts';
 import type { ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
-import { DeferredServingEndpoint, onFirstUse } from './deferred';
+import { DeferredRetrainTrigger, DeferredServingEndpoint, onFirstUse } from './deferred';
 import { type artefactSpecs, type ServingKind, servingKindOf } from './servingKinds';
 
 export {
@@ -122,7 +121,7 @@ export interface RetrainDeps {
   databricksHost?: string;
   /** Read per request; a 401/403 re-reads it past the cache once (HttpClient). */
   databricksToken?: string | SecretSource;
-  /** The official SQS client (lib/wiring/awsClients.ts `sqsClient`); required for `sqs` targets. */
+  /** An SQS client for `sqs` targets (tests); by default the process's, made on first use (onDemand/sqs.ts). */
   sqsClient?: Pick<SQSClient, 'send'>;
   /** Passed to the HTTP clients (tests). */
   fetch?: typeof globalThis.fetch;
@@ -138,10 +137,12 @@ export const retrainCatalog: { [K in RetrainTargetKind]: RetrainFactory<K> } = {
     if (!deps.httpSecret) throw new RetrainConfigError('http', 'no webhook signing secret');
     return new HttpRetrainTrigger({ url: target.url, secret: deps.httpSecret, fetch: deps.fetch });
   },
-  sqs: (target, deps) => {
-    if (!deps.sqsClient) throw new RetrainConfigError('sqs', 'no SQS client');
-    return new SqsRetrainTrigger(deps.sqsClient, target.queueUrl);
-  },
+  // The SQS adapter and client are loaded with the first retrain (deferred.ts).
+  sqs: (target, deps) =>
+    new DeferredRetrainTrigger(
+      'sqs',
+      onFirstUse(async () => (await import('./onDemand/sqs')).sqsRetrain(target.queueUrl, deps.sqsClient)),
+    ),
   'databricks-job': (target, deps) => {
     if (!deps.databricksHost || !deps.databricksToken) {
       throw new RetrainConfigError('databricks-job', 'no Databricks host and token');

@@ -13,15 +13,15 @@ import { SqsCopyRequests } from '../adapters/queue/sqsCopyRequests';
 import { DynamoCopyProgress } from '../adapters/store/dynamoCopyProgress';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import type { CopyJobDeps } from '../app/copyJob';
-import { sqsClient } from './awsClients';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { environmentsFromEnv } from './environments';
-import { secretStore } from './ingressAdapters';
 import { registryFromEnv } from './registryAccess';
 import { registryFlavors } from './registryCatalog';
+import { secretStore } from './secrets';
 import { artefactRowsOf } from './servingKinds';
 import { snsClient } from './snsClient';
+import { sqsClient } from './sqsClient';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

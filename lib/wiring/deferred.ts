@@ -1,8 +1,8 @@
 /**
  * Ports whose adapter is loaded on first use. A Lambda's cold start compiles every byte of its
  * bundle before the first invocation, yet the worker calls SageMaker only during rollouts,
- * CloudWatch only while a canary bakes, SES only when approval links are e-mailed and SNS only
- * when a decision notifies. Those
+ * CloudWatch only while a canary bakes, SES only when approval links are e-mailed, SNS only
+ * when a decision notifies and SQS only when it hands an event, a copy or a retrain on. Those
  * adapters and their SDK clients are imported dynamically (lib/wiring/onDemand/), which esbuild
  * turns into chunks of their own (serverless.yml `splitting`), so a sandbox that only validates
  * never loads them. A failed load is retried on the next call, not kept.
@@ -11,13 +11,22 @@
  *   const alarms = new DeferredAlarmReader(onFirstUse(() => import('./onDemand/cloudwatch').then((m) => m.alarmReader())));
  */
 import type { ServingKind } from '../../events/artefact';
+import type { PromotionEvent } from '../../events/promotionEvent';
 import type { LinkChannel } from '../adapters/notify/approvalLinkDelivery';
 import type { ApprovalLinkMessage } from '../adapters/notify/approvalLinkMessage';
 import type { CanaryMetrics, CanaryMetricsReader, CanaryMetricsRequest } from '../domain/analysisPorts';
+import type { CopyJob, CopyRequests } from '../domain/copyPorts';
 import type { Notification } from '../domain/effects';
 import type { AlarmReader, AlarmState } from '../domain/monitoringPorts';
 import type { Person } from '../domain/people';
 import type { Notifier } from '../domain/ports';
+import type { EventQueue } from '../domain/queuePorts';
+import type {
+  RetrainReceipt,
+  RetrainRequest,
+  RetrainTargetKind,
+  RetrainTrigger,
+} from '../domain/retrainPorts';
 import type { EndpointTraffic, ServedModel, ServingEndpoint, Weights } from '../domain/servingPorts';
 
 /** `load` once, on the first call; a rejected load is forgotten, so the next call tries again. */
@@ -90,5 +99,33 @@ export class DeferredNotifier implements Notifier {
 
   async publish(notification: Notification): Promise<void> {
     return (await this.adapter()).publish(notification);
+  }
+}
+
+export class DeferredEventQueue implements EventQueue {
+  constructor(private readonly adapter: () => Promise<EventQueue>) {}
+
+  async enqueue(event: PromotionEvent): Promise<void> {
+    return (await this.adapter()).enqueue(event);
+  }
+}
+
+export class DeferredCopyRequests implements CopyRequests {
+  constructor(private readonly adapter: () => Promise<CopyRequests>) {}
+
+  async request(job: CopyJob): Promise<void> {
+    return (await this.adapter()).request(job);
+  }
+}
+
+/** A retrain target whose kind is known without loading its adapter. */
+export class DeferredRetrainTrigger implements RetrainTrigger {
+  constructor(
+    readonly kind: RetrainTargetKind,
+    private readonly adapter: () => Promise<RetrainTrigger>,
+  ) {}
+
+  async trigger(request: RetrainRequest): Promise<RetrainReceipt> {
+    return (await this.adapter()).trigger(request);
   }
 }

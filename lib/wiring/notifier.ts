@@ -10,7 +10,7 @@ import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
 import type { NotifierDeps } from '../app/deliverNotifications';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
-import { secretStore } from './ingressAdapters';
+import { secretStore } from './secrets';
 import { slackNotifier } from './slackNotifier';
 
 const configSchema = z.object({

@@ -29,8 +29,8 @@ import type { PromotionStore } from '../domain/ports';
 import type { EventQueue } from '../domain/queuePorts';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
-import { secretStore } from './ingressAdapters';
 import { registryFlavors, registryIntake } from './registryCatalog';
+import { secretStore } from './secrets';
 
 const count = z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number));
 const positive = z.pipe(z.string().check(z.regex(/^\d+(\.\d+)?$/)), z.transform(Number));

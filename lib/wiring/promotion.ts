@@ -21,8 +21,6 @@ import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
 import { SlackDirectMessages } from '../adapters/notify/slackDirectMessages';
 import { SlackResponder } from '../adapters/notify/slackResponder';
 import { policyFor } from '../adapters/policy/policyLookup';
-import { SqsCopyRequests } from '../adapters/queue/sqsCopyRequests';
-import { SqsEventQueue } from '../adapters/queue/sqsEventQueue';
 import { type SecretStore, secretSource } from '../adapters/secrets/secretStore';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import { DynamoPromotionStore } from '../adapters/store/dynamoPromotionStore';
@@ -36,7 +34,6 @@ import {
 } from '../app/approvalLinks';
 import { copiesNotConfigured, type PromotionDeps, queueNotConfigured } from '../app/promotionDeps';
 import type { PeopleDirectory } from '../domain/people';
-import { sqsClient } from './awsClients';
 import { artefactSpecFor, registryFlavors, servingAdapters } from './catalog';
 import { readConfig } from './config';
 import { createRegistry } from './createRegistry';
@@ -44,14 +41,16 @@ import { createRetrain } from './createRetrain';
 import {
   DeferredAlarmReader,
   DeferredCanaryMetrics,
+  DeferredCopyRequests,
+  DeferredEventQueue,
   DeferredLinkChannel,
   DeferredNotifier,
   onFirstUse,
 } from './deferred';
 import { dynamoDocumentClient } from './dynamoClient';
 import { loadFunctionPolicies } from './functionPolicies';
-import { secretStore } from './ingressAdapters';
 import { databricksWorkspace, registryTokenFrom } from './registryAccess';
+import { secretStore } from './secrets';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -136,7 +135,8 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
   const jobToken = optional(config.REGISTRY_TOKEN_PARAM);
   const databricks = databricksWorkspace(config.MLFLOW_TRACKING_URI, registryToken);
   const exactModels = policies.policies.map((p) => p.policy.model).filter((m) => !m.includes('*'));
-  const sqs = sqsClient();
+  const { PROMOTION_QUEUE_URL: promotionQueueUrl, COPY_QUEUE_URL: copyQueueUrl } = config;
+  const queues = () => import('./onDemand/sqs');
   return {
     config,
     responder: new SlackResponder(),
@@ -176,14 +176,16 @@ export async function promotionDeps(): Promise<PromotionDeps & { config: z.infer
         httpSecret: retrainKey,
         databricksHost: config.MLFLOW_TRACKING_URI,
         databricksToken: jobToken,
-        sqsClient: sqs,
       }),
-    queue: config.PROMOTION_QUEUE_URL
-      ? new SqsEventQueue(sqs, config.PROMOTION_QUEUE_URL)
+    // SQS is loaded with the first event, copy or retrain handed on (deferred.ts).
+    queue: promotionQueueUrl
+      ? new DeferredEventQueue(onFirstUse(async () => (await queues()).eventQueue(promotionQueueUrl)))
       : queueNotConfigured,
     knownModels: async () => [
       ...new Set([...exactModels, ...(await store.listChampions()).map((c) => c.model)]),
     ],
-    copies: config.COPY_QUEUE_URL ? new SqsCopyRequests(sqs, config.COPY_QUEUE_URL) : copiesNotConfigured,
+    copies: copyQueueUrl
+      ? new DeferredCopyRequests(onFirstUse(async () => (await queues()).copyRequests(copyQueueUrl)))
+      : copiesNotConfigured,
   };
 }

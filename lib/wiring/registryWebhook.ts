@@ -12,7 +12,8 @@ import type { RegistryWebhookDeps } from '../app/acceptRegistryEvent';
 import { defaultMaxDeliveryAgeSeconds } from '../app/ingress/registryIngress';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
-import { promotionQueue, secretStore } from './ingressAdapters';
+import { promotionQueue } from './ingressAdapters';
+import { secretStore } from './secrets';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),

@@ -8,7 +8,8 @@
 import * as z from 'zod/mini';
 import type { SlackInteractionsDeps } from '../app/acceptSlackInteraction';
 import { readConfig } from './config';
-import { promotionQueue, secretStore } from './ingressAdapters';
+import { promotionQueue } from './ingressAdapters';
+import { secretStore } from './secrets';
 
 const configSchema = z.object({
   PROMOTION_QUEUE_URL: z.string().check(z.minLength(1)),

@@ -16,10 +16,11 @@ import { cloudWatchClient } from './cloudWatchClient';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { loadFunctionPolicies } from './functionPolicies';
-import { promotionQueue, secretStore } from './ingressAdapters';
+import { promotionQueue } from './ingressAdapters';
 import { pollIntakeFromEnv } from './pollIntake';
 import { databricksWorkspace, registryFromEnv, registryTokenFrom } from './registryAccess';
 import { registryFlavors } from './registryCatalog';
+import { secretStore } from './secrets';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

@@ -15,7 +15,8 @@ import type { UiDeps } from '../app/ui/uiDeps';
 import { readConfig } from './config';
 import { dynamoDocumentClient } from './dynamoClient';
 import { loadFunctionPolicies } from './functionPolicies';
-import { promotionQueue, secretStore } from './ingressAdapters';
+import { promotionQueue } from './ingressAdapters';
+import { secretStore } from './secrets';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

@@ -335,6 +335,18 @@ describe('the packaged CloudFormation template', () => {
     return join(to, 'functions');
   };
 
+  /** The files a function's entry loads at import, by name, with their code. */
+  const loadedAtImport = (functions: string, entry: string) => {
+    const code = new Map<string, string>();
+    const visit = (file: string) => {
+      if (code.has(file)) return;
+      code.set(file, readFileSync(join(functions, file), 'utf8'));
+      for (const m of code.get(file)!.matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)) visit(m[1]!);
+    };
+    visit(entry);
+    return code;
+  };
+
   it("packs each function with its own chunks, and loads the worker's rarely used adapters only on first use", () => {
     for (const name of functionNames) {
       const files = readdirSync(unzipped(name));
@@ -380,22 +392,25 @@ describe('the packaged CloudFormation template', () => {
     ]);
   });
 
-  it('loads SNS and the text renderers into the worker with its first notification only', () => {
+  // Each client by its Smithy service name: every command of the service names it, no other client does.
+  it.each([
+    ['sns', 'AmazonSimpleNotificationService', 'its first notification'],
+    ['sqs', 'AmazonSQS', 'the first event, copy or retrain it hands on'],
+  ])('loads %s into the worker (%s) with %s, not at import', (client, service) => {
     const functions = unzipped('worker');
-    const code = new Map<string, string>();
-    const visit = (file: string) => {
-      if (code.has(file)) return;
-      code.set(file, readFileSync(join(functions, file), 'utf8'));
-      for (const m of code.get(file)!.matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)) visit(m[1]!);
-    };
-    visit('worker.mjs');
-    const loadedAtImport = [...code.values()];
-    const sns = readdirSync(functions).find((file) => file.startsWith('worker.sns-'));
+    const code = loadedAtImport(functions, 'worker.mjs');
+    const chunk = readdirSync(functions).find((file) => file.startsWith(`worker.${client}-`));
 
-    expect(sns, readdirSync(functions).join(', ')).toBeDefined();
-    // SNS's Smithy service name: every SNS command names it, no other client does.
-    expect(readFileSync(join(functions, sns!), 'utf8')).toContain('AmazonSimpleNotificationService');
-    for (const code of loadedAtImport) expect(code).not.toContain('AmazonSimpleNotificationService');
+    expect(chunk, readdirSync(functions).join(', ')).toBeDefined();
+    expect(readFileSync(join(functions, chunk!), 'utf8')).toContain(`"${service}"`);
+    for (const [file, loaded] of code) expect(loaded, file).not.toContain(`"${service}"`);
+  });
+
+  it('loads what the worker needs at import from few files', () => {
+    const files = [...loadedAtImport(unzipped('worker'), 'worker.mjs').keys()];
+
+    // The entry, the chunk of everything it loads, and two the SDK splits for its own on-demand code.
+    expect(files.length, files.join(', ')).toBeLessThanOrEqual(4);
   });
 
   it('leaves copies, and S3 with them, to the copier: the worker carries neither', () => {

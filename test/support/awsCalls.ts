@@ -12,10 +12,11 @@
 import * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import * as SageMaker from '@aws-sdk/client-sagemaker';
 import * as SQS from '@aws-sdk/client-sqs';
-import { type AwsClientOptions, sqsClient } from '../../lib/wiring/awsClients';
+import type { AwsClientOptions } from '../../lib/wiring/awsClients';
 import { cloudWatchClient } from '../../lib/wiring/cloudWatchClient';
 import { sageMakerClient } from '../../lib/wiring/sageMakerClient';
 import { snsClient } from '../../lib/wiring/snsClient';
+import { sqsClient } from '../../lib/wiring/sqsClient';
 import { localCredentials } from '../../local/resources';
 
 /** Where a test client goes: a region, and the emulator's URL as AWS_ENDPOINT_URL(_<SERVICE>). */

@@ -68,16 +68,22 @@ const fakeAws = {
 };
 
 // Every client the handler builds sends through fakeAws instead of the network.
-vi.mock('../../lib/wiring/awsClients', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../lib/wiring/awsClients')>();
-  const viaFake =
+const { viaFake } = vi.hoisted(() => ({
+  viaFake:
     <T extends { config: { requestHandler: unknown } }>(make: (...a: any[]) => T) =>
     (...args: any[]): T => {
       const client = make(...args);
       client.config.requestHandler = fakeAws;
       return client;
-    };
-  return { ...real, sqsClient: viaFake(real.sqsClient), ssmClient: viaFake(real.ssmClient) };
+    },
+}));
+vi.mock('../../lib/wiring/awsClients', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../lib/wiring/awsClients')>();
+  return { ...real, ssmClient: viaFake(real.ssmClient) };
+});
+vi.mock('../../lib/wiring/sqsClient', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../lib/wiring/sqsClient')>();
+  return { ...real, sqsClient: viaFake(real.sqsClient) };
 });
 
 async function invoke(route: 'mlflow' | 'databricks', model: string): Promise<HttpResult> {
