@@ -8,20 +8,16 @@
  *   await runCopyJob(job, deps);
  */
 import * as z from 'zod/mini';
-import { SnsNotifier } from '../adapters/notify/snsNotifier';
-import { SqsCopyRequests } from '../adapters/queue/sqsCopyRequests';
 import { DynamoCopyProgress } from '../adapters/store/dynamoCopyProgress';
 import { DynamoModelLedger } from '../adapters/store/dynamoModelLedger';
 import type { CopyJobDeps } from '../app/copyJob';
 import { readConfig } from './config';
+import { DeferredCopyRequests, DeferredNotifier, onFirstUse } from './deferred';
 import { dynamoDocumentClient } from './dynamoClient';
 import { environmentsFromEnv } from './environments';
 import { registryFromEnv } from './registryAccess';
 import { registryFlavors } from './registryCatalog';
 import { secretStore } from './secrets';
-import { artefactRowsOf } from './servingKinds';
-import { snsClient } from './snsClient';
-import { sqsClient } from './sqsClient';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -45,8 +41,16 @@ export async function copierDeps(): Promise<CopyJobDeps> {
     environments: environmentsFromEnv(config, secrets, registry),
     copyProgress: new DynamoCopyProgress(db, config.TABLE_NAME),
     ledger: new DynamoModelLedger(db, config.TABLE_NAME),
-    notifier: new SnsNotifier(snsClient(), config.NOTIFICATIONS_TOPIC_ARN ?? '', artefactRowsOf),
-    requests: new SqsCopyRequests(sqsClient(), config.COPY_QUEUE_URL),
+    // A copy notifies only when its digests differ, and queues its rest only when it outlasts its
+    // budget: SNS and SQS are loaded then (deferred.ts).
+    notifier: new DeferredNotifier(
+      onFirstUse(async () =>
+        (await import('./onDemand/sns')).snsNotifier(config.NOTIFICATIONS_TOPIC_ARN ?? ''),
+      ),
+    ),
+    requests: new DeferredCopyRequests(
+      onFirstUse(async () => (await import('./onDemand/sqs')).copyRequests(config.COPY_QUEUE_URL)),
+    ),
     now: () => new Date(),
   };
 }
