@@ -10,6 +10,9 @@
  *
  * sdkSchemaKeys (scripts/sdkSchemaKeys.cjs): makes the AWS SDK's schema files tree-shakeable.
  *
+ * sdkBarrels (scripts/sdkBarrels.cjs): the SDK's imports from its core barrels taken from the
+ * declaring files, so code only on-demand chunks use is not loaded at import.
+ *
  * lambdaCredentials: the SDK's default credential chain is replaced by the environment provider
  * that Lambda's role credentials come from (lib/wiring/lambdaCredentials.ts says why).
  *
@@ -75,6 +78,8 @@ module.exports = [
   },
   // Lets esbuild drop the SDK schemas a function never sends (scripts/sdkSchemaKeys.cjs).
   require('./sdkSchemaKeys.cjs'),
+  // Keeps the SDK code only on-demand chunks run out of the code loaded at import (scripts/sdkBarrels.cjs).
+  require('./sdkBarrels.cjs').plugin,
   {
     name: 'baton-chunk-names',
     setup(build) {

@@ -20,6 +20,7 @@
 const { readFile } = require('node:fs/promises');
 // And the error registrations of the clients whose errors Baton reads by name (sdkErrorRegistry.cjs).
 const { withoutErrorRegistrations } = require('./sdkErrorRegistry.cjs');
+const { withoutBarrels } = require('./sdkBarrels.cjs');
 
 const schemaFile = /[\\/]@aws-sdk[\\/].*[\\/]dist-es[\\/](?:.*[\\/])?schemas[\\/]schemas_\d+\.js$/;
 /** `const _h = "http";` — the file's string constants, one per line. */
@@ -39,9 +40,10 @@ function literalKeys(source) {
 module.exports = {
   name: 'baton-sdk-schema-keys',
   setup(build) {
-    build.onLoad({ filter: schemaFile }, async (args) => ({
-      contents: withoutErrorRegistrations(args.path, literalKeys(await readFile(args.path, 'utf8'))),
-      loader: 'js',
-    }));
+    build.onLoad({ filter: schemaFile }, async (args) => {
+      const source = withoutErrorRegistrations(args.path, literalKeys(await readFile(args.path, 'utf8')));
+      // And its imports from the SDK's core barrels, as sdkBarrels.cjs does for every other SDK file.
+      return { contents: withoutBarrels(source, args.path), loader: 'js' };
+    });
   },
 };
