@@ -80,7 +80,9 @@ function exportsOf(file, depth = 0) {
   const source = readFileSync(file, 'utf8');
   for (const [, keyword, list, from] of source.matchAll(namedFrom)) {
     if (keyword !== 'export') continue;
-    const target = from.startsWith('.') ? fileOf(file, from) : barrelSpecifier.test(from) && coreBarrel(file, from);
+    const target = from.startsWith('.')
+      ? fileOf(file, from)
+      : barrelSpecifier.test(from) && coreBarrel(file, from);
     const names = specifiers(list);
     if (!target || !names) continue;
     const further = exportsOf(target, depth + 1);
