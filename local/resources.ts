@@ -44,8 +44,12 @@ export function awsClientConfig(aws: AwsTarget) {
 
 type Refs = StackResources['refs'];
 
-/** The ARN partition of a region as the emulator writes it (`aws-us-gov` for GovCloud test regions). */
-export const partitionOf = (region: string) => (region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+/**
+ * The ARN partition of a region as the emulator writes it (`aws-us-gov` for GovCloud test regions,
+ * `aws-eusc` for the European Sovereign Cloud's).
+ */
+export const partitionOf = (region: string) =>
+  region.startsWith('us-gov-') ? 'aws-us-gov' : region.startsWith('eusc-') ? 'aws-eusc' : 'aws';
 
 function pseudo(name: string, aws: AwsTarget): string | undefined {
   const values: Record<string, string> = {

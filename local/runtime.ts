@@ -9,6 +9,7 @@
  *   const runtime = await startRuntime({ template, stack, aws, port: 3080 });
  *   await fetch(`${runtime.ingressUrl}/webhooks/mlflow`, { method: 'POST', ... });
  */
+import { join } from 'node:path';
 import { eventSourcePollers } from './eventSources';
 import { functionProcess, functionsFromTemplate, type Invoker, type LocalFunction } from './functionProcess';
 import { startGateway } from './httpGateway';
@@ -28,6 +29,12 @@ export interface RuntimeOptions {
   functionEnv?: (fn: LocalFunction) => Record<string, string>;
   /** Start queue pollers, SNS subscriptions and schedules (false: HTTP ingress only). */
   consumers?: boolean;
+  /**
+   * Run the packaged bundles instead of the sources: a folder holding each function's zip unpacked
+   * under its name (`worker/functions/worker.mjs`, `worker/.baton/build/policies.json`), each run
+   * with that folder as its task root, as Lambda runs it.
+   */
+  packaged?: string;
   /** Lambda re-drives failed records after the visibility timeout; locally, after this. */
   retryDelaySeconds?: number;
   /** Overrides every schedule's rate (seconds), e.g. to tick faster in tests. */
@@ -77,6 +84,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...options.env,
   });
   for (const fn of functions.values()) {
+    if (options.packaged) {
+      fn.modulePath = join(options.packaged, fn.name, 'functions', `${fn.name}.mjs`);
+      fn.env.LAMBDA_TASK_ROOT = join(options.packaged, fn.name);
+    }
     Object.assign(fn.env, options.functionEnv?.(fn));
     invokers.set(fn.logicalId, functionProcess(fn, log));
   }

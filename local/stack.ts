@@ -45,6 +45,8 @@ export interface LocalStackOptions {
   webhook?: boolean;
   /** Extra environment for every function (e.g. POLICIES_DIR). */
   env?: Record<string, string>;
+  /** Run the packaged bundles unpacked in this folder instead of the sources (runtime.ts). */
+  packaged?: string;
   retryDelaySeconds?: number;
   scheduleSeconds?: number;
   log?: (line: string) => void;
@@ -171,6 +173,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...options.env,
       },
       consumers: options.consumers,
+      packaged: options.packaged,
       retryDelaySeconds: options.retryDelaySeconds,
       scheduleSeconds: options.scheduleSeconds,
       log,

@@ -59,6 +59,9 @@ const regions = [
   'us-gov-west-1',
   // dashboardReads' (the model page's table requests counted); the emulator serves SES v2 here too.
   'us-gov-east-1',
+  // packagedFunctions' (the packaged bundles run end to end instead of the sources): every region
+  // above with SES v2 is taken, and the emulator serves it in the European Sovereign Cloud's too.
+  'eusc-de-east-1',
 ];
 
 export function uniqueName(prefix: string): string {

@@ -14,7 +14,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Notification } from '../../events/notification';
-import { awsClientConfig } from '../../local/resources';
+import { awsClientConfig, partitionOf } from '../../local/resources';
 import type { LocalStack } from '../../local/stack';
 import { uniqueName } from './localStack';
 import { eventually } from './registryWaits';
@@ -29,7 +29,7 @@ export async function notificationProbe(stack: LocalStack) {
     new SubscribeCommand({
       TopicArn: stack.resources.resolveString({ Ref: 'NotificationsTopic' }),
       Protocol: 'sqs',
-      Endpoint: `arn:aws:sqs:${stack.aws.region}:${stack.aws.accountId}:${name}`,
+      Endpoint: `arn:${partitionOf(stack.aws.region)}:sqs:${stack.aws.region}:${stack.aws.accountId}:${name}`,
       Attributes: { RawMessageDelivery: 'true' },
     }),
   );
