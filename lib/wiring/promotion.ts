@@ -18,7 +18,6 @@ import {
   PersonalApprovalDelivery,
 } from '../adapters/notify/approvalLinkDelivery';
 import { DynamoDeliveryLedger } from '../adapters/notify/idempotency';
-import { SlackDirectMessages } from '../adapters/notify/slackDirectMessages';
 import { SlackResponder } from '../adapters/notify/slackResponder';
 import { policyFor } from '../adapters/policy/policyLookup';
 import { type SecretStore, secretSource } from '../adapters/secrets/secretStore';
@@ -115,8 +114,18 @@ function approvalDeliveryFromEnv(
   } else channels.push(new NoEmailChannel());
   // The bot token is read per direct message through the secret cache (a rotation applies within its TTL).
   if (config.SLACK_BOT_TOKEN_PARAM) {
-    const token = secretSource(secrets, config.SLACK_BOT_TOKEN_PARAM);
-    channels.push(new SlackDirectMessages({ token, apiUrl: config.SLACK_API_URL }));
+    const settings = {
+      token: secretSource(secrets, config.SLACK_BOT_TOKEN_PARAM),
+      apiUrl: config.SLACK_API_URL,
+    };
+    // The Slack sender and its message renderers are loaded with the first direct message (deferred.ts).
+    channels.push(
+      new DeferredLinkChannel(
+        'slack',
+        (person) => person.slack,
+        onFirstUse(async () => (await import('./onDemand/slack')).slackDirectMessages(settings)),
+      ),
+    );
   }
   const ledger = new DynamoDeliveryLedger(db, config.TABLE_NAME, { destination: 'APPROVAL_LINK' });
   return new PersonalApprovalDelivery({ links, channels, ledger, people });
