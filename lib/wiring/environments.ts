@@ -15,15 +15,14 @@
  *   const environments = environmentsFromEnv({ MLFLOW_TRACKING_URI: 'http://…', REGISTRIES: '{"prod":{"trackingUri":"http://…"}}' }, secrets);
  *   (await environments.get('prod')).name; // 'prod'
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
 import { describeIssues } from '../../events/issues';
-import type { S3Credentials } from '../adapters/registry/unityCatalogCopyRegistry';
 import type { SecretStore } from '../adapters/secrets/secretStore';
 import { UnknownEnvironmentError } from '../app/copyErrors';
 import type { Environment, Environments } from '../domain/copyPorts';
 import type { ModelRegistry } from '../domain/ports';
 import { onFirstUse } from './deferred';
+import type { S3ClientFactory } from './s3Client';
 
 const param = z.string().check(z.minLength(1));
 const registriesSchema = z.record(
@@ -39,9 +38,6 @@ const registriesSchema = z.record(
     z.strictObject({ kind: z.literal('databricks-uc'), host: z.url(), tokenParam: param }),
   ]),
 );
-
-/** An S3 client: with these credentials (Unity Catalog's), or the copier's own role's. */
-export type S3ClientFactory = (credentials?: S3Credentials) => S3Client;
 
 export interface EnvironmentSettings {
   MLFLOW_TRACKING_URI: string;

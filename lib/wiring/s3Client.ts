@@ -5,7 +5,11 @@
  * region redirects (an artefact bucket may live in another region). Only the copier imports it.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Credentials } from '../adapters/registry/unityCatalogCopyRegistry';
 import { type AwsClientOptions, clientConfig } from './awsClients';
+
+/** An S3 client: with these credentials (Unity Catalog's), or the copier's own role's. */
+export type S3ClientFactory = (credentials?: S3Credentials) => S3Client;
 
 /** @example await s3Client().send(new GetObjectCommand({ Bucket, Key })); */
 export function s3Client(o: AwsClientOptions = {}): S3Client {

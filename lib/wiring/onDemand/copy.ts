@@ -14,8 +14,7 @@ import { UnityCatalogCopyRegistry } from '../../adapters/registry/unityCatalogCo
 import { UnityCatalogRegistry } from '../../adapters/registry/unityCatalogRegistry';
 import type { Environment } from '../../domain/copyPorts';
 import type { ModelRegistry } from '../../domain/ports';
-import type { S3ClientFactory } from '../environments';
-import { s3Client } from '../s3Client';
+import { type S3ClientFactory, s3Client } from '../s3Client';
 
 type Token = (() => Promise<string | undefined>) | undefined;
 
