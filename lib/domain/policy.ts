@@ -74,7 +74,7 @@ const approvalSchema = z.strictObject({
 const endpointSchema = (kind: z.ZodMiniType<string>) =>
   z
     .strictObject({
-      /** One of the serving kinds: the keys of lib/wiring/catalog.ts's servingCatalog. */
+      /** One of the serving kinds: the keys of lib/wiring/servingKinds.ts's servingCatalog. */
       kind,
       /** The serving endpoint; required unless kind is `none`. */
       name: z.optional(name),

@@ -1,25 +1,20 @@
 /**
- * The catalog: one adapter factory per serving kind, retrain target kind and registry flavour,
- * each registered here once. Serving kinds are declared by their keys in servingKinds.ts (the
- * policy's rollout.endpoint.kind is checked against `servingKinds`, lib/wiring/policySchema.ts),
- * registry flavours in registryCatalog.ts, retrain targets by the policy's `retrain.target` variants
- * in lib/domain/policy.ts; each table here is typed over them: a kind without a factory, or a
- * factory for no kind, does not compile.
+ * The catalog: every kind Baton has an adapter for, each registered once. The serving kinds are
+ * the entries of `servingCatalog` (servingKinds.ts: each kind's pinned-artefact spec and adapter
+ * factory in one entry), the registry flavours those of `registryCatalog` (registryCatalog.ts),
+ * both re-exported here; the retrain targets are the policy's `retrain.target` variants
+ * (lib/domain/policy.ts), whose factories `retrainCatalog` below holds, typed over them: a kind
+ * without a factory, or a factory for no kind, does not compile. The policy's
+ * rollout.endpoint.kind is checked against the serving catalog's keys (lib/wiring/policySchema.ts).
  *
- * A serving kind's entry is one object: its adapter factory and its pinned-artefact spec (the
- * artefact's fields, how a version resolves to it, how it is compared and shown), both owned by the
- * kind's adapter; an entry without both, or whose spec names another kind, does not compile. The
- * kinds themselves and their specs are declared in servingKinds.ts (which imports no adapter, so
- * the functions that only read policies or render artefacts do not bundle the serving adapters);
- * `servingCatalog` is typed over them, so a kind without a factory does not compile either. The
- * pure core gets the spec through the facts (gatherFacts, `artefactSpecFor`) and the renderers
- * through `artefactRowsOf`, so neither imports an adapter. The registry flavours are in
- * registryCatalog.ts, for the same reason (re-exported here).
+ * The serving and registry catalogs are files of their own so that the functions that only read
+ * policies or render artefacts import no retrain adapter. The pure core gets a kind's spec through
+ * the facts (gatherFacts, `artefactSpecFor`) and the renderers through `artefactRowsOf`, so
+ * neither imports an adapter.
  *
  * Adding a serving kind is: its adapter file(s) in lib/adapters/serving (the adapter and its
- * `ArtefactSpec`), one entry in servingKinds.ts's `artefactSpecs`, one in `servingCatalog` below,
- * and its IAM in serverless.yml (README, "Adding a serving kind"). Nothing in lib/domain or events/
- * names a kind.
+ * `ArtefactSpec`), one entry in `servingCatalog` (servingKinds.ts) and its IAM in serverless.yml
+ * (README, "Adding a serving kind"). Nothing in lib/domain or events/ names a kind.
  *
  * @example
  *   const serving = servingAdapters({ executionRoleArn, databricks })('sagemaker');
@@ -30,16 +25,12 @@ import { HttpClient } from '../adapters/registry/httpClient';
 import { DatabricksJobRetrainTrigger } from '../adapters/retrain/databricksJobRetrain';
 import { RetrainConfigError } from '../adapters/retrain/errors';
 import { HttpRetrainTrigger } from '../adapters/retrain/httpRetrain';
-import { databricksArtefact } from '../adapters/serving/databricksArtefact';
-import { noneArtefact } from '../adapters/serving/noneArtefact';
-import { NoneEndpoint } from '../adapters/serving/noneEndpoint';
-import { sageMakerArtefact } from '../adapters/serving/sagemakerArtefact';
 import type { RetrainTarget, RetrainTargetKind } from '../domain/policy';
 import type { SecretSource } from '../domain/ports';
 import type { RetrainTrigger } from '../domain/retrainPorts';
-import type { ArtefactSpec, ServingEndpoint } from '../domain/servingPorts';
-import { DeferredRetrainTrigger, DeferredServingEndpoint, onFirstUse } from './deferred';
-import { type artefactSpecs, type ServingKind, servingKindOf } from './servingKinds';
+import type { ServingEndpoint } from '../domain/servingPorts';
+import { DeferredRetrainTrigger, onFirstUse } from './deferred';
+import { type ServingContext, servingCatalog, servingKindOf } from './servingKinds';
 
 export {
   type RegistryFlavor,
@@ -49,51 +40,15 @@ export {
   registryFlavors,
   registryIntake,
 } from './registryCatalog';
-export { artefactRowsOf, artefactSpecFor, type ServingKind, servingKinds } from './servingKinds';
-
-/** What a composition hands every serving factory (each takes what it needs, once per cold start). */
-export interface ServingContext {
-  /** The role SageMaker models run as (SAGEMAKER_EXECUTION_ROLE_ARN). */
-  executionRoleArn?: string;
-  /** An HTTP client on the Databricks workspace, with the registry token. */
-  databricks: () => HttpClient;
-}
-
-/** One serving kind: what its rollouts pin (the adapter's spec) and how its adapter is built. */
-export interface ServingEntry {
-  readonly artefact: ArtefactSpec;
-  build(context: ServingContext): ServingEndpoint;
-}
-
-/** One entry per serving kind of servingKinds.ts, each with its own kind's spec. */
-type ServingEntries = { [K in ServingKind]: ServingEntry & { artefact: (typeof artefactSpecs)[K] } };
-
-// The specs are imported, not read off `artefactSpecs`: an object of plain references is one esbuild
-// can drop from a bundle that never builds an adapter (a property read is not provably pure).
-export const servingCatalog: ServingEntries = {
-  sagemaker: {
-    artefact: sageMakerArtefact,
-    // The serving adapters are loaded on first use (deferred.ts): most invocations roll nothing out.
-    build: (context) =>
-      new DeferredServingEndpoint(
-        'sagemaker',
-        onFirstUse(async () =>
-          (await import('./onDemand/sagemaker')).sageMakerEndpoint(context.executionRoleArn),
-        ),
-      ),
-  },
-  databricks: {
-    artefact: databricksArtefact,
-    build: (context) =>
-      new DeferredServingEndpoint(
-        'databricks',
-        onFirstUse(async () =>
-          (await import('./onDemand/databricks')).databricksEndpoint(context.databricks()),
-        ),
-      ),
-  },
-  none: { artefact: noneArtefact, build: () => new NoneEndpoint() },
-};
+export {
+  artefactRowsOf,
+  artefactSpecFor,
+  type ServingContext,
+  type ServingEntry,
+  type ServingKind,
+  servingCatalog,
+  servingKinds,
+} from './servingKinds';
 
 /**
  * The serving adapters by kind for one composition, each built on first use.

@@ -5,7 +5,7 @@
  * Query-protocol client it carries (an XML parser with it), beside the text renderers.
  */
 import { SnsNotifier } from '../../adapters/notify/snsNotifier';
-import { artefactRowsOf } from '../catalog';
+import { artefactRowsOf } from '../servingKinds';
 import { snsClient } from '../snsClient';
 
 export function snsNotifier(topicArn: string): SnsNotifier {
