@@ -1,7 +1,8 @@
 /**
  * Register → challenger, end to end through MLflow's own webhook: the time from MLflow's REST API
- * confirming a new version (createModelVersion returns) until the `challenger` alias points at
- * it, polled every 20 ms. Versions are registered one at a time into one `bench-*` model whose
+ * confirming a new version (createModelVersion returns) until MLflow tells a subscriber that the
+ * `challenger` alias points at it (a webhook of the bench's own, aliasWatcher.ts, which says why
+ * not a poller: polling every 20 ms slowed the one-process MLflow it measured). Versions are registered one at a time into one `bench-*` model whose
  * champion is set, so each validation reads and compares with the champion as in steady state;
  * the next version is registered only after the previous verdict is written.
  *
@@ -16,9 +17,10 @@
 import { randomBytes } from 'node:crypto';
 import { policyFor } from '../lib/adapters/policy/policySet';
 import { loadPolicySet } from '../lib/wiring/policyFiles';
+import { type AliasWatcher, aliasWatcher } from './aliasWatcher';
 import { benchPoliciesDir, type SideResources } from './benchStack';
 import { mlflowDriver, tagsOf } from './mlflowDriver';
-import { percentile, round, since, sleep } from './stats';
+import { percentile, round, sleep } from './stats';
 import { bareValidation, countValidationCalls } from './validationCalls';
 
 export interface RegisterToChallengerOptions {
@@ -29,7 +31,6 @@ export interface RegisterToChallengerOptions {
   log: (line: string) => void;
 }
 
-const pollMs = 20;
 const timeoutMs = 30_000;
 
 /** The tags a passing validation writes besides validation_status: each check and the phase. */
@@ -49,7 +50,22 @@ export async function benchRegisterToChallenger(
   const floorModel = `floor-r2c-${id}`;
   await driver.api.ensureRegisteredModel(model);
   await driver.api.ensureRegisteredModel(floorModel);
+  // Subscribed before the warm-up: MLflow reads its webhooks through a cache (1 s in the stack).
+  const watcher = await aliasWatcher(options.mlflowUrl, model);
+  try {
+    return await measure(options, driver, model, floorModel, watcher);
+  } finally {
+    await watcher.close();
+  }
+}
 
+async function measure(
+  options: RegisterToChallengerOptions,
+  driver: ReturnType<typeof mlflowDriver>,
+  model: string,
+  floorModel: string,
+  watcher: AliasWatcher,
+): Promise<Record<string, number>> {
   // Warm-up: the worker's cold start, then a champion, then one validation against it.
   options.log(`  warm-up: two validations of ${model} (the first starts the worker's sandbox)`);
   const first = await driver.register(model, await driver.run({ val_auc: 0.9, val_logloss: 0.31 }));
@@ -74,14 +90,8 @@ export async function benchRegisterToChallenger(
     const version = await driver.register(model, runId);
     last = version;
     const confirmed = performance.now();
-    let seen: number | undefined;
-    while (since(confirmed) < timeoutMs) {
-      if ((await driver.aliasVersion(model, 'challenger')) === version) {
-        seen = since(confirmed);
-        break;
-      }
-      await sleep(pollMs);
-    }
+    const at = await watcher.when('challenger', version, timeoutMs);
+    const seen = at === undefined ? undefined : at - confirmed;
     if (seen === undefined) missed++;
     else samples.push(seen);
     // Let this validation finish (verdict, state, notice) before the next one starts.

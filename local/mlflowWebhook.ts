@@ -51,11 +51,13 @@ export async function ensureMlflowWebhook(options: {
   name: string;
   url: string;
   secret: string;
+  /** The events to deliver (default: every one Baton listens to). */
+  events?: typeof webhookEvents;
 }): Promise<string> {
   const body = {
     name: options.name,
     url: options.url,
-    events: webhookEvents,
+    events: options.events ?? webhookEvents,
     secret: options.secret,
     status: 'ACTIVE',
   };
