@@ -1,8 +1,8 @@
 /**
  * Alert → rollback: a champion with an archive version is serving on a SageMaker endpoint in
  * the emulator; a CloudWatch alarm notification is published on the alerts SNS topic, and the
- * clock runs until MLflow tells a subscriber that `champion` is back on the archive version
- * (aliasWatcher.ts) AND DescribeEndpoint shows that version at 100 %. Each sample first promotes a new version (not timed).
+ * clock runs until MLflow shows `champion` back on the archive version AND DescribeEndpoint
+ * shows that version at 100 %. Each sample first promotes a new version (not timed).
  *
  * @example
  *   const figures = await benchAlertToRollback({ stack, samples: 5, log });
@@ -13,9 +13,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { awsClientConfig, localCredentials } from '../local/resources';
 import type { LocalStack } from '../local/stack';
 import { testSageMaker } from '../test/support/awsCalls';
-import { aliasWatcher } from './aliasWatcher';
 import { mlflowDriver } from './mlflowDriver';
-import { median, percentile, round, sleep } from './stats';
+import { median, percentile, round, since, sleep } from './stats';
 
 const endpoint = 'bench-alert-prod';
 
@@ -69,8 +68,6 @@ export async function benchAlertToRollback(options: {
     return version;
   };
 
-  // Subscribed before the first promotion: MLflow reads its webhooks through a cache (1 s in the stack).
-  const watcher = await aliasWatcher(stack.mlflowUrl, model);
   let archive = await promote();
   const samples: number[] = [];
   for (let i = 0; i < options.samples; i++) {
@@ -89,23 +86,16 @@ export async function benchAlertToRollback(options: {
     };
     const started = performance.now();
     await sns.send(new PublishCommand({ TopicArn: topic, Message: JSON.stringify(message) }));
-    // The alias as MLflow tells a subscriber (aliasWatcher.ts: a poller would slow MLflow, which
-    // the rollback calls); the traffic is moved before the alias, so the endpoint is read once then.
-    const aliasAt = await watcher.when('champion', archive, started, 30_000);
-    if (aliasAt === undefined) throw new Error(`timed out waiting for the rollback to v${archive}`);
-    let rolledBack = aliasAt;
-    if (!(await servesAlone(archive))) {
-      await until(`v${archive} alone on ${endpoint}`, 30_000, async () =>
-        (await servesAlone(archive)) ? true : undefined,
-      );
-      rolledBack = performance.now();
-    }
-    samples.push(rolledBack - started);
+    await until(`rollback to v${archive}`, 30_000, async () =>
+      (await driver.aliasVersion(model, 'champion')) === archive && (await servesAlone(archive))
+        ? true
+        : undefined,
+    );
+    samples.push(since(started));
     options.log(`  v${champion} → v${archive}: ${Math.round(samples.at(-1)!)} ms`);
     // The restored version is champion again; the next promotion archives it.
     archive = (await driver.aliasVersion(model, 'champion'))!;
   }
-  await watcher.close();
   sns.destroy();
   return {
     alert_to_rollback_p50_ms: round(median(samples), 1),

@@ -11,7 +11,7 @@
  *
  * @example
  *   const watcher = await aliasWatcher(mlflowUrl, 'bench-r2c-1a2b');
- *   const at = await watcher.when('challenger', '7', confirmed, 30_000); // a performance.now() reading, or undefined
+ *   const at = await watcher.when('challenger', '7', 30_000); // a performance.now() reading, or undefined
  *   await watcher.close();
  */
 import { randomBytes } from 'node:crypto';
@@ -20,16 +20,13 @@ import type { AddressInfo } from 'node:net';
 import { deleteMlflowWebhook, ensureMlflowWebhook } from '../local/mlflowWebhook';
 
 export interface AliasWatcher {
-  /**
-   * When MLflow told of `alias` set on `version` at `after` or later (a `performance.now()`
-   * reading), or undefined when it has not within `timeoutMs`.
-   */
-  when(alias: string, version: string, after: number, timeoutMs: number): Promise<number | undefined>;
+  /** When `alias` was first seen pointing at `version` (`performance.now()`), or undefined after `timeoutMs`. */
+  when(alias: string, version: string, timeoutMs: number): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
 export async function aliasWatcher(mlflowUrl: string, model: string): Promise<AliasWatcher> {
-  const seen = new Map<string, number[]>();
+  const seen = new Map<string, number>();
   const waiting = new Map<string, () => void>();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -45,7 +42,7 @@ export async function aliasWatcher(mlflowUrl: string, model: string): Promise<Al
       }
       if (data?.name !== model) return;
       const key = `${data.alias}@${data.version}`;
-      seen.set(key, [...(seen.get(key) ?? []), at]);
+      if (!seen.has(key)) seen.set(key, at);
       waiting.get(key)?.();
     });
   });
@@ -60,13 +57,11 @@ export async function aliasWatcher(mlflowUrl: string, model: string): Promise<Al
   });
 
   return {
-    async when(alias, version, after, timeoutMs) {
+    async when(alias, version, timeoutMs) {
       const key = `${alias}@${version}`;
-      const found = () => seen.get(key)?.find((at) => at >= after);
-      const deadline = performance.now() + timeoutMs;
-      while (found() === undefined && performance.now() < deadline) {
+      if (!seen.has(key)) {
         await new Promise<void>((arrived) => {
-          const timer = setTimeout(arrived, deadline - performance.now());
+          const timer = setTimeout(arrived, timeoutMs);
           waiting.set(key, () => {
             clearTimeout(timer);
             arrived();
@@ -74,7 +69,7 @@ export async function aliasWatcher(mlflowUrl: string, model: string): Promise<Al
         });
         waiting.delete(key);
       }
-      return found();
+      return seen.get(key);
     },
     async close() {
       await deleteMlflowWebhook(mlflowUrl, webhookId);

@@ -90,7 +90,7 @@ async function measure(
     const version = await driver.register(model, runId);
     last = version;
     const confirmed = performance.now();
-    const at = await watcher.when('challenger', version, confirmed, timeoutMs);
+    const at = await watcher.when('challenger', version, timeoutMs);
     const seen = at === undefined ? undefined : at - confirmed;
     if (seen === undefined) missed++;
     else samples.push(seen);
