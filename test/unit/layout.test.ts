@@ -19,7 +19,8 @@ function sources(dir: string): string[] {
     .sort();
 }
 
-const specifierPattern = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*'([^']+)'|(?:^|\n)\s*import\s*'([^']+)'/g;
+const specifierPattern =
+  /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*'([^']+)'|(?:^|\n)\s*import\s*'([^']+)'/g;
 const dynamicPattern = /\bimport\(\s*'([^']+)'\s*\)/g;
 
 /** What `file` imports: the specifiers of its static statements, and of its `import()` calls. */
@@ -36,7 +37,8 @@ const known = new Set(['lib', 'events', 'functions', 'cli', 'local'].flatMap(sou
 /** A relative specifier of `from` as a repository path (`../ports` → lib/domain/ports.ts). */
 function fileOf(from: string, specifier: string): string {
   const base = relative(root, resolve(root, dirname(from), specifier));
-  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) if (known.has(candidate)) return candidate;
+  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')])
+    if (known.has(candidate)) return candidate;
   throw new Error(`${from}: ${specifier} names no source file`);
 }
 
