@@ -2,8 +2,9 @@
  * Register → challenger, end to end through MLflow's own webhook: the time from MLflow's REST API
  * confirming a new version (createModelVersion returns) until MLflow tells a subscriber that the
  * `challenger` alias points at it (a webhook of the bench's own, aliasWatcher.ts, which says why
- * not a poller: polling every 20 ms slowed the one-process MLflow it measured). Versions are registered one at a time into one `bench-*` model whose
- * champion is set, so each validation reads and compares with the champion as in steady state;
+ * not a poller: polling every 20 ms slowed the one-process MLflow it measured). Versions are
+ * registered one at a time into one `bench-*` model whose champion is set, so each validation
+ * reads and compares with the champion as in steady state;
  * the next version is registered only after the previous verdict is written.
  *
  * Interleaved with the samples, the floor: the same registry calls made back to back by a bare
