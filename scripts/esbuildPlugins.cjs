@@ -21,7 +21,7 @@
  * combination of modules that use it: the worker's import read 17 files, and every ESM file costs
  * ≈0.45 ms to load (measured on node 20: 11 chained 300-byte modules import in 13.4 ms, one in
  * 8.5). Each on-demand module is made to import its function's entry first, so every module the
- * entry loads is shared by all of them alike and lands in one chunk (the worker: 5 files, ≈2 ms
+ * entry loads is shared by all of them alike and lands in one chunk (the worker: 3 files, ≈2 ms
  * less). Nothing runs differently: an on-demand module is imported after the entry has run.
  *
  * chunkNames: with `splitting` on, the chunks of functions/worker.ts are named
